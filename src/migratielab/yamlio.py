@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from migratielab.errors import InputError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is present
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -18,7 +19,7 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(path, "", "file not found")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

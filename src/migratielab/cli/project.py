@@ -1,7 +1,95 @@
-"""Command-line verbs (placeholder until the module lands)."""
+"""``migratielab project``: run a migration plan or a quick demographic variant."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from migratielab.errors import InputError
+from migratielab.service.population import load_plan, project_plan, project_variant, summary_records
+
+COLUMNS = (
+    "year",
+    "population",
+    "grey_pressure",
+    "potential_labour_force",
+    "employed",
+    "households",
+    "aow_age",
+)
+
+
+def _print_table(console: Console, title: str, records: list[dict[str, float | int]]) -> None:
+    """A Rich table of the yearly summary (medians over runs)."""
+    table = Table(title=title)
+    for column in COLUMNS:
+        table.add_column(column.replace("_", " "), justify="right")
+    for record in records:
+        table.add_row(*(_cell(column, record[column]) for column in COLUMNS))
+    console.print(table)
+
+
+def _cell(column: str, value: float | int) -> str:
+    """Format one table cell: years plain, ratios with two decimals, counts with separators."""
+    if column == "year":
+        return str(value)
+    return f"{value:.2f}" if column in ("grey_pressure", "aow_age") else f"{value:,.0f}"
+
+
+def _json_safe(records: list[dict[str, float | int]]) -> list[dict[str, float | int | None]]:
+    """Records with NaN replaced by null."""
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in records
+    ]
+
+
+def project(
+    plan: Annotated[Path | None, typer.Argument(help="Migration plan YAML (omit to use the flags)")] = None,
+    start: Annotated[int, typer.Option(help="First year (population on 1 January)")] = 2025,
+    end: Annotated[int, typer.Option(help="Last year")] = 2050,
+    tfr: Annotated[float, typer.Option(help="Constant total fertility rate")] = 1.43,
+    e0_female: Annotated[float, typer.Option(help="Female life expectancy at birth in the end year")] = 85.5,
+    e0_male: Annotated[float, typer.Option(help="Male life expectancy at birth in the end year")] = 83.5,
+    net_migration: Annotated[float, typer.Option(help="Constant net migration per year (persons)")] = 60000,
+    runs: Annotated[int, typer.Option(min=1, max=100_000, help="Ensemble size")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per year")] = False,
+    report: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report")] = None,
+) -> None:
+    """Project population, ageing, labour force and households for a plan or a variant."""
+    console = Console()
+    try:
+        if plan is not None:
+            parsed = load_plan(plan)
+            result = project_plan(parsed, runs=runs, seed=seed)
+            title = parsed.name
+        else:
+            if end <= start:
+                raise InputError("--end", "end", f"a year after --start ({start})")
+            result = project_variant(start, end, tfr, e0_female, e0_male, net_migration, runs, seed)
+            title = f"Variant: TFR {tfr}, e0 {e0_male}/{e0_female} in {end}, net {net_migration:,.0f}/yr"
+    except InputError as error:
+        Console(stderr=True).print(f"[red]Error:[/red] {error}")
+        raise typer.Exit(code=2) from error
+    records = summary_records(result)
+    if as_json:
+        typer.echo(json.dumps(_json_safe(records), indent=1))
+    else:
+        _print_table(console, title + (f" (median of {runs} runs)" if runs > 1 else ""), records)
+    if report is not None:
+        from migratielab.report.population import write_population_report
+
+        write_population_report(report, title, result)
+        if not as_json:
+            console.print(f"Report written to {report}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's verbs to ``app``."""
+    """Add the ``project`` command to ``app``."""
+    app.command("project")(project)

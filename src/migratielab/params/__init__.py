@@ -23,16 +23,16 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from migratielab.errors import InputError
 from migratielab.yamlio import load_model
 
-Number = float
 ParamValue = float | list[float]
+DateText = Annotated[str, BeforeValidator(str)]
 
 
 class Strict(BaseModel):
@@ -46,7 +46,7 @@ class Reference(Strict):
 
     publisher: str
     title: str
-    date: str
+    date: DateText
     table: str | None = None
     url: str | None = None
     note: str | None = None

@@ -1,0 +1,64 @@
+"""Shared command-line plumbing: clear messages and exit code 2 for bad input, delayed progress bars."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from migratielab.errors import InputError
+
+console = Console()
+error_console = Console(stderr=True)
+BAD_INPUT_EXIT_CODE = 2
+
+
+@contextmanager
+def reported_input_errors() -> Iterator[None]:
+    """Turn an InputError into one clear message on stderr and exit code 2 (no traceback)."""
+    try:
+        yield
+    except InputError as error:
+        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
+
+
+class DelayedProgress:
+    """A progress bar that appears only when the work has taken more than ``delay`` seconds."""
+
+    def __init__(self, description: str, delay: float = 1.0) -> None:
+        self.description = description
+        self.delay = delay
+        self.started = time.perf_counter()
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record progress; show the bar once the delay has passed."""
+        if self.progress is None:
+            if time.perf_counter() - self.started < self.delay:
+                return
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=error_console,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(self.description, total=total)
+        assert self.task is not None
+        self.progress.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> DelayedProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,88 @@
+"""Observed inputs for replays and backtests, read from the statistics store.
+
+Applications are first plus repeat applications. Where the repeat count of a year is unknown it is
+taken as the mean ratio of repeat to first applications over the years where both are known
+(derived from the same IND series). Annual totals are spread over months by the observed monthly
+or quarterly profile of first applications where the store has one, and evenly otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from migratielab.data import store
+
+FIRST = "asylum.first_applications"
+REPEAT = "asylum.repeat_applications"
+FAMILY = "asylum.family_followers"
+QUOTA = "municipal.housing_quota"
+
+
+def annual_applications() -> pd.Series:
+    """First plus repeat applications per year (persons); repeat imputed by the mean observed ratio."""
+    first = store.annual(FIRST)
+    repeat = store.annual(REPEAT).reindex(first.index)
+    both = repeat.notna()
+    ratio = float((repeat[both] / first[both]).mean())
+    return (first + repeat.fillna(first * ratio)).rename("applications")
+
+
+def monthly_profile(year: int) -> np.ndarray:
+    """Share of the year's first applications in each month (12 values summing to one)."""
+    frame = store.get_series(FIRST)
+    periods = dict(zip(frame["period"].astype(str), frame["value"].astype(float), strict=True))
+    months = [periods.get(f"{year}-{month:02d}") for month in range(1, 13)]
+    if all(value is not None for value in months):
+        values = np.array(months, dtype=float)
+        return values / values.sum()
+    quarters = [periods.get(f"{year}-Q{quarter}") for quarter in range(1, 5)]
+    if all(value is not None for value in quarters):
+        values = np.repeat(np.array(quarters, dtype=float) / 3.0, 3)
+        return values / values.sum()
+    return np.full(12, 1.0 / 12.0)
+
+
+def monthly_applications(start_year: int, end_year: int) -> np.ndarray:
+    """Observed applications per month from January ``start_year`` to December ``end_year``."""
+    annual = annual_applications()
+    missing = [year for year in range(start_year, end_year + 1) if year not in annual.index]
+    if missing:
+        raise ValueError(f"no observed applications for {missing} in {FIRST}")
+    return np.concatenate([annual[year] * monthly_profile(year) for year in range(start_year, end_year + 1)])
+
+
+def monthly_family(start_year: int, end_year: int) -> np.ndarray:
+    """Observed follow-on family per month (even within a year); NaN in years without data."""
+    annual = store.annual(FAMILY)
+    return np.concatenate(
+        [np.full(12, annual.get(year, np.nan) / 12.0) for year in range(start_year, end_year + 1)]
+    )
+
+
+def monthly_quota(start_year: int, end_year: int) -> np.ndarray:
+    """Observed municipal housing quota per month from half-yearly quotas; NaN where unknown."""
+    frame = store.get_series(QUOTA)
+    quota = np.full(12 * (end_year - start_year + 1), np.nan)
+    for period, value in zip(frame["period"].astype(str), frame["value"].astype(float), strict=True):
+        match = re.fullmatch(r"(\d{4})-H([12])", period)
+        if not match:
+            continue
+        year, half = int(match.group(1)), int(match.group(2))
+        first = 12 * (year - start_year) + 6 * (half - 1)
+        if 0 <= first < quota.size:
+            quota[first : first + 6] = value / 6.0
+    return quota
+
+
+def decision_term_history(start_year: int, end_year: int) -> np.ndarray:
+    """Statutory decision term in force per month: 6 months, 15 months from October 2022 to December 2024.
+
+    Source: IND, "Maximale beslistermijn asielaanvraag van 6 naar 15 maanden" (28 Sep 2022), renewed
+    for 2023 ("IND krijgt ook in 2023 meer tijd", 7 Feb 2023) and 2024.
+    """
+    months = pd.date_range(f"{start_year}-01-01", f"{end_year}-12-01", freq="MS")
+    extended = (months >= pd.Timestamp("2022-10-01")) & (months <= pd.Timestamp("2024-12-01"))
+    return np.where(extended, 15.0, 6.0)

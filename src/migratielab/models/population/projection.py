@@ -1,0 +1,230 @@
+"""Cohort-component projection over an ensemble: state, one annual step, the year loop.
+
+State on 1 January: ``resident`` (run, sex, age) = people born in NL (and, at the start year,
+immigrants who arrived more than ten years earlier), ``immigrants`` (run, motive, years since
+arrival 0..10+, sex, age). One step moves 1 Jan t to 1 Jan t+1:
+
+1. mortality of year t: Brass life table at the run's e0 -> survival ratios L_{x+1}/L_x;
+2. births = sum_x ASFR_x * women exposed (mean of 1 Jan t and survivors at 1 Jan t+1);
+   newborns join ``resident`` at age 0 with survival L_0;
+3. emigration at the start of the year: native net emigration (rate by age) and immigrant
+   departures by motive and years since arrival; the emigrants do not die in NL;
+4. survivors age one year (105+ stays open); immigrants move to the next duration (10+ stays);
+5. arrivals of year t (age on 31 Dec) enter duration 0, minus those who leave within the year;
+   net migration (net mode) is added to ``resident`` by age on 31 Dec.
+
+Conservation is checked each step: population[t+1] = population[t] + births - deaths +
+immigration - emigration to 1e-9 relative per run, and no stock is negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from migratielab.errors import ConservationError
+from migratielab.models.population.components import (
+    MAX_DURATION,
+    N_AGES,
+    FloatArray,
+    StandardLifeTable,
+    brass_lx,
+    person_years,
+    remaining_life_expectancy,
+    solve_brass_alpha,
+    survival_ratios,
+)
+
+MOTIVES = (
+    "labour_eu",
+    "labour_non_eu",
+    "study",
+    "family",
+    "asylum",
+    "temporary_protection",
+    "other",
+)
+INFLOWS = (
+    "labour_eu",
+    "labour_non_eu",
+    "study",
+    "family",
+    "asylum",
+    "asylum_family",
+    "temporary_protection",
+    "other",
+)
+"""Inflow categories of a plan; ``asylum_family`` (follow-on family of asylum migrants) joins family."""
+INFLOW_MOTIVE = np.array([MOTIVES.index("family" if c == "asylum_family" else c) for c in INFLOWS])
+INFLOW_TO_MOTIVE = np.eye(len(MOTIVES))[INFLOW_MOTIVE]
+"""(inflow, motive) one-hot map of inflow categories to motives."""
+RELATIVE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class State:
+    """Population on 1 January: resident (run, sex, age) and immigrants (run, motive, duration, sex, age)."""
+
+    resident: FloatArray
+    immigrants: FloatArray
+
+    def total(self) -> FloatArray:
+        """Total population per run (persons)."""
+        return np.asarray(
+            self.resident.sum(axis=(1, 2)) + self.immigrants.sum(axis=(1, 2, 3, 4)), dtype=np.float64
+        )
+
+    def by_sex_age(self) -> FloatArray:
+        """Population by sex and age (run, sex, age)."""
+        return np.asarray(self.resident + self.immigrants.sum(axis=(1, 2)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Flows during one year per run (persons): births, deaths, immigration, emigration."""
+
+    births: FloatArray
+    deaths: FloatArray
+    immigration: FloatArray
+    emigration: FloatArray
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Fixed schedules of one projection (shared by all runs unless a leading run axis is present)."""
+
+    asfr_shape: FloatArray
+    """(106,) normalised age schedule of fertility, age of mother on 31 Dec."""
+    sex_ratio_at_birth: float
+    standards: tuple[StandardLifeTable, StandardLifeTable]
+    native_emigration_shape: FloatArray
+    """(2, 106) relative emigration intensity by sex and age, population-weighted mean 1."""
+    arrival_profiles: FloatArray
+    """(inflow, 2, 106) age-sex distribution of arrivals (sums to 1 per inflow)."""
+    net_profile: FloatArray
+    """(2, 106) age-sex distribution of net migration (sums to 1)."""
+
+
+@dataclass(frozen=True)
+class YearInputs:
+    """Per-run inputs of one year. Rates per person per year, counts in persons."""
+
+    tfr: FloatArray
+    """(run,) children per woman."""
+    e0: FloatArray
+    """(run, 2) life expectancy at birth, male and female (years)."""
+    native_emigration_rate: FloatArray
+    """(run,) net emigration rate of the resident population."""
+    arrival_departure: FloatArray
+    """(run, motive) share of arrivals leaving within their arrival year."""
+    stock_departure: FloatArray
+    """(run, motive, duration) departure probability over the year by years since arrival."""
+    arrivals: FloatArray | None = None
+    """(run, inflow) gross immigration by category, or None."""
+    net_migration: FloatArray | None = None
+    """(run,) net migration, or None."""
+
+
+def life_tables(structure: Structure, e0: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Brass life tables for target e0 (run, 2).
+
+    Returns survival ratios (run, 2, 106), the share of births alive on the next 1 January
+    L_0 (run, 2), and the sex-neutral remaining life expectancy at 65 (run,) in years.
+    """
+    ratios = np.empty((*e0.shape, N_AGES))
+    infants = np.empty_like(e0)
+    e65 = np.zeros(e0.shape[0])
+    for sex, standard in enumerate(structure.standards):
+        lx = brass_lx(standard, solve_brass_alpha(standard, e0[:, sex]))
+        lived = person_years(standard, lx)
+        ratios[:, sex] = survival_ratios(lived)
+        infants[:, sex] = lived[:, 0]
+        e65 += 0.5 * remaining_life_expectancy(lived, lx, 65)
+    return ratios, infants, e65
+
+
+def _age_one_year(stock: FloatArray) -> FloatArray:
+    """Shift the last (age) axis by one year; 104 and 105+ merge into 105+; age 0 becomes empty."""
+    aged = np.zeros_like(stock)
+    aged[..., 1:] = stock[..., :-1]
+    aged[..., -1] += stock[..., -1]
+    return aged
+
+
+def _next_duration(stock: FloatArray) -> FloatArray:
+    """Move immigrant stocks (run, motive, duration, sex, age) to the next duration; 10+ stays."""
+    moved = np.zeros_like(stock)
+    moved[:, :, 1:] = stock[:, :, :-1]
+    moved[:, :, -1] += stock[:, :, -1]
+    return moved
+
+
+def step(state: State, structure: Structure, inputs: YearInputs) -> tuple[State, Flows]:
+    """Advance the state by one year; check conservation and non-negativity."""
+    survival, infant_survival, _ = life_tables(structure, inputs.e0)
+
+    native_emigrants = state.resident * (
+        inputs.native_emigration_rate[:, None, None] * structure.native_emigration_shape
+    )
+    leavers = state.immigrants * inputs.stock_departure[:, :, :, None, None]
+    staying_resident = state.resident - native_emigrants
+    staying_immigrants = state.immigrants - leavers
+
+    women = staying_resident[:, 1] + staying_immigrants[:, :, :, 1].sum(axis=(1, 2))
+    exposure = women * (1.0 + survival[:, 1]) / 2.0
+    births = inputs.tfr * (exposure[:, :-1] @ structure.asfr_shape[1:])
+
+    survivors_resident = staying_resident * survival
+    survivors_immigrants = staying_immigrants * survival[:, None, None]
+    newborn_share = np.array([structure.sex_ratio_at_birth, 1.0 - structure.sex_ratio_at_birth])
+    newborns = births[:, None] * newborn_share * infant_survival
+    deaths = (
+        (staying_resident - survivors_resident).sum(axis=(1, 2))
+        + (staying_immigrants - survivors_immigrants).sum(axis=(1, 2, 3, 4))
+        + births
+        - newborns.sum(axis=1)
+    )
+    resident = _age_one_year(survivors_resident)
+    resident[:, :, 0] = newborns
+    immigrants = _next_duration(_age_one_year(survivors_immigrants))
+
+    immigration = np.zeros_like(births)
+    emigration = native_emigrants.sum(axis=(1, 2)) + leavers.sum(axis=(1, 2, 3, 4))
+    if inputs.arrivals is not None:
+        arriving = np.einsum("rc,csa->rcsa", inputs.arrivals, structure.arrival_profiles)
+        by_motive = np.einsum("rcsa,cm->rmsa", arriving, INFLOW_TO_MOTIVE)
+        within_year = by_motive * inputs.arrival_departure[:, :, None, None]
+        immigrants[:, :, 0] += by_motive - within_year
+        immigration = immigration + by_motive.sum(axis=(1, 2, 3))
+        emigration = emigration + within_year.sum(axis=(1, 2, 3))
+    if inputs.net_migration is not None:
+        net = inputs.net_migration[:, None, None] * structure.net_profile
+        resident = resident + net
+        immigration = immigration + np.clip(net, 0.0, None).sum(axis=(1, 2))
+        emigration = emigration - np.clip(net, None, 0.0).sum(axis=(1, 2))
+
+    new_state = State(resident=resident, immigrants=immigrants)
+    flows = Flows(births=births, deaths=deaths, immigration=immigration, emigration=emigration)
+    check_conservation(state, new_state, flows)
+    return new_state, flows
+
+
+def check_conservation(before: State, after: State, flows: Flows) -> None:
+    """Raise ConservationError if the balancing equation fails or a stock is negative."""
+    expected = before.total() + flows.births - flows.deaths + flows.immigration - flows.emigration
+    actual = after.total()
+    error = np.abs(actual - expected) / np.maximum(np.abs(expected), 1.0)
+    if np.any(error > RELATIVE_TOLERANCE):
+        worst = int(np.argmax(error))
+        raise ConservationError(
+            f"population balance fails for run {worst}: relative error {error[worst]:.3e}"
+        )
+    smallest = min(float(after.resident.min()), float(after.immigrants.min(initial=0.0)))
+    if smallest < -RELATIVE_TOLERANCE * float(np.max(actual)):
+        raise ConservationError(f"negative population stock ({smallest:.3f} persons)")
+
+
+def empty_immigrants(runs: int) -> FloatArray:
+    """An empty immigrant stock (run, motive, duration, sex, age)."""
+    return np.zeros((runs, len(MOTIVES), MAX_DURATION + 1, 2, N_AGES))

@@ -1,0 +1,77 @@
+"""Self-contained HTML reports: plotly figures with plotly.js embedded once, no CDN."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.offline
+
+from migratielab.files import atomic_path
+
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
+color:#1b1b1b;line-height:1.45;padding:0 1rem}
+h1{color:#154273}h2{color:#154273;border-bottom:2px solid #e6e6e6;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}
+th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}th{background:#f3f6fa}
+td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.88rem}
+.sources{font-size:.85rem;color:#444}
+"""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a report: free text, optional HTML tables, figures and sources."""
+
+    title: str
+    text: str = ""
+    tables_html: Sequence[str] = ()
+    figures: Sequence[go.Figure] = ()
+    sources: Sequence[str] = field(default_factory=tuple)
+
+
+def table_html(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """An HTML table with escaped cells."""
+    head = "".join(f"<th>{html.escape(str(cell))}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure_div(figure: go.Figure) -> str:
+    """A figure as an HTML div that relies on plotly.js embedded elsewhere in the page."""
+    return str(plotly.offline.plot(figure, output_type="div", include_plotlyjs=False))
+
+
+def render_report(title: str, sections: Sequence[Section], lang: str = "en") -> str:
+    """The full HTML text of a report, with plotly.js embedded once."""
+    parts = [
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style>",
+        f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    for section in sections:
+        parts.append(f"<section><h2>{html.escape(section.title)}</h2>")
+        if section.text:
+            parts.append(f"<p>{html.escape(section.text)}</p>")
+        parts.extend(section.tables_html)
+        parts.extend(figure_div(figure) for figure in section.figures)
+        if section.sources:
+            items = "".join(f"<li>{html.escape(source)}</li>" for source in section.sources)
+            parts.append(f"<div class='sources'>Sources:<ul>{items}</ul></div>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def write_report(path: Path, title: str, sections: Sequence[Section], lang: str = "en") -> Path:
+    """Render and write a self-contained HTML report; return its path."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(render_report(title, sections, lang), encoding="utf-8")
+    return path

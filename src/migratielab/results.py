@@ -1,0 +1,72 @@
+"""Results on disk: Parquet in long format (scenario, policy, run, variable, unit, period, value)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xarray as xr
+
+from migratielab.analysis.indicators import INDICATORS
+from migratielab.files import atomic_path
+
+VARIABLES = {
+    "applications": ("Asylum|Applications", "persons/month"),
+    "in_chain": ("Reception|Occupancy|Total", "persons"),
+    "at_centre": ("Reception|Occupancy|Application centre", "persons"),
+    "regular_occupancy": ("Reception|Occupancy|Regular", "persons"),
+    "emergency_occupancy": ("Reception|Occupancy|Emergency", "persons"),
+    "crisis_occupancy": ("Reception|Occupancy|Outside COA", "persons"),
+    "without_shelter": ("Reception|Without shelter", "persons"),
+    "regular_capacity": ("Reception|Capacity|Regular", "places"),
+    "buffer_active": ("Reception|Capacity|Buffer active", "places"),
+    "ind_backlog": ("IND|Backlog", "cases"),
+    "cases_past_term": ("IND|Past statutory term", "cases"),
+    "ind_staff": ("IND|Staff", "FTE"),
+    "holders_waiting": ("Housing|Status holders waiting", "persons"),
+    "housed": ("Housing|Housed", "persons/month"),
+}
+
+
+def long_format(scenario: str, policy: str, monthly: xr.Dataset, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Monthly trajectories and per-run indicators of one policy as long-format rows."""
+    frames = []
+    for name, (variable, unit) in VARIABLES.items():
+        frame = monthly[name].to_dataframe().reset_index()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run": frame["run"].to_numpy(),
+                    "variable": variable,
+                    "unit": unit,
+                    "period": frame["time"].dt.strftime("%Y-%m").to_numpy(),
+                    "value": frame[name].to_numpy(),
+                }
+            )
+        )
+    start, end = (str(monthly["time"].dt.year.min().item()), str(monthly["time"].dt.year.max().item()))
+    for indicator in INDICATORS:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run": indicators.index.to_numpy(),
+                    "variable": f"Indicator|{indicator.name}",
+                    "unit": indicator.unit,
+                    "period": f"{start}/{end}",
+                    "value": indicators[indicator.name].to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "policy", policy)
+    table.insert(0, "scenario", scenario)
+    return table
+
+
+def write_parquet(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table to Parquet (zstd) atomically."""
+    with atomic_path(path) as temporary:
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), temporary, compression="zstd")
+    return path

@@ -1,0 +1,55 @@
+"""Tests of the age-structured FIFO queue helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from migratielab.errors import ConservationError
+from migratielab.models.asylum.queues import (
+    age_one_month,
+    check_balance,
+    quantile_from_histogram,
+    serve_oldest_first,
+)
+
+
+def test_oldest_cases_are_served_first() -> None:
+    queue = np.array([[5.0, 3.0, 2.0]])  # ages 0, 1, 2 (oldest last)
+    served = serve_oldest_first(queue, np.array([4.0]))
+    np.testing.assert_allclose(served, [[0.0, 2.0, 2.0]])
+
+
+@given(
+    queue=arrays(np.float64, (3, 7), elements=st.floats(0, 1e6)),
+    capacity=arrays(np.float64, (3,), elements=st.floats(0, 5e6)),
+)
+def test_serving_never_exceeds_queue_or_capacity(queue: np.ndarray, capacity: np.ndarray) -> None:
+    served = serve_oldest_first(queue, capacity)
+    assert np.all(served >= 0)
+    assert np.all(served <= queue)
+    np.testing.assert_allclose(
+        served.sum(axis=1), np.minimum(capacity, queue.sum(axis=1)), rtol=1e-9, atol=1e-6
+    )
+
+
+def test_ageing_keeps_everyone_and_accumulates_in_last_bin() -> None:
+    queue = np.array([[1.0, 2.0, 3.0]])
+    np.testing.assert_allclose(age_one_month(queue), [[0.0, 1.0, 5.0]])
+
+
+def test_balance_violation_and_negative_stock_raise() -> None:
+    one = np.array([1.0])
+    with pytest.raises(ConservationError, match="does not balance"):
+        check_balance("x", one, one, one, one * 2)
+    with pytest.raises(ConservationError, match="negative"):
+        check_balance("x", one, 0 * one, 2 * one, -one)
+
+
+def test_histogram_quantile_interpolates_within_bin() -> None:
+    histogram = np.array([[0.0, 10.0, 0.0, 10.0]])
+    assert quantile_from_histogram(histogram, 0.5)[0] == pytest.approx(2.0)
+    assert quantile_from_histogram(histogram, 0.25)[0] == pytest.approx(1.5)

@@ -1,0 +1,1 @@
+"""Tests of the sourced statistics store (migratielab.data)."""

@@ -1,0 +1,86 @@
+"""``migratielab data list | show | import-cbs`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from migratielab.cli import app
+
+runner = CliRunner()
+WIDE = {"COLUMNS": "220"}
+
+
+def test_list_shows_ids_publishers_and_spans() -> None:
+    result = runner.invoke(app, ["data", "list"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    for text in (
+        "asylum.first_applications",
+        "coa.occupancy",
+        "departures.unsupervised",
+        "2010-2024",
+        "DT&V",
+    ):
+        assert text in result.stdout
+
+
+def test_list_json() -> None:
+    result = runner.invoke(app, ["data", "list", "--json"])
+    assert result.exit_code == 0
+    rows = {row["series_id"]: row for row in json.loads(result.stdout)}
+    assert rows["coa.occupancy"]["span"] == "2010-2023" and rows["coa.occupancy"]["publisher"] == "COA"
+    assert rows["ind.recognition_rate"]["unit"] == "share (0-1)"
+
+
+def test_show_prints_entry_sources_and_values() -> None:
+    result = runner.invoke(app, ["data", "show", "coa.occupancy"], env=WIDE)
+    assert result.exit_code == 0, result.output
+    expected = [
+        "Persons in COA reception",
+        "https://coa.nl/nl/over-coa/bezetting",
+        "coa-capaciteit-bezetting",
+    ]
+    for text in [*expected, "47,764", "2022-12-05", "51,805"]:
+        assert text in result.stdout
+
+
+def test_show_json_has_sources_and_values() -> None:
+    result = runner.invoke(app, ["data", "show", "ind.backlog", "--json"])
+    assert result.exit_code == 0
+    view = json.loads(result.stdout)
+    assert view["info"]["sources"]["ind-2022-11-04"]["publisher"] == "IND"
+    values = {value["period"]: value for value in view["values"]}
+    assert values["2022"]["value"] == 35790.0 and values["2018"]["flags"] == ["lower_bound"]
+
+
+def test_unknown_series_is_a_message_and_exit_code_2() -> None:
+    result = runner.invoke(app, ["data", "show", "coa.ocupancy"])
+    assert result.exit_code == 2
+    assert "Did you mean 'coa.occupancy'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_import_cbs_then_show(fresh_home: Path, sample_csv: Path) -> None:
+    args = ["data", "import-cbs", str(sample_csv), "--table", "83102NED"]
+    args += ["--column", "EersteAsielverzoekenPersonen_2=cbs.first_applications"]
+    args += ["--where", "Geslacht=T001038", "--where", "Leeftijd=10000", "--where", "Nationaliteit=T001059"]
+    result = runner.invoke(app, args, env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "cbs.first_applications" in result.stdout and "13" in result.stdout
+    shown = json.loads(runner.invoke(app, ["data", "show", "cbs.first_applications", "--json"]).stdout)
+    assert {value["period"]: value["value"] for value in shown["values"]}["2022-Q1"] == 6450.0
+    assert shown["info"]["sources"]["cbs-83102ned"]["date_basis"] == "retrieved"
+
+
+def test_import_cbs_bad_input_exits_2(fresh_home: Path, bad_csv: Path) -> None:
+    args = ["data", "import-cbs", str(bad_csv), "--table", "83102NED"]
+    args += ["--column", "EersteAsielverzoekenPersonen_2=cbs.x", "--where", "Nationaliteit=T001059"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "83102NED_bad.csv: row 9" in result.stderr
+    result = runner.invoke(
+        app, ["data", "import-cbs", str(bad_csv), "--table", "83102NED", "--column", "nonsense"]
+    )
+    assert result.exit_code == 2 and "NAME=VALUE" in result.output
+    assert not (fresh_home / "imports").exists()
