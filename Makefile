@@ -15,7 +15,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml scripts/ensure-chromium.sh | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,web,explore]'
+	$(BIN)/pip install --quiet -e '.[dev,web,explore,discovery]'
 	scripts/ensure-chromium.sh
 	touch $(RUN_STAMP) $@
 
@@ -30,7 +30,6 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(DEV_STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from migratielab.cli.common import DelayedProgress, console, reported_input_errors
+from migratielab.params import load_parameter_overrides
 from migratielab.report.asylum import format_number
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
@@ -30,10 +31,17 @@ def run(
         "output"
     ),
     runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+    parameters_file: Annotated[
+        Path | None,
+        typer.Option("--parameters", help="Parameter YAML replacing the bundled asylum parameters"),
+    ] = None,
 ) -> None:
     """Compare the scenario's policies on its ensemble; print a table, write a report and Parquet."""
+    scenario_path = scenario_file or bundled_scenario_path()
     with reported_input_errors():
-        scenario = load_scenario(scenario_file or bundled_scenario_path())
+        scenario = load_scenario(scenario_path)
+        base = load_parameter_overrides(parameters_file, "asylum") if parameters_file else None
+        parameters = service.scenario_parameters(scenario, base, source=str(scenario_path))
     if runs is not None:
         scenario = scenario.model_copy(update={"runs": runs})
     console.print(
@@ -41,7 +49,7 @@ def run(
         f"{scenario.start_year}-{scenario.end_year}"
     )
     with DelayedProgress("Simulating the asylum chain") as progress:
-        comparison = service.compare(scenario, progress=progress)
+        comparison = service.compare(scenario, progress=progress, parameters=parameters)
     console.print(summary_table(comparison))
     report, parquet = service.write_outputs(comparison, out)
     console.print(f"Report: {report}\nResults: {parquet}")

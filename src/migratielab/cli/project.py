@@ -13,6 +13,7 @@ from rich.table import Table
 
 from migratielab.errors import InputError
 from migratielab.service.population import load_plan, project_plan, project_variant, summary_records
+from migratielab.service.system import project_with_asylum_chain
 
 COLUMNS = (
     "year",
@@ -61,14 +62,25 @@ def project(
     seed: Annotated[int, typer.Option(help="Seed of the ensemble")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per year")] = False,
     report: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report")] = None,
+    asylum_chain: Annotated[
+        bool,
+        typer.Option(
+            "--asylum-chain",
+            help="Drive the asylum chain with the plan's asylum level; its grants join the population",
+        ),
+    ] = False,
 ) -> None:
     """Project population, ageing, labour force and households for a plan or a variant."""
     console = Console()
     try:
         if plan is not None:
             parsed = load_plan(plan)
-            result = project_plan(parsed, runs=runs, seed=seed)
-            title = parsed.name
+            if asylum_chain:
+                result = project_with_asylum_chain(parsed, runs=runs, seed=seed).population
+                title = f"{parsed.name} (asylum numbers from the asylum chain)"
+            else:
+                result = project_plan(parsed, runs=runs, seed=seed)
+                title = parsed.name
         else:
             if end <= start:
                 raise InputError("--end", "end", f"a year after --start ({start})")

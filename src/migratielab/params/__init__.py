@@ -19,7 +19,8 @@ Without a ``reference`` a parameter must say ``estimate: true`` and give its ``r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -113,6 +114,12 @@ class ParameterFile(Strict):
     parameters: dict[str, Parameter]
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """A hint naming up to three known names close to ``name`` (empty if none is close)."""
+    close = difflib.get_close_matches(name, list(known), n=3)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
 class ParameterSet(Mapping[str, Parameter]):
     """An immutable mapping of parameter names to parameters, with helpers for model code."""
 
@@ -148,7 +155,7 @@ class ParameterSet(Mapping[str, Parameter]):
         updated = dict(self._parameters)
         for name, value in overrides.items():
             if name not in updated:
-                raise InputError(source, name, f"a known parameter (one of {', '.join(sorted(updated))})")
+                raise InputError(source, name, f"a known parameter name{did_you_mean(name, updated)}")
             updated[name] = updated[name].model_copy(update={"value": value, "values": None})
         return ParameterSet(updated, self.sources)
 
@@ -165,3 +172,18 @@ def default_parameters(module: str) -> ParameterSet:
     resource = resources.files("migratielab.params").joinpath(f"{module}.yaml")
     with resources.as_file(resource) as path:
         return load_parameter_file(path)
+
+
+def load_parameter_overrides(path: str | Path, module: str) -> ParameterSet:
+    """The module's defaults with the parameters defined in ``path`` replacing them.
+
+    Each parameter in the file is validated in full (description, unit, value, provenance);
+    a name the module does not have is an InputError naming the file and key.
+    """
+    loaded = load_parameter_file(path)
+    defaults = default_parameters(module)
+    for name in loaded:
+        if name not in defaults:
+            hint = did_you_mean(name, defaults)
+            raise InputError(path, f"parameters.{name}", f"a parameter of the {module} module{hint}")
+    return ParameterSet({**defaults, **loaded}, (*defaults.sources, str(path)))

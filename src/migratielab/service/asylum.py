@@ -57,9 +57,15 @@ FAN_VARIABLES = [
 Progress = Callable[[int, int], None]
 
 
-def scenario_parameters(scenario: Scenario) -> ParameterSet:
-    """Default asylum parameters with the scenario's overrides applied."""
-    return default_parameters("asylum").with_values(scenario.parameters, source=f"scenario {scenario.name}")
+def scenario_parameters(
+    scenario: Scenario, base: ParameterSet | None = None, source: str | None = None
+) -> ParameterSet:
+    """Asylum parameters (``base`` or the defaults) with the scenario's overrides applied.
+
+    ``source`` names the scenario file in errors about unknown parameter names.
+    """
+    chosen = base if base is not None else default_parameters("asylum")
+    return chosen.with_values(scenario.parameters, source=f"{source or scenario.name}: parameters")
 
 
 REPLAY_STAFFING_LAG_MONTHS = 6
@@ -191,6 +197,7 @@ class Comparison:
 
     scenario: Scenario
     outcomes: list[PolicyOutcome]
+    parameters: ParameterSet
 
     def summary(self) -> pd.DataFrame:
         """Indicator table: rows indicators, columns policies, with median, P5 and P95 over runs."""
@@ -219,9 +226,10 @@ def evaluate_policy(
     chunk_size: int = DEFAULT_CHUNK,
     keep_trajectories: bool = True,
     progress: Progress | None = None,
+    parameters: ParameterSet | None = None,
 ) -> PolicyOutcome:
     """Simulate a policy over the scenario's ensemble in chunks of runs."""
-    parameters = scenario_parameters(scenario)
+    parameters = parameters if parameters is not None else scenario_parameters(scenario)
     chunks = [
         np.arange(start, min(start + chunk_size, scenario.runs))
         for start in range(0, scenario.runs, chunk_size)
@@ -244,16 +252,26 @@ def evaluate_policy(
 
 
 def compare(
-    scenario: Scenario, chunk_size: int = DEFAULT_CHUNK, progress: Progress | None = None
+    scenario: Scenario,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Progress | None = None,
+    parameters: ParameterSet | None = None,
 ) -> Comparison:
-    """Evaluate every policy of the scenario on the same inflow futures."""
+    """Evaluate every policy of the scenario on the same inflow futures.
+
+    ``parameters`` are the effective parameters (default: the bundled ones with the scenario's
+    overrides); forward runs start from the replay of history with the bundled parameters.
+    """
+    effective = parameters if parameters is not None else scenario_parameters(scenario)
     outcomes = []
     per_policy = -(-scenario.runs // chunk_size) * scenario.months
     total = per_policy * len(scenario.policies)
     for number, policy in enumerate(scenario.policies):
         policy_progress = offset_progress(progress, number * per_policy, total)
-        outcomes.append(evaluate_policy(scenario, policy, chunk_size, progress=policy_progress))
-    return Comparison(scenario=scenario, outcomes=outcomes)
+        outcomes.append(
+            evaluate_policy(scenario, policy, chunk_size, progress=policy_progress, parameters=effective)
+        )
+    return Comparison(scenario=scenario, outcomes=outcomes, parameters=effective)
 
 
 @dataclass(frozen=True)
@@ -363,7 +381,7 @@ def write_outputs(comparison: Comparison, out_dir: Path) -> tuple[Path, Path]:
         summary=comparison.summary(),
         fans=fans,
         observed=observed_year_ends(scenario.start_year - 10),
-        parameters=scenario_parameters(scenario),
+        parameters=comparison.parameters,
         data_sources=[
             f"{info.series_id}: {info.publisher}, {info.table} ({info.date})"
             for info in (store.series_info(series_id) for series_id in OBSERVED_OVERLAY.values())

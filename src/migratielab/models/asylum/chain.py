@@ -14,7 +14,7 @@ checked for conservation and non-negativity at every step (``queues.check_balanc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -32,8 +32,8 @@ from migratielab.models.asylum.policies import (
 from migratielab.models.asylum.queues import age_one_month, check_balance, serve_oldest_first
 
 TRACKS = ("dublin", "safe_country", "general")
-QUEUE_MONTHS = 61  # bins 0..59 months waited and a last bin for 60 or more
-HOLDER_MONTHS = 37  # bins 0..35 months waited and a last bin for 36 or more
+QUEUE_MONTHS = 37  # bins 0..35 months waited and a last bin for 36 or more
+HOLDER_MONTHS = 25  # bins 0..23 months waited and a last bin for 24 or more
 STAFF_PIPELINE_MONTHS = 24  # hires graduate to trained staff after two years
 HISTORY_MONTHS = 48  # memory for lagged forecasts (lags up to 36 months plus a half-year window)
 DAYS_PER_MONTH = 365.25 / 12
@@ -253,10 +253,10 @@ def step(
     cases_crossing_term = queue_after[:, :, term_bin].sum(axis=1)
     penalties = cases_crossing_term * params.penalty_claim_share * params.penalty_per_case
 
-    new_state_partial = replace(
-        state, queue=queue_after, appeals=appeals_after, rejected=rejected_after, holders=holders_after
-    )
-    need = new_state_partial.in_chain
+    queue_by_track = queue_after.sum(axis=2)
+    backlog = queue_by_track.sum(axis=1)
+    holders_waiting = holders_after.sum(axis=1)
+    need = backlog + appeals_after + rejected_after + holders_waiting
 
     # Capacity decisions and responses.
     months_since_start = t
@@ -319,7 +319,7 @@ def step(
     without_shelter = np.maximum(0.0, at_centre - params.ter_apel_capacity)
 
     # IND staffing.
-    backlog_work = (queue_after.sum(axis=2) * weights).sum(axis=1)
+    backlog_work = (queue_by_track * weights).sum(axis=1)
     work = (applications[:, None] * track_shares(params, t) * weights).sum(axis=1)
     planned_work = work + backlog_work / np.maximum(params.backlog_clearance_months, 1.0)
     work_history = shift_history(state.work_history, planned_work)
@@ -344,7 +344,7 @@ def step(
     grants_history = shift_history(state.grants_history, grants)
     if is_decision_month(months_since_start):
         quota_next = housing_quota_per_month(
-            policy, holders_after.sum(axis=1), grants_history.sum(axis=1), params.housing_quota_catch_up
+            policy, holders_waiting, grants_history.sum(axis=1), params.housing_quota_catch_up
         )
     else:
         quota_next = state.quota_per_month
@@ -374,20 +374,20 @@ def step(
         grants_history=grants_history,
     )
     balances = [
-        ("people in the chain", state.in_chain, arriving, exits, new_state.in_chain),
+        ("people in the chain", need_before, arriving, exits, need),
         (
             "first-instance queue",
             state.queue.sum(axis=(1, 2)),
             applications,
             decided.sum(axis=1),
-            queue_after.sum(axis=(1, 2)),
+            backlog,
         ),
         (
             "status holders waiting",
             state.holders.sum(axis=1),
             grants + family_in,
             housed,
-            holders_after.sum(axis=1),
+            holders_waiting,
         ),
         ("appeals", state.appeals, appeals_lodged, appeals_decided, appeals_after),
         (
@@ -401,7 +401,7 @@ def step(
     ]
     for name, before, inflow, outflow, after in balances:
         check_balance(name, before, inflow, outflow, after)
-    check_places(new_state)
+    check_places(new_state, residents)
 
     month_share = 1.0 / 12.0
     capacity_change = regular_capacity - state.regular_capacity
@@ -428,8 +428,8 @@ def step(
         cases_past_term=cases_past_term,
         cases_crossing_term=cases_crossing_term,
         in_chain=need,
-        ind_backlog=queue_after.sum(axis=(1, 2)),
-        holders_waiting=holders_after.sum(axis=1),
+        ind_backlog=backlog,
+        holders_waiting=holders_waiting,
         at_centre=at_centre,
         regular_occupancy=regular_occupancy,
         emergency_occupancy=emergency_occupancy,
@@ -458,9 +458,8 @@ def step(
     return new_state, flows
 
 
-def check_places(state: State) -> None:
+def check_places(state: State, residents: np.ndarray) -> None:
     """Raise ConservationError if reception residents exceed all places (a place never holds two)."""
-    residents = state.in_chain - state.at_centre
     places = state.regular_capacity + state.buffer_active + state.emergency_capacity + state.crisis_capacity
     excess = residents - places
     if np.any(excess > 1e-9 * np.maximum(1.0, residents)):

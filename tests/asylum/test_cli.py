@@ -1,0 +1,133 @@
+"""Command-line tests of ``migratielab run`` and ``migratielab backtest`` as a user would call them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from migratielab.cli import app
+
+SMALL_SCENARIO = """
+name: small test
+start_year: 2025
+end_year: 2026
+runs: 30
+seed: 11
+policies:
+  - name: forecast-linked
+  - name: buffer
+    reception: {rule: fixed_buffer, base_places: 45000, buffer_places: 10000}
+    staffing: {rule: stable, fte: 1500}
+"""
+
+runner = CliRunner()
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_run_prints_a_table_and_writes_report_and_parquet(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(write(tmp_path, SMALL_SCENARIO)), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Person-nights" in result.output and "Median over runs" in result.output
+    report = out / "small-test" / "report.html"
+    html = report.read_text(encoding="utf-8")
+    assert len(html) > 3_000_000  # plotly.js is embedded: the report works offline
+    assert "<script src=" not in html
+    assert html.count("Plotly.newPlot") >= 7  # one fan chart per variable
+    table = pd.read_parquet(out / "small-test" / "results.parquet")
+    assert set(table.columns) == {"scenario", "policy", "run", "variable", "unit", "period", "value"}
+    assert set(table["policy"]) == {"forecast-linked", "buffer"}
+    assert table["run"].nunique() == 30
+    assert "Reception|Occupancy|Emergency" in set(table["variable"])
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expectation"),
+    [
+        (SMALL_SCENARIO.replace("runs: 30", "runs: many"), "runs", "valid integer"),
+        (SMALL_SCENARIO.replace("seed: 11", "seed: 11\ncolour: red"), "colour", "unknown key"),
+        (
+            SMALL_SCENARIO.replace("base_places: 45000", "base_places: -5"),
+            "policies.1.reception",
+            "greater than",
+        ),
+        ("name: [unclosed", "line", "valid YAML"),
+    ],
+)
+def test_bad_scenario_gives_one_clear_message_and_writes_nothing(
+    tmp_path: Path, text: str, key: str, expectation: str
+) -> None:
+    out = tmp_path / "out"
+    scenario = write(tmp_path, text)
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(out)])
+    assert result.exit_code == 2
+    message = result.output
+    assert str(scenario) in message and key in message and expectation in message
+    assert "Traceback" not in message
+    assert not out.exists()
+
+
+def test_missing_scenario_file_is_reported(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "file not found" in result.output
+
+
+def test_backtest_json_lists_every_variable_for_every_year() -> None:
+    result = runner.invoke(app, ["backtest", "--json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    variables = {
+        "coa_occupancy_end",
+        "ind_backlog_end",
+        "status_holders_waiting_end",
+        "mean_wait_weeks",
+        "penalties_eur",
+        "departures",
+    }
+    assert {record["variable"] for record in records} == variables
+    assert {record["year"] for record in records} == set(range(2014, 2025))
+    assert all(set(record) == {"year", "variable", "modelled", "observed"} for record in records)
+    occupancy_2015 = next(r for r in records if r["year"] == 2015 and r["variable"] == "coa_occupancy_end")
+    assert occupancy_2015["observed"] == 47_764  # COA year-end 2015
+    assert all(record["observed"] is None for record in records if record["variable"] == "penalties_eur")
+
+
+def test_backtest_table_reports_the_error() -> None:
+    result = runner.invoke(app, ["backtest"])
+    assert result.exit_code == 0, result.output
+    assert "MAPE 2014-2023 coa_occupancy_end" in result.output
+
+
+def test_unknown_parameter_override_names_the_file_and_key(tmp_path: Path) -> None:
+    scenario = write(tmp_path, SMALL_SCENARIO + "parameters:\n  court_lag_month: 8\n")
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert str(scenario) in result.output and "court_lag_month" in result.output
+    assert "court_lag_months" in result.output  # the suggestion
+    assert not (tmp_path / "out").exists()
+
+
+def test_invalid_parameter_file_is_rejected_before_running(tmp_path: Path) -> None:
+    parameters = write(
+        tmp_path,
+        "parameters:\n  court_lag_months:\n    description: lag\n    unit: months\n    value: 8\n",
+        "parameters.yaml",
+    )
+    scenario = write(tmp_path, SMALL_SCENARIO)
+    result = runner.invoke(
+        app, ["run", str(scenario), "--parameters", str(parameters), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert str(parameters) in result.output and "parameters.court_lag_months" in result.output
+    assert "estimate: true" in result.output
+    assert not (tmp_path / "out").exists()
