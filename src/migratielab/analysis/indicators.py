@@ -71,7 +71,7 @@ def run_indicators(monthly: xr.Dataset, wait_histogram: np.ndarray) -> dict[str,
 
 def fan_quantiles(monthly: xr.Dataset, variables: list[str]) -> xr.Dataset:
     """Quantiles over runs per month for the named variables (dims: quantile, time)."""
-    return monthly[variables].quantile(list(FAN_QUANTILES), dim="run")
+    return monthly[variables].quantile(list(FAN_QUANTILES), dim="run", skipna=False)
 
 
 def annual_values(monthly: xr.Dataset) -> xr.Dataset:

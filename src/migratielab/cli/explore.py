@@ -1,7 +1,129 @@
-"""Command-line verbs (placeholder until the module lands)."""
+"""Command-line verbs of explorations: ``explore EXPERIMENT.yaml`` and ``runs list`` / ``runs show ID``."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+from rich.table import Table
+
+from migratielab.analysis.discovery import MissingDependencyError
+from migratielab.cli.common import (
+    BAD_INPUT_EXIT_CODE,
+    DelayedProgress,
+    console,
+    error_console,
+    reported_input_errors,
+)
+from migratielab.experiments.backends import BackendName
+from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
+from migratielab.experiments.schema import load_experiment
+from migratielab.report.asylum import format_number
+from migratielab.service import explore as service
+
+runs_app = typer.Typer(help="Browse stored explorations.", no_args_is_help=True)
+StoreOption = Annotated[
+    Path | None, typer.Option(help="Exploration store folder; default $MIGRATIELAB_HOME/explorations")
+]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's verbs to ``app``."""
+    """Add ``explore`` and the ``runs`` sub-commands to the main app."""
+    app.command("explore")(explore)
+    app.add_typer(runs_app, name="runs")
+
+
+def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
+    """A Rich table of a frame, numbers formatted compactly."""
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
+    for record in frame.itertuples(index=False):
+        table.add_row(*(format_number(v) if isinstance(v, float) else str(v) for v in record))
+    return table
+
+
+def explore(
+    experiment_file: Annotated[Path, typer.Argument(help="Experiment YAML (see experiments/)")],
+    backend: Annotated[BackendName, typer.Option(help="Where chunks run")] = "inprocess",
+    workers: Annotated[int, typer.Option(help="Local processes or Dask workers", min=1)] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786 (implies dask)")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(help="Runs per vectorised chunk", min=1)] = DEFAULT_CHUNK_SIZE,
+    store: StoreOption = None,
+    size: Annotated[int | None, typer.Option(help="Override the sampler size", min=1)] = None,
+) -> None:
+    """Run an experiment over its futures and policies; print a summary and write an HTML report."""
+    with reported_input_errors():
+        experiment = load_experiment(experiment_file)
+        if size is not None:
+            sampler = experiment.sampler.model_validate({**experiment.sampler.model_dump(), "size": size})
+            experiment = experiment.model_copy(update={"sampler": sampler})
+    console.print(
+        f"[bold]{experiment.name}[/]: {experiment.sampler.kind} sample, {experiment.combine} design"
+    )
+    try:
+        with DelayedProgress("Exploring") as progress:
+            manifest = service.explore(
+                experiment, backend, workers, scheduler, chunk_size, store, progress=progress
+            )
+    except MissingDependencyError as error:
+        error_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
+    show_summary(manifest.id, store)
+    report = service.write_exploration_report(manifest.id, store)
+    console.print(f"Exploration {manifest.id}: {manifest.runs:,} runs in {manifest.wall_seconds:.1f} s")
+    console.print(f"Report: {report}")
+
+
+def show_summary(exploration_id: str, store: Path | None) -> None:
+    """Print the outcome, robustness and PRIM tables of an exploration."""
+    view = service.show_exploration(exploration_id, store)
+    titles = {"outcomes": "Outcomes over futures", "robustness": "Share of futures meeting thresholds"}
+    for name, title in (*titles.items(), ("regret", "Regret"), ("prim", "PRIM boxes of failure")):
+        if not view.tables[name].empty:
+            console.print(frame_to_table(view.tables[name], title))
+    if view.manifest.failed:
+        console.print(f"[yellow]{view.manifest.failed} runs failed; see runs.parquet (status, reason)[/]")
+
+
+@runs_app.command("list")
+def list_runs(store: StoreOption = None) -> None:
+    """List stored explorations, newest first."""
+    manifests = service.list_explorations(store)
+    if not manifests:
+        console.print("No explorations stored yet.")
+        return
+    table = Table(title="Explorations")
+    for column in ("id", "name", "runs", "failed", "sampler", "backend", "wall s"):
+        table.add_column(column)
+    for item in manifests:
+        table.add_row(
+            item.id,
+            item.name,
+            f"{item.runs:,}",
+            str(item.failed),
+            item.sampler,
+            item.backend,
+            f"{item.wall_seconds:.1f}",
+        )
+    console.print(table)
+
+
+@runs_app.command("show")
+def show(
+    exploration_id: Annotated[str, typer.Argument(help="An id from `runs list`")], store: StoreOption = None
+) -> None:
+    """Show one exploration: manifest and analysis tables."""
+    with reported_input_errors():
+        view = service.show_exploration(exploration_id, store)
+    manifest = view.manifest
+    console.print(
+        f"[bold]{manifest.id}[/] ({manifest.name}): {manifest.runs:,} runs, {manifest.failed} failed, "
+        f"{manifest.sampler} size {manifest.size}, seed {manifest.seed}, {manifest.backend}, "
+        f"{manifest.wall_seconds:.1f} s, migratielab {manifest.code_version}\nFolder: {view.folder}"
+    )
+    show_summary(exploration_id, store)

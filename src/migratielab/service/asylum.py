@@ -17,6 +17,7 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quantiles, run_indicators
 from migratielab.data import store
+from migratielab.data.periods import parse_period
 from migratielab.models.asylum import history
 from migratielab.models.asylum.chain import ChainInputs, State
 from migratielab.models.asylum.inflow import (
@@ -388,3 +389,43 @@ def write_outputs(comparison: Comparison, out_dir: Path) -> tuple[Path, Path]:
         ],
     )
     return report, parquet
+
+
+SNAPSHOT_VARIABLES = {
+    "coa.occupancy": "in_chain",
+    "ind.backlog": "ind_backlog",
+    "coa.status_holders_waiting": "holders_waiting",
+}
+
+
+def snapshot_month(period: str) -> pd.Timestamp | None:
+    """The simulated month whose end-of-month stock matches an observed stock period.
+
+    An annual value is taken as year-end, a month as its end, a dated snapshot as the nearest
+    month end (1 July is the end of June, 25 September the end of September); half-years and
+    quarters are not stock dates.
+    """
+    parsed = parse_period(period)
+    if parsed.kind == "annual":
+        return pd.Timestamp(parsed.year, 12, 1)
+    if parsed.kind == "monthly":
+        return pd.Timestamp(parsed.start)
+    if parsed.kind == "snapshot":
+        nearest_month_end = pd.Timestamp(parsed.start) - pd.Timedelta(days=15)
+        return pd.Timestamp(nearest_month_end.year, nearest_month_end.month, 1)
+    return None
+
+
+def snapshot_comparison(monthly: xr.Dataset, series_id: str, years: tuple[int, int]) -> pd.DataFrame:
+    """Every observed stock value of ``series_id`` in ``years`` next to the modelled run-0 value."""
+    variable = monthly[SNAPSHOT_VARIABLES[series_id]].isel(run=0)
+    frame = store.get_series(series_id)
+    rows = []
+    for period, observed in zip(frame["period"], frame["value"], strict=True):
+        month = snapshot_month(str(period))
+        if month is None or not years[0] <= month.year <= years[1] or month not in variable["time"]:
+            continue
+        rows.append(
+            {"period": period, "observed": float(observed), "modelled": float(variable.sel(time=month))}
+        )
+    return pd.DataFrame(rows, columns=["period", "observed", "modelled"])

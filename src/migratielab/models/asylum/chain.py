@@ -203,11 +203,15 @@ def step(
     weights = work_weights(params)
     staff = productive_staff(state, params)
     capacity = staff * params.decisions_per_fte_month
-    served = np.zeros_like(queue)
-    remaining = capacity.copy()
+    waiting = queue.sum(axis=2)
+    decisions_by_track = np.empty_like(waiting)
+    remaining = capacity
     for track in range(len(TRACKS)):
-        served[:, track] = serve_oldest_first(queue[:, track], remaining / weights[:, track])
-        remaining = np.maximum(0.0, remaining - served[:, track].sum(axis=1) * weights[:, track])
+        decisions_by_track[:, track] = np.minimum(waiting[:, track], remaining / weights[:, track])
+        remaining = np.maximum(0.0, remaining - decisions_by_track[:, track] * weights[:, track])
+    served = serve_oldest_first(queue.reshape(-1, QUEUE_MONTHS), decisions_by_track.reshape(-1)).reshape(
+        queue.shape
+    )
     decided = served.sum(axis=2)
     decided_by_wait = served.sum(axis=1)
     wait_sum = (decided_by_wait * (np.arange(QUEUE_MONTHS) + 0.5)).sum(axis=1)
@@ -326,7 +330,9 @@ def step(
     if is_decision_month(months_since_start):
         lag = min(policy.staffing_lag_months, HISTORY_MONTHS - 6)
         lagged_work = state.work_history[:, lag : lag + 6].mean(axis=1)
-        staff_wanted = staffing_target(policy, lagged_work, params.decisions_per_fte_month)
+        staff_wanted = staffing_target(
+            policy, lagged_work, params.decisions_per_fte_month, params.ind_budget_coverage
+        )
     else:
         staff_wanted = state.staff_target
     staff_total = state.staff_trained + state.staff_pipeline.sum(axis=1)

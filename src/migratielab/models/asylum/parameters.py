@@ -35,6 +35,7 @@ PER_RUN = (
     "ramp_up_months",
     "ind_max_shrink_per_month",
     "backlog_clearance_months",
+    "ind_budget_coverage",
     "fast_track_work_share",
     "track_share_safe_country",
     "recognition_rate_safe_country",
@@ -87,6 +88,7 @@ class ChainParameters:
     ramp_up_months: np.ndarray
     ind_max_shrink_per_month: np.ndarray
     backlog_clearance_months: np.ndarray
+    ind_budget_coverage: np.ndarray
     fast_track_work_share: np.ndarray
     track_share_safe_country: np.ndarray
     recognition_rate_safe_country: np.ndarray

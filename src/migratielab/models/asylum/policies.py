@@ -141,12 +141,15 @@ def next_buffer_active(
 
 
 def staffing_target(
-    policy: PolicyArrays, lagged_monthly_work: np.ndarray, decisions_per_fte_month: np.ndarray
+    policy: PolicyArrays,
+    lagged_monthly_work: np.ndarray,
+    decisions_per_fte_month: np.ndarray,
+    budget_coverage: np.ndarray,
 ) -> np.ndarray:
-    """FTE wanted: the stable level, or the lagged monthly workload divided by productivity."""
+    """FTE wanted: the stable level, or the funded share of the lagged monthly workload over productivity."""
     if policy.staffing_rule == "stable":
         return policy.stable_fte
-    return lagged_monthly_work / decisions_per_fte_month
+    return budget_coverage * lagged_monthly_work / decisions_per_fte_month
 
 
 def housing_quota_per_month(
