@@ -1,7 +1,53 @@
-"""Command-line verbs (placeholder until the module lands)."""
+"""``migratielab serve`` (API and dashboard) and ``migratielab report`` (the "State of migration" report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from migratielab.cli.common import console, error_console, reported_input_errors
+from migratielab.report.state import LANGUAGES, Lang, write_state_report
+from migratielab.scenario import bundled_scenario_path, load_scenario
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's verbs to ``app``."""
+    """Add ``serve`` and ``report`` to the main app."""
+    app.command("serve")(serve)
+    app.command("report")(report)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: local only)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the JSON API (docs at /docs) and the dashboard (Dutch; English with ?lang=en)."""
+    import uvicorn
+
+    from migratielab.api import create_app
+
+    console.print(f"migratielab dashboard on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+def report(
+    scenario_file: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML; default: the bundled policy comparison")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/state-of-migration.html"),
+    lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
+    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+) -> None:
+    """Write the self-contained "State of migration" report: observed figures, scorecard and fan charts."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(2)
+    chosen: Lang = "nl" if lang == "nl" else "en"
+    with reported_input_errors():
+        scenario = load_scenario(scenario_file or bundled_scenario_path())
+    if runs is not None:
+        scenario = scenario.model_copy(update={"runs": runs})
+    with console.status("Simulating the scenario's policies"):
+        path = write_state_report(out, scenario, chosen)
+    console.print(f"Report: {path}")

@@ -32,6 +32,7 @@ class Section:
     tables_html: Sequence[str] = ()
     figures: Sequence[go.Figure] = ()
     sources: Sequence[str] = field(default_factory=tuple)
+    sources_label: str = "Sources"
 
 
 def table_html(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -64,7 +65,8 @@ def render_report(title: str, sections: Sequence[Section], lang: str = "en") -> 
         parts.extend(figure_div(figure) for figure in section.figures)
         if section.sources:
             items = "".join(f"<li>{html.escape(source)}</li>" for source in section.sources)
-            parts.append(f"<div class='sources'>Sources:<ul>{items}</ul></div>")
+            label = html.escape(section.sources_label)
+            parts.append(f"<div class='sources'>{label}:<ul>{items}</ul></div>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)

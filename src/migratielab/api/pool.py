@@ -1,0 +1,106 @@
+"""Simulation pool: model runs in worker processes, shared and memoised per request, with a time limit.
+
+The model is CPU-bound Python and numpy; in threads it would starve the event loop of the GIL, so
+the server runs it in a small process pool (``Settings.simulation_processes``; 0 uses threads, for
+tests that patch service functions). Identical requests in flight or recently answered share one
+result: the model is deterministic for a given request (its seed is part of it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, cast
+
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Server limits: simulation workers, remembered results and the time a request may take."""
+
+    simulation_processes: int = 2
+    remembered_results: int = 128
+    time_limit_seconds: float = 30.0
+
+
+def request_key(function: Callable[..., Any], args: tuple[BaseModel, ...]) -> str:
+    """A key naming the function and the exact validated request."""
+    return f"{function.__module__}.{function.__qualname__}:" + "|".join(arg.model_dump_json() for arg in args)
+
+
+class SimulationPool:
+    """Runs deterministic service calls in workers, once per distinct request, with a time limit.
+
+    The workers start on first use and stop with the app (they restart if used again).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.executor: Executor | None = None
+        self.results: OrderedDict[str, asyncio.Future[Any]] = OrderedDict()
+
+    def workers(self) -> Executor:
+        """The process (or thread) pool, started on first use."""
+        if self.executor is None:
+            processes = self.settings.simulation_processes
+            self.executor = (
+                ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+                if processes > 0
+                else ThreadPoolExecutor(2, thread_name_prefix="simulation")
+            )
+        return self.executor
+
+    def start(self, warm: Callable[[], None]) -> None:
+        """Start the workers and let each load what every simulation needs (best effort, not awaited)."""
+        executor = self.workers()
+        for _ in range(max(self.settings.simulation_processes, 1)):
+            executor.submit(warm)
+
+    def shared(self, function: Callable[..., Result], args: tuple[BaseModel, ...]) -> asyncio.Future[Result]:
+        """The running or finished computation of ``function(*args)``, started if there is none."""
+        key = request_key(function, args)
+        future = self.results.get(key)
+        if future is None or (future.done() and (future.cancelled() or future.exception() is not None)):
+            future = asyncio.wrap_future(self.workers().submit(function, *args))
+            self.results[key] = future
+            while len(self.results) > self.settings.remembered_results:
+                self.results.popitem(last=False)
+        else:
+            self.results.move_to_end(key)
+        return cast("asyncio.Future[Result]", future)
+
+    async def run(self, function: Callable[..., Result], *args: BaseModel) -> Result:
+        """``function(*args)`` in a worker; 503 when the answer takes longer than the time limit."""
+        future = self.shared(function, args)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.settings.time_limit_seconds)
+        except TimeoutError:
+            raise HTTPException(
+                503,
+                f"the request took longer than {self.settings.time_limit_seconds:g} s; "
+                "use fewer runs, fewer policies or a shorter horizon",
+            ) from None
+
+    def close(self) -> None:
+        """Stop the workers without waiting for running simulations; forget remembered results."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+        self.results.clear()
+
+
+def simulation_pool(request: Request) -> SimulationPool:
+    """The app's simulation pool (a FastAPI dependency)."""
+    found: SimulationPool = request.app.state.pool
+    return found
+
+
+Pool = Annotated[SimulationPool, Depends(simulation_pool)]

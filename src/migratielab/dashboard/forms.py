@@ -1,0 +1,94 @@
+"""The dashboard's flat lever form and its translation into the service's request models."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migratielab.scenario import (
+    BandInflow,
+    FixedBufferReception,
+    FixedHousingQuota,
+    ForecastHousingQuota,
+    ForecastLinkedReception,
+    ForecastLinkedStaffing,
+    InflowSpec,
+    Policy,
+    StableStaffing,
+    StochasticInflow,
+)
+from migratielab.service import web
+
+DASHBOARD_MAX_RUNS = 2_000
+YOUR_POLICY = "your policy"
+"""The name of the form's policy in requests (shown translated), so both languages share one result."""
+
+
+class LeverForm(BaseModel):
+    """The levers of one policy and the inflow future, as flat query parameters."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    lang: Literal["nl", "en"] = "nl"
+    inflow: Literal["stochastic", "low", "medium", "high"] = "stochastic"
+    level: float = Field(1.0, ge=0.25, le=4.0)
+    reception: Literal["forecast_linked", "fixed_buffer"] = "fixed_buffer"
+    base_places: int = Field(41_000, ge=0, le=150_000)
+    buffer_places: int = Field(5_000, ge=0, le=100_000)
+    staffing: Literal["forecast_linked", "stable"] = "stable"
+    fte: float = Field(1_500, ge=100, le=10_000)
+    term: int = Field(6, ge=1, le=36)
+    housing: Literal["forecast", "fixed"] = "forecast"
+    quota: int = Field(10_000, ge=0, le=100_000)
+    runs: int = Field(web.DEFAULT_RUNS, ge=1, le=DASHBOARD_MAX_RUNS)
+    end_year: int = Field(2035, ge=2025, le=2025 + web.MAX_HORIZON_YEARS - 1)
+
+    def policy(self) -> Policy:
+        """The levers as a scenario Policy."""
+        return Policy(
+            name=YOUR_POLICY,
+            reception=FixedBufferReception(base_places=self.base_places, buffer_places=self.buffer_places)
+            if self.reception == "fixed_buffer"
+            else ForecastLinkedReception(),
+            staffing=StableStaffing(fte=self.fte) if self.staffing == "stable" else ForecastLinkedStaffing(),
+            decision_term_months=self.term,
+            housing=FixedHousingQuota(per_half_year=self.quota)
+            if self.housing == "fixed"
+            else ForecastHousingQuota(),
+        )
+
+    def inflow_spec(self) -> InflowSpec:
+        """The inflow future: the stochastic generator at a level, or a deterministic band."""
+        if self.inflow == "stochastic":
+            return StochasticInflow(level_multiplier=self.level)
+        return BandInflow(band=self.inflow)
+
+    def what_if(self) -> web.WhatIfRequest:
+        """The what-if request for these levers on the default scenario."""
+        return web.WhatIfRequest(
+            policy=self.policy(), inflow=self.inflow_spec(), runs=self.runs, end_year=self.end_year
+        )
+
+    def compare(self) -> web.CompareRequest:
+        """These levers next to the default scenario's policies, on the same inflow futures."""
+        others = web.bundled_scenario("default").scenario.policies[: web.MAX_POLICIES - 1]
+        return web.CompareRequest(
+            policies=[*others, self.policy()],
+            inflow=self.inflow_spec(),
+            runs=self.runs,
+            end_year=self.end_year,
+        )
+
+
+class PopulationForm(web.VariantRequest):
+    """The long-term page's inputs: a demographic variant from 2025 (query strings are converted)."""
+
+    model_config = ConfigDict(extra="ignore", strict=False)
+
+    lang: Literal["nl", "en"] = "nl"
+    runs: int = Field(50, ge=1, le=200)
+
+    def request(self) -> web.VariantRequest:
+        """The projection request (without the page language)."""
+        return web.VariantRequest.model_validate(self.model_dump(exclude={"lang"}))

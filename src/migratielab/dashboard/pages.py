@@ -1,0 +1,262 @@
+"""Server-rendered dashboard pages (Dutch by default, ``?lang=en`` for English), static files, API docs.
+
+Every page is plain HTML that works without JavaScript (forms submit with GET); ``dashboard.js``
+draws the plotly figures and, on pages with levers, fetches ``<page>/results`` when a lever
+changes and redraws the results without reloading. Both paths render the same templates from
+the same service calls.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import plotly
+from fastapi import APIRouter, Query, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from migratielab.api.pool import Pool, SimulationPool
+from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PopulationForm
+from migratielab.dashboard.i18n import Translator
+from migratielab.report import state
+from migratielab.report.asylum import format_number
+from migratielab.report.state import Figure, Lang
+from migratielab.service import data, web
+
+router = APIRouter(include_in_schema=False)
+static_router = APIRouter(prefix="/static", include_in_schema=False)
+TEMPLATES = Environment(
+    loader=PackageLoader("migratielab.dashboard", "templates"), autoescape=select_autoescape()
+)
+STATIC = Path(__file__).parent / "static"
+SWAGGER_UI = Path(str(resources.files("swagger_ui"))) / "static"
+STATIC_FILES = {
+    "plotly.min.js": (Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "text/javascript"),
+    "swagger-ui-bundle.js": (SWAGGER_UI / "swagger-ui-bundle.js", "text/javascript"),
+    "swagger-ui.css": (SWAGGER_UI / "swagger-ui.css", "text/css"),
+    "favicon-32x32.png": (SWAGGER_UI / "favicon-32x32.png", "image/png"),
+    "dashboard.js": (STATIC / "dashboard.js", "text/javascript"),
+    "style.css": (STATIC / "style.css", "text/css"),
+}
+NAVIGATION = (
+    ("/overview", "nav_overview"),
+    ("/whatif", "nav_whatif"),
+    ("/compare", "nav_compare"),
+    ("/data", "nav_data"),
+    ("/long-term", "nav_longterm"),
+)
+SUMMARY_EVERY_YEARS = 5
+
+
+@dataclass
+class View:
+    """What a page or a results fragment shows: template values and plotly figures by id."""
+
+    context: dict[str, Any]
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+
+def figures_json(figures: dict[str, Figure]) -> str:
+    """``{id: figure}`` as JSON text that is safe inside a <script> element."""
+    return json.dumps(figures, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+
+
+def language_links(request: Request, lang: Lang) -> dict[str, str]:
+    """The current page's URL in the other language, and the language it switches to."""
+    other: Lang = "en" if lang == "nl" else "nl"
+    url = request.url.include_query_params(lang=other)
+    return {"href": f"{url.path}?{url.query}", "lang": other}
+
+
+def page(request: Request, template: str, lang: Lang, view: View) -> HTMLResponse:
+    """A full page: the template with navigation, language switch and embedded figures."""
+    html = TEMPLATES.get_template(template).render(
+        t=Translator(lang),
+        lang=lang,
+        path=request.url.path,
+        navigation=NAVIGATION,
+        switch=language_links(request, lang),
+        figures=figures_json(view.figures),
+        **view.context,
+    )
+    return HTMLResponse(html)
+
+
+def fragment(template: str, lang: Lang, view: View) -> Response:
+    """The results part of a page and its figures as JSON ``{"html": ..., "figures": {...}}``."""
+    html = TEMPLATES.get_template(template).render(t=Translator(lang), lang=lang, **view.context)
+    body = '{"html":' + json.dumps(html) + ',"figures":' + figures_json(view.figures) + "}"
+    return Response(body, media_type="application/json")
+
+
+def timed(view: View, started: float) -> View:
+    """The view with the seconds since ``started`` (shown under the results)."""
+    view.context["seconds"] = f"{time.perf_counter() - started:.2f}"
+    return view
+
+
+# ------------------------------------------------------------------------------ views
+
+
+def overview_view(lang: Lang) -> View:
+    """The overview panels with their figures, notes and sources."""
+    panels = web.overview()
+    items = [
+        {"key": p.key, "note": state.panel_note(p, lang), "sources": p.sources, "title": state.pick(
+            state.PANEL_TITLES[p.key], lang)}
+        for p in panels
+    ]  # fmt: skip
+    return View({"panels": items}, {p.key: state.panel_figure(p, lang) for p in panels})
+
+
+def translated(result: web.SimulationResult, lang: Lang) -> web.SimulationResult:
+    """The result with the form's policy named in the page's language."""
+    label = Translator(lang)("your_policy")
+    results = [
+        outcome.model_copy(update={"policy": outcome.policy.model_copy(update={"name": label})})
+        if outcome.policy.name == YOUR_POLICY
+        else outcome
+        for outcome in result.results
+    ]
+    return result.model_copy(update={"results": results})
+
+
+def simulation_view(result: web.SimulationResult, form: LeverForm, started: float) -> View:
+    """Scorecard, fan charts and sources of a what-if or comparison."""
+    shown = translated(result, form.lang)
+    figures = state.simulation_figures(shown, form.lang)
+    context = {
+        "form": form,
+        "policies": [outcome.policy.name for outcome in shown.results],
+        "scorecard": state.scorecard(shown, form.lang),
+        "figure_ids": list(figures),
+        "sources": shown.sources,
+    }
+    return timed(View(context, figures), started)
+
+
+async def what_if_view(form: LeverForm, pool: SimulationPool) -> View:
+    """Run (or reuse) the what-if for the form's levers."""
+    started = time.perf_counter()
+    return simulation_view(await pool.run(web.what_if, form.what_if()), form, started)
+
+
+async def compare_view(form: LeverForm, pool: SimulationPool) -> View:
+    """Compare the form's levers with the scenario's policies (run or reused)."""
+    started = time.perf_counter()
+    return simulation_view(await pool.run(web.compare, form.compare()), form, started)
+
+
+def data_view() -> View:
+    """Every series with its citations, and every parameter with its reference and date."""
+    series = [
+        {"summary": summary, "citation": web.series_citation(summary.series_id)}
+        for summary in data.list_series()
+    ]
+    parameters = [row for module in web.PARAMETER_MODULES for row in web.parameter_rows(module)]
+    return View({"series": series, "parameters": parameters})
+
+
+async def long_term_view(form: PopulationForm, pool: SimulationPool) -> View:
+    """Project the form's demographic variant (run or reused): fan charts and a five-yearly summary."""
+    started = time.perf_counter()
+    result = await pool.run(web.project, form.request())
+    rows = [
+        [str(record["year"]), *(format_number(float(record[name] or 0)) for name in state.POPULATION_TITLES)]
+        for record in result.summary[::SUMMARY_EVERY_YEARS]
+    ]
+    figures = state.population_figures(result, form.lang)
+    context = {
+        "form": form,
+        "columns": list(state.POPULATION_TITLES),
+        "rows": rows,
+        "figure_ids": list(figures),
+        "sources": [state.POPULATION_SOURCES],
+    }
+    return timed(View(context, figures), started)
+
+
+# ------------------------------------------------------------------------------ routes
+
+
+@router.get("/docs")
+def api_docs() -> HTMLResponse:
+    """Swagger UI for the OpenAPI spec, with its files served here (swagger-ui-py package; no CDN)."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="migratielab API",
+        swagger_js_url="/static/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui.css",
+        swagger_favicon_url="/static/favicon-32x32.png",
+    )
+
+
+@router.get("/")
+def home(lang: Lang = "nl") -> RedirectResponse:
+    """The overview page."""
+    return RedirectResponse(f"/overview?lang={lang}")
+
+
+@router.get("/overview")
+def overview_page(request: Request, lang: Lang = "nl") -> HTMLResponse:
+    """Staat van de migratie: observed figures with sources."""
+    return page(request, "overview.html", lang, overview_view(lang))
+
+
+@router.get("/whatif")
+async def what_if_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
+    """The asylum-chain what-if: levers and fan charts."""
+    return page(request, "whatif.html", form.lang, await what_if_view(form, pool))
+
+
+@router.get("/whatif/results")
+async def what_if_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
+    """The what-if results for new lever values (used by dashboard.js)."""
+    return fragment("simulation_results.html", form.lang, await what_if_view(form, pool))
+
+
+@router.get("/compare")
+async def compare_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
+    """The scorecard of your policy next to the scenario's policies."""
+    return page(request, "compare.html", form.lang, await compare_view(form, pool))
+
+
+@router.get("/compare/results")
+async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
+    """The comparison results for new lever values (used by dashboard.js)."""
+    return fragment("simulation_results.html", form.lang, await compare_view(form, pool))
+
+
+@router.get("/data")
+def data_page(request: Request, lang: Lang = "nl") -> HTMLResponse:
+    """Every series and parameter with its reference and date."""
+    return page(request, "data.html", lang, data_view())
+
+
+@router.get("/long-term")
+async def long_term_page(
+    request: Request, form: Annotated[PopulationForm, Query()], pool: Pool
+) -> HTMLResponse:
+    """The population projection."""
+    return page(request, "longterm.html", form.lang, await long_term_view(form, pool))
+
+
+@router.get("/long-term/results")
+async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
+    """The projection for new inputs (used by dashboard.js)."""
+    return fragment("longterm_results.html", form.lang, await long_term_view(form, pool))
+
+
+@static_router.get("/{name}")
+def static_file(name: str) -> Response:
+    """One of the dashboard's static files (a fixed list; plotly.js comes from the plotly package)."""
+    if name not in STATIC_FILES:
+        return Response("not found", status_code=404, media_type="text/plain")
+    path, media_type = STATIC_FILES[name]
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})

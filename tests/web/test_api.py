@@ -1,0 +1,219 @@
+"""The JSON API as a client uses it: caps, validation messages, sources, and agreement with the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from migratielab.service import asylum
+from migratielab.service import web as service
+
+SMALL = {"runs": 20, "end_year": 2027}
+BUFFER_POLICY = {
+    "name": "buffer",
+    "reception": {"rule": "fixed_buffer", "base_places": 41000, "buffer_places": 15000},
+    "staffing": {"rule": "stable", "fte": 1500},
+}
+
+
+def post(client: TestClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST JSON and return the decoded body of a 200 answer."""
+    response = client.post(path, json=body)
+    assert response.status_code == 200, response.text
+    payload: dict[str, Any] = response.json()
+    return payload
+
+
+def test_health_states_the_caps(client: TestClient) -> None:
+    """The health endpoint reports the server's ensemble and horizon caps."""
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok"
+    assert body["max_runs"] == service.MAX_RUNS
+    assert body["max_horizon_years"] == service.MAX_HORIZON_YEARS
+
+
+def test_scenarios_are_listed_and_shown_by_name(client: TestClient) -> None:
+    """Bundled scenarios are listed; one is shown by name; an unknown name is a 404."""
+    names = [item["id"] for item in client.get("/api/scenarios").json()]
+    assert "default" in names
+    shown = client.get("/api/scenarios/default").json()
+    assert shown["scenario"]["policies"][0]["name"] == "forecast-linked"
+    assert client.get("/api/scenarios/../../etc/passwd").status_code == 404
+    assert client.get("/api/scenarios/nope").status_code == 404
+
+
+def test_what_if_returns_fans_indicators_observed_and_sources(client: TestClient) -> None:
+    """A what-if answers with monthly fans, indicators, observed history and cited sources."""
+    body = post(client, "/api/whatif", {**SMALL, "policy": BUFFER_POLICY})
+    result = body["results"][0]
+    assert result["policy"]["name"] == "buffer"
+    fan = result["fans"]["in_chain"]
+    assert len(fan["time"]) == 36
+    assert all(len(values) == 36 for values in fan["quantiles"].values())
+    assert set(result["fans"]) >= {
+        "emergency_occupancy",
+        "mean_wait_weeks",
+        "cost_meur",
+        "nights_without_shelter",
+    }
+    assert {item["indicator"] for item in result["indicators"]} >= {"median_wait_weeks", "total_cost_eur"}
+    assert body["observed"]["in_chain"]["series_id"] == "coa.occupancy"
+    assert any("COA" in source for source in body["sources"])
+
+
+def test_what_if_agrees_with_the_asylum_service(client: TestClient) -> None:
+    """The API's indicators are those of service.asylum.evaluate_policy on the same scenario."""
+    body = post(client, "/api/whatif", {**SMALL, "policy": BUFFER_POLICY})
+    request = service.WhatIfRequest.model_validate({**SMALL, "policy": BUFFER_POLICY})
+    assert request.policy is not None
+    scenario = service.build_scenario(request, [request.policy])
+    outcome = asylum.evaluate_policy(scenario, request.policy, keep_trajectories=False)
+    api_median = next(
+        i["median"] for i in body["results"][0]["indicators"] if i["indicator"] == "total_cost_eur"
+    )
+    assert api_median == outcome.indicators["total_cost_eur"].median()
+
+
+def test_a_lever_changes_the_result(client: TestClient) -> None:
+    """A bigger buffer changes emergency occupancy: the lever reaches the model."""
+    small = post(client, "/api/whatif", {**SMALL, "policy": {**BUFFER_POLICY, "reception": {
+        "rule": "fixed_buffer", "base_places": 20000, "buffer_places": 0}}})  # fmt: skip
+    large = post(client, "/api/whatif", {**SMALL, "policy": BUFFER_POLICY})
+    assert (
+        small["results"][0]["fans"]["emergency_occupancy"]
+        != large["results"][0]["fans"]["emergency_occupancy"]
+    )
+
+
+def test_ensemble_above_the_cap_is_a_clear_422(client: TestClient) -> None:
+    """More runs than the cap is rejected with the reason, before anything runs."""
+    response = client.post("/api/whatif", json={"runs": service.MAX_RUNS + 1})
+    assert response.status_code == 422
+    assert "less than or equal to 5000" in response.text
+
+
+def test_horizon_above_the_cap_is_a_clear_422(client: TestClient) -> None:
+    """A horizon beyond the cap is rejected with the allowed range."""
+    response = client.post("/api/whatif", json={"end_year": 2060})
+    assert response.status_code == 422
+    assert "horizon is capped" in response.text
+
+
+def test_unknown_keys_and_bad_levers_are_422(client: TestClient) -> None:
+    """The scenario models reject unknown keys and out-of-range levers with the key path."""
+    unknown = client.post("/api/whatif", json={"policy": {**BUFFER_POLICY, "colour": "red"}})
+    assert unknown.status_code == 422
+    assert "colour" in unknown.text
+    bad_term = client.post("/api/whatif", json={"policy": {**BUFFER_POLICY, "decision_term_months": 0}})
+    assert bad_term.status_code == 422
+    assert "decision_term_months" in bad_term.text
+
+
+def test_no_file_path_is_accepted_as_scenario(client: TestClient) -> None:
+    """A scenario is a bundled name only; a path is rejected, not read."""
+    response = client.post("/api/whatif", json={"scenario": "/etc/passwd", "runs": 1})
+    assert response.status_code == 422
+    assert "unknown scenario" in response.text
+
+
+def test_compare_scores_every_policy_on_the_same_futures(client: TestClient) -> None:
+    """Comparing the scenario's policies gives one result per policy, in order."""
+    body = post(client, "/api/compare", SMALL)
+    assert [result["policy"]["name"] for result in body["results"]] == [
+        "forecast-linked",
+        "fixed base + iron buffer",
+    ]
+
+
+def test_compare_caps_the_number_of_policies(client: TestClient) -> None:
+    """More policies than the cap is a 422."""
+    policies = [{**BUFFER_POLICY, "name": f"p{i}"} for i in range(service.MAX_POLICIES + 1)]
+    assert client.post("/api/compare", json={**SMALL, "policies": policies}).status_code == 422
+
+
+def test_population_projection(client: TestClient) -> None:
+    """A population variant answers with yearly medians and fans; more net migration, more people."""
+    low = post(client, "/api/population/projection", {"end": 2035, "runs": 3, "net_migration": 0})
+    high = post(client, "/api/population/projection", {"end": 2035, "runs": 3, "net_migration": 100000})
+    assert [row["year"] for row in low["summary"]] == list(range(2025, 2036))
+    assert high["summary"][-1]["population"] > low["summary"][-1]["population"]
+    assert len(low["fans"]["population"]["years"]) == 11
+
+
+def test_series_are_listed_and_shown_with_sources(client: TestClient) -> None:
+    """Every series is listed; one is shown with its sources; an unknown id is a 404."""
+    ids = [item["series_id"] for item in client.get("/api/series").json()]
+    assert "coa.occupancy" in ids
+    shown = client.get("/api/series/coa.occupancy").json()
+    assert shown["info"]["sources"]
+    assert all(value["source"] in shown["info"]["sources"] for value in shown["values"])
+    assert client.get("/api/series/no.such").status_code == 404
+
+
+def test_parameters_carry_a_reference_or_an_estimate(client: TestClient) -> None:
+    """Each parameter row names a source with its date, or says it is an estimate."""
+    rows = client.get("/api/parameters/asylum").json()
+    assert rows
+    assert all(row["source"] and (row["date"] or row["estimate"]) for row in rows)
+    assert client.get("/api/parameters/other").status_code == 422
+
+
+def test_overview_panels_name_their_sources(client: TestClient) -> None:
+    """Every overview panel has data and at least one source."""
+    panels = client.get("/api/overview").json()
+    assert panels[0]["key"] == "immigration_by_motive"
+    assert all(panel["sources"] and panel["series"] for panel in panels)
+
+
+def test_backtest_reports_records_and_errors(client: TestClient) -> None:
+    """The backtest lists modelled against observed values and a MAPE per variable."""
+    body = client.get("/api/backtest").json()
+    assert {record["year"] for record in body["records"]} == set(range(2014, 2025))
+    assert body["mape_percent"]["coa_occupancy_end"] is not None
+
+
+def test_explorations_list_and_unknown_id(client: TestClient) -> None:
+    """The exploration list is a JSON list; an unknown exploration is a 404."""
+    assert isinstance(client.get("/api/explorations").json(), list)
+    assert client.get("/api/explorations/no-such-id").status_code == 404
+
+
+def test_unexpected_errors_show_no_stack_trace(client: TestClient, monkeypatch: Any) -> None:
+    """An internal failure answers 500 with a plain message: no traceback, no exception text."""
+
+    def broken() -> list[service.Panel]:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(service, "overview", broken)
+    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+        response = quiet.get("/api/overview")
+        page = quiet.get("/overview")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error; the server log has the details"}
+    assert page.status_code == 500
+    for text in (response.text, page.text):
+        assert "Traceback" not in text
+        assert "secret internal detail" not in text
+
+
+def test_request_time_limit_gives_503(monkeypatch: Any) -> None:
+    """A simulation that outlives the time limit answers 503 with advice instead of hanging."""
+    import threading
+
+    from migratielab.api import Settings, create_app
+
+    release = threading.Event()
+
+    def slow(_request: service.WhatIfRequest) -> service.SimulationResult:
+        release.wait(5)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr(service, "what_if", slow)
+    try:
+        with TestClient(create_app(Settings(simulation_processes=0, time_limit_seconds=0.2))) as limited:
+            response = limited.post("/api/whatif", json={"runs": 1})
+    finally:
+        release.set()
+    assert response.status_code == 503
+    assert "fewer runs" in response.json()["detail"]

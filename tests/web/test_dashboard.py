@@ -1,0 +1,128 @@
+"""Dashboard pages as served HTML: language, sources, levers, offline assets and error pages."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+PAGES = ("/overview", "/whatif?runs=20&end_year=2026", "/compare?runs=20&end_year=2026", "/data",
+         "/long-term?runs=2&end=2030")  # fmt: skip
+
+
+def embedded_figures(html: str) -> dict[str, dict[str, object]]:
+    """The figures a page embeds for dashboard.js, by id."""
+    match = re.search(r'<script type="application/json" id="figures">(.*?)</script>', html, re.S)
+    assert match is not None
+    figures: dict[str, dict[str, object]] = json.loads(match.group(1))
+    return figures
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_dutch_by_default_and_english_on_request(client: TestClient, path: str) -> None:
+    """Each page answers in Dutch by default and in English with lang=en, with a working switch link."""
+    dutch = client.get(path)
+    english = client.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert dutch.status_code == english.status_code == 200
+    assert '<html lang="nl">' in dutch.text and "Staat van de migratie" in dutch.text
+    assert '<html lang="en">' in english.text and "State of migration" in english.text
+    assert "lang=en" in re.search(r'id="lang-switch"[^>]*href="([^"]*)"', dutch.text).group(1)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_nothing_from_outside(client: TestClient, path: str) -> None:
+    """Scripts and styles come from this server only (no CDN)."""
+    html = client.get(path).text
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert sources and all(source.startswith("/static/") for source in sources)
+
+
+def test_plotly_is_served_from_the_installed_package(client: TestClient) -> None:
+    """plotly.js is the installed plotly package's bundle; other static names are 404."""
+    import plotly.offline
+
+    response = client.get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert response.text == plotly.offline.get_plotlyjs()
+    assert client.get("/static/..%2Fpages.py").status_code == 404
+
+
+def test_overview_shows_every_panel_with_sources(client: TestClient) -> None:
+    """The overview has six figures, each followed by its sources."""
+    html = client.get("/overview").text
+    figures = embedded_figures(html)
+    assert list(figures) == [
+        "immigration_by_motive", "asylum_inflow", "ind_backlog",
+        "coa_occupancy", "holders_waiting", "departures",
+    ]  # fmt: skip
+    assert html.count('<details class="sources"') == 6
+    assert "COA" in html and "IND" in html and "DT&amp;V" in html
+
+
+def test_what_if_levers_reach_the_figures(client: TestClient) -> None:
+    """Changing the buffer changes the emergency-occupancy fan in the results fragment."""
+    base = "/whatif/results?runs=20&end_year=2027&reception=fixed_buffer&base_places=20000"
+    small = client.get(base + "&buffer_places=0").json()
+    large = client.get(base + "&buffer_places=30000").json()
+    assert small["figures"]["occupancy_by_type"] != large["figures"]["occupancy_by_type"]
+    assert "Scorekaart" in small["html"]
+
+
+def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
+    """Occupancy by type, waits, cases past term, nights without shelter and cost are all drawn."""
+    figures = embedded_figures(client.get("/whatif?runs=20&end_year=2026&lang=en").text)
+    assert {
+        "occupancy_by_type",
+        "mean_wait_weeks",
+        "cases_past_term",
+        "nights_without_shelter",
+        "cost_meur",
+    } <= set(figures)
+    traces = figures["in_chain"]["data"]
+    assert any(trace.get("name") == "observed (year end)" for trace in traces)  # type: ignore[attr-defined]
+
+
+def test_compare_scorecard_has_three_policies(client: TestClient) -> None:
+    """The scorecard puts your policy next to the scenario's two policies, for every indicator."""
+    html = client.get("/compare?runs=20&end_year=2026&lang=en").text
+    header = re.search(r'<table class="scorecard">\s*<thead>(.*?)</thead>', html, re.S).group(1)  # type: ignore[union-attr]
+    policies = re.findall(r"<th>([^<]+)</th>", header)
+    assert policies == ["forecast-linked", "fixed base + iron buffer", "your policy"]
+    assert html.count("<tr><td>") >= 9
+    assert "humanitarian" in html and "economic" in html
+
+
+def test_data_page_lists_every_series_and_parameter(client: TestClient) -> None:
+    """Every series and every parameter appears with a source."""
+    html = client.get("/data").text
+    series = client.get("/api/series").json()
+    assert all(f">{item['series_id']}</a>" in html for item in series)
+    assert "tfr_default" in html and "COA" in html
+
+
+def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> None:
+    """An out-of-range lever on a page gives a 422 with the reason and no stack trace."""
+    response = client.get("/whatif?runs=999999")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "runs: Input should be less than or equal to 2000" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_page_is_an_html_404(client: TestClient) -> None:
+    """Unknown dashboard paths answer with a small HTML page."""
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_api_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    """/docs is Swagger UI with its script and style served here, and the spec lists the endpoints."""
+    html = client.get("/docs").text
+    assert '"/static/swagger-ui-bundle.js"' in html and '"/static/swagger-ui.css"' in html
+    assert "cdn" not in html
+    assert client.get("/static/swagger-ui-bundle.js").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/whatif", "/api/compare", "/api/series/{series_id}", "/api/explorations"} <= set(paths)
