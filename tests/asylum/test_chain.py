@@ -74,8 +74,9 @@ def test_surge_fills_emergency_places_then_they_close() -> None:
 
 
 def test_waits_rise_when_inflow_exceeds_capacity() -> None:
-    calm = run_chain(surge(peak=2_000))
-    busy = run_chain(surge(peak=8_000))
+    fixed_staff = Policy(name="stable", staffing=StableStaffing(fte=1_500))
+    calm = run_chain(surge(peak=2_000), fixed_staff)
+    busy = run_chain(surge(peak=8_000), fixed_staff)
     calm_wait = run_indicators(calm.monthly, calm.wait_histogram)["median_wait_weeks"][0]
     busy_wait = run_indicators(busy.monthly, busy.wait_histogram)["median_wait_weeks"][0]
     assert busy_wait > calm_wait + 4

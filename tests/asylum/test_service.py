@@ -87,3 +87,14 @@ def test_monthly_profile_follows_observed_quarters() -> None:
 def test_decision_term_history_marks_the_extension() -> None:
     term = history.decision_term_history(2022, 2025)
     assert term[8] == 6 and term[9] == 15 and term[35] == 15 and term[36] == 6
+
+
+def test_backtest_reaches_the_stated_tolerances() -> None:
+    """Regression: year-end COA occupancy within 15% MAPE and IND backlog within 12% over 2014-2023."""
+    records = service.backtest()
+    occupancy = service.mean_absolute_percentage_error(records, "coa_occupancy_end", (2014, 2023))
+    backlog = service.mean_absolute_percentage_error(records, "ind_backlog_end", (2014, 2023))
+    assert occupancy <= 15.0
+    assert backlog <= 12.0
+    observed_years = [r.year for r in records if r.variable == "coa_occupancy_end" and r.observed]
+    assert len([year for year in observed_years if year <= 2023]) == 8  # 2014-2019, 2022, 2023

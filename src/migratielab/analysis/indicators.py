@@ -25,11 +25,18 @@ COST_VARIABLES = (
 
 @dataclass(frozen=True)
 class Indicator:
-    """A scalar outcome per run, with its label and unit."""
+    """A scalar outcome per run, with its label and unit (and how tables show it)."""
 
     name: str
     label: str
     unit: str
+    display_unit: str = ""
+    display_scale: float = 1.0
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit tables show (values divided by ``display_scale``)."""
+        return self.display_unit or self.unit
 
 
 INDICATORS = (
@@ -40,7 +47,7 @@ INDICATORS = (
     Indicator("peak_occupancy", "Peak number of people in reception", "persons"),
     Indicator("emergency_place_years", "Emergency and crisis place-years", "place-years"),
     Indicator("nights_without_shelter", "Person-nights without proper shelter", "person-nights"),
-    Indicator("total_cost_eur", "Total cost including penalties", "EUR"),
+    Indicator("total_cost_eur", "Total cost including penalties", "EUR", "EUR million", 1e6),
     Indicator("cost_per_applicant_eur", "Cost per applicant", "EUR per applicant"),
 )
 

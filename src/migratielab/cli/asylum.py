@@ -12,7 +12,7 @@ from rich.table import Table
 
 from migratielab.cli.common import DelayedProgress, console, reported_input_errors
 from migratielab.params import load_parameter_overrides
-from migratielab.report.asylum import format_number
+from migratielab.report.asylum import format_number, summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
 
@@ -57,21 +57,14 @@ def run(
 
 def summary_table(comparison: service.Comparison) -> Table:
     """Rich table of indicators per policy: median and 5th-95th percentile over runs."""
-    summary = comparison.summary()
-    policies = list(dict.fromkeys(summary["policy"]))
+    policies, rows = summary_rows(comparison.summary())
     table = Table(title="Median over runs [5th – 95th percentile]", show_lines=False)
     table.add_column("indicator")
     table.add_column("unit")
     for policy in policies:
         table.add_column(policy, justify="right")
-    for (label, unit), group in summary.groupby(["label", "unit"], sort=False):
-        cells = []
-        for policy in policies:
-            row = group[group["policy"] == policy].iloc[0]
-            cells.append(
-                f"{format_number(row['median'])} [{format_number(row['p5'])} – {format_number(row['p95'])}]"
-            )
-        table.add_row(str(label), str(unit), *cells)
+    for row in rows:
+        table.add_row(*row)
     return table
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from migratielab.analysis.indicators import INDICATORS
 from migratielab.params import ParameterSet
 from migratielab.report.html import Section, table_html, write_report
 
@@ -109,16 +110,8 @@ def comparison_report(
     data_sources: list[str],
 ) -> Path:
     """Write the self-contained HTML report of a comparison; ``fans`` maps variable -> policy -> frame."""
-    policies = list(dict.fromkeys(summary["policy"]))
-    rows = []
-    for (label, unit), group in summary.groupby(["label", "unit"], sort=False):
-        cells = [f"{label} ({unit})"]
-        for policy in policies:
-            row = group[group["policy"] == policy].iloc[0]
-            cells.append(
-                f"{format_number(row['median'])} [{format_number(row['p5'])} – {format_number(row['p95'])}]"
-            )
-        rows.append(cells)
+    policies, table = summary_rows(summary)
+    rows = [[f"{label} ({unit})", *cells] for label, unit, *cells in table]
     sections = [
         Section(
             title="Summary per policy",
@@ -138,6 +131,22 @@ def comparison_report(
         Section(title="Parameters and their sources", sources=parameter_sources(parameters)),
     ]
     return write_report(path, title, sections)
+
+
+def summary_rows(summary: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Policies and one row per indicator: label, shown unit, then "median [p5 – p95]" per policy."""
+    scales = {indicator.name: indicator for indicator in INDICATORS}
+    policies = list(dict.fromkeys(summary["policy"]))
+    rows = []
+    for name, group in summary.groupby("indicator", sort=False):
+        indicator = scales[str(name)]
+        cells = []
+        for policy in policies:
+            row = group[group["policy"] == policy].iloc[0]
+            median, low, high = (row[key] / indicator.display_scale for key in ("median", "p5", "p95"))
+            cells.append(f"{format_number(median)} [{format_number(low)} – {format_number(high)}]")
+        rows.append([indicator.label, indicator.shown_unit, *cells])
+    return policies, rows
 
 
 def format_number(value: float) -> str:
