@@ -15,6 +15,10 @@ class InputError(ValueError):
         where = f"{self.source}: {key}" if key else self.source
         super().__init__(f"{where}: {expected}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
+        """Rebuild from the three parts, so the error crosses process boundaries intact."""
+        return (InputError, (self.source, self.key, self.expected))
+
 
 class ConservationError(RuntimeError):
     """A stock-flow identity or non-negativity check failed inside a model step."""

@@ -131,3 +131,16 @@ def test_invalid_parameter_file_is_rejected_before_running(tmp_path: Path) -> No
     assert str(parameters) in result.output and "parameters.court_lag_months" in result.output
     assert "estimate: true" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_start_after_the_observed_history_is_refused(tmp_path: Path) -> None:
+    scenario = write(
+        tmp_path,
+        SMALL_SCENARIO.replace("start_year: 2025", "start_year: 2027").replace(
+            "end_year: 2026", "end_year: 2028"
+        ),
+    )
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "start_year" in result.output and "at most 2025" in result.output
+    assert not (tmp_path / "out").exists()

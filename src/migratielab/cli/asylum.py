@@ -42,6 +42,7 @@ def run(
         scenario = load_scenario(scenario_path)
         base = load_parameter_overrides(parameters_file, "asylum") if parameters_file else None
         parameters = service.scenario_parameters(scenario, base, source=str(scenario_path))
+        service.check_start_year(scenario, str(scenario_path))
     if runs is not None:
         scenario = scenario.model_copy(update={"runs": runs})
     console.print(

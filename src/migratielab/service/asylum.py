@@ -18,6 +18,7 @@ import xarray as xr
 from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quantiles, run_indicators
 from migratielab.data import store
 from migratielab.data.periods import parse_period
+from migratielab.errors import InputError
 from migratielab.models.asylum import history
 from migratielab.models.asylum.chain import ChainInputs, State
 from migratielab.models.asylum.inflow import (
@@ -141,8 +142,21 @@ def inflow_paths(scenario: Scenario, run_ids: np.ndarray) -> np.ndarray:
     return inflow_generator().paths(scenario.seed, run_ids, months, last_level, spec.level_multiplier)
 
 
+def check_start_year(scenario: Scenario, source: str | None = None) -> None:
+    """Raise InputError unless history up to the year before ``start_year`` is observed in the store."""
+    last_observed = int(history.annual_applications().index.max())
+    if scenario.start_year - 1 > last_observed:
+        raise InputError(
+            source or scenario.name,
+            "start_year",
+            f"at most {last_observed + 1}: forward runs start from the replay of observed history, which "
+            f"ends in {last_observed} (import newer figures with `migratielab data import-cbs` to go later)",
+        )
+
+
 def start_state(scenario: Scenario, runs: int) -> State:
     """The state at the start of the scenario: the default replay's end state, for every run."""
+    check_start_year(scenario)
     return broadcast_state(default_replay(scenario.start_year - 1).final_state, runs)
 
 

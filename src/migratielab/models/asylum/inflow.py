@@ -40,7 +40,12 @@ class InflowGenerator:
         start_level: float | None = None,
         level_multiplier: float = 1.0,
     ) -> np.ndarray:
-        """Monthly inflow paths (run, month); run ``i`` always gets the same path for the same seed."""
+        """Monthly inflow paths (run, month); run ``i`` always gets the same path for the same seed.
+
+        Each run's draws come from its own ``SeedSequence(seed, spawn_key=(run,))`` stream, so a run's
+        path does not depend on chunking or backend. Only the seeding loops over runs (two draw calls
+        per run); the process itself is computed for all runs at once.
+        """
         shocks = np.empty((len(run_ids), months))
         uniforms = np.empty((len(run_ids), months))
         for row, run in enumerate(run_ids):
