@@ -67,7 +67,10 @@ def initial_state(composition: InitialComposition, params: ChainParameters, poli
     regular = residents / params.planning_occupancy_norm
     if policy.reception_rule == "fixed_buffer":
         regular = np.maximum(regular, policy.base_places)
-    grants_per_month = composition.applications_per_month * 0.4
+    shares = track_shares(params, 0)
+    safe_grants = shares[:, 1] * params.recognition_rate_safe_country
+    grant_share = safe_grants + shares[:, 2] * params.recognition_rate_general[0]
+    grants_per_month = composition.applications_per_month * grant_share
     return State(
         ac_unregistered=np.zeros(runs),
         ac_registered=np.zeros(runs),
@@ -87,7 +90,7 @@ def initial_state(composition: InitialComposition, params: ChainParameters, poli
         family_scheduled=np.zeros((runs, FAMILY_HORIZON_MONTHS)),
         need_history=np.repeat(residents[:, None], HISTORY_MONTHS, axis=1),
         work_history=np.repeat(work[:, None], HISTORY_MONTHS, axis=1),
-        grants_history=np.full((runs, 6), grants_per_month),
+        grants_history=np.repeat(grants_per_month[:, None], 6, axis=1),
     )
 
 
