@@ -263,8 +263,8 @@ def step(
     need = backlog + appeals_after + rejected_after + holders_waiting
 
     # Capacity decisions and responses.
-    months_since_start = t
-    if is_decision_month(months_since_start):
+    deciding = is_decision_month(t)
+    if deciding:
         lagged_need = state.need_history[:, min(policy.forecast_lag_months, HISTORY_MONTHS - 1)]
         capacity_target = forecast_capacity_target(lagged_need, params.planning_occupancy_norm)
     else:
@@ -327,7 +327,7 @@ def step(
     work = (applications[:, None] * track_shares(params, t) * weights).sum(axis=1)
     planned_work = work + backlog_work / np.maximum(params.backlog_clearance_months, 1.0)
     work_history = shift_history(state.work_history, planned_work)
-    if is_decision_month(months_since_start):
+    if deciding:
         lag = min(policy.staffing_lag_months, HISTORY_MONTHS - 6)
         lagged_work = state.work_history[:, lag : lag + 6].mean(axis=1)
         staff_wanted = staffing_target(
@@ -336,7 +336,7 @@ def step(
     else:
         staff_wanted = state.staff_target
     staff_total = state.staff_trained + state.staff_pipeline.sum(axis=1)
-    hires = np.maximum(0.0, staff_wanted - staff_total) if is_decision_month(months_since_start) else 0.0
+    hires = np.maximum(0.0, staff_wanted - staff_total) if deciding else 0.0
     shed = np.minimum(
         np.maximum(0.0, staff_total - staff_wanted), state.staff_trained * params.ind_max_shrink_per_month
     )
@@ -348,7 +348,7 @@ def step(
     # Housing quota for the coming half-year, and follow-on family due from this month's grants.
     grants = grants_first + grants_appeal
     grants_history = shift_history(state.grants_history, grants)
-    if is_decision_month(months_since_start):
+    if deciding:
         quota_next = housing_quota_per_month(
             policy, holders_waiting, grants_history.sum(axis=1), params.housing_quota_catch_up
         )

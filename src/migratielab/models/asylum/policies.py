@@ -91,9 +91,9 @@ def policy_arrays(
     )
 
 
-def is_decision_month(t: int, start_month: int = 0) -> bool:
-    """Whether month index ``t`` is a half-yearly decision month (January or July)."""
-    return (start_month + t) % 12 in DECISION_MONTHS
+def is_decision_month(t: int) -> bool:
+    """Whether month index ``t`` (0 = January of the start year) is January or July."""
+    return t % 12 in DECISION_MONTHS
 
 
 def next_regular_capacity(
