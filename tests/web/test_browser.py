@@ -166,6 +166,16 @@ def test_long_term_projection_responds_to_net_migration(page: Any, server_url: s
     screenshot(page, "long-term-nl")
 
 
+def test_long_term_plan_mode_responds_to_labour_migration(page: Any, server_url: str) -> None:
+    """In migration-plan mode, more labour migration moves the plan's labour-force fan."""
+    page.goto(f"{server_url}/long-term?mode=plan&runs=5&end=2040")
+    wait_for_figures(page, 4)
+    before = trace_data(page, "potential_labour_force")
+    change_lever(page, "input[name=labour_non_eu]", "90000")
+    assert trace_data(page, "potential_labour_force") != before
+    screenshot(page, "long-term-plan-nl")
+
+
 def test_api_docs_render_offline(page: Any, server_url: str) -> None:
     """Swagger UI renders the API's operations without any outside request."""
     page.goto(f"{server_url}/docs")

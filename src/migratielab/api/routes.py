@@ -99,6 +99,13 @@ async def population_projection(request: web.VariantRequest, pool: Pool) -> web.
     return await pool.run(web.project, request)
 
 
+@router.post("/population/plan", responses=SLOW)
+async def population_plan(request: web.PlanRequest, pool: Pool) -> web.PlanProjectionResult:
+    """Project a migration plan (gross immigration per category, optionally with asylum numbers from
+    the asylum chain) next to the constant-net-migration variant: yearly medians and fans of both."""
+    return await pool.run(web.project_migration_plan, request)
+
+
 @router.get("/overview")
 def overview() -> list[web.Panel]:
     """The "State of migration" panels with the sources of every figure."""

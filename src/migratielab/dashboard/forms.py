@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,14 +81,39 @@ class LeverForm(BaseModel):
         )
 
 
+def _plan_level(category: str) -> Any:
+    """A form field for one plan category, defaulting to the service's central level."""
+    default = web.PlanLevels.model_fields[category].default
+    return Field(default, ge=0, le=web.MAX_ANNUAL_INFLOW)
+
+
 class PopulationForm(web.VariantRequest):
-    """The long-term page's inputs: a demographic variant from 2025 (query strings are converted)."""
+    """The long-term page's inputs: a demographic variant from 2025 and, in plan mode, a migration
+    plan's gross immigration per category (query strings are converted)."""
 
     model_config = ConfigDict(extra="ignore", strict=False)
 
     lang: Literal["nl", "en"] = "nl"
-    runs: int = Field(50, ge=1, le=200)
+    runs: int = Field(50, ge=1, le=web.MAX_POPULATION_RUNS)
+    mode: Literal["variant", "plan"] = "variant"
+    labour_eu: float = _plan_level("labour_eu")
+    labour_non_eu: float = _plan_level("labour_non_eu")
+    study: float = _plan_level("study")
+    family: float = _plan_level("family")
+    asylum: float = _plan_level("asylum")
+    temporary_protection: float = _plan_level("temporary_protection")
+    other: float = _plan_level("other")
+    asylum_chain: bool = False
 
     def request(self) -> web.VariantRequest:
-        """The projection request (without the page language)."""
-        return web.VariantRequest.model_validate(self.model_dump(exclude={"lang"}))
+        """The projection request (without the page's own fields)."""
+        return web.VariantRequest.model_validate(
+            self.model_dump(include=set(web.VariantRequest.model_fields))
+        )
+
+    def plan_request(self) -> web.PlanRequest:
+        """The migration-plan request: these levels, next to this form's variant."""
+        levels = web.PlanLevels.model_validate(self.model_dump(include=set(web.PLAN_CATEGORIES)))
+        return web.PlanRequest.model_validate(
+            {**self.request().model_dump(), "levels": levels, "asylum_chain": self.asylum_chain}
+        )

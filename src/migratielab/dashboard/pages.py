@@ -182,6 +182,49 @@ async def long_term_view(form: PopulationForm, pool: SimulationPool) -> View:
     return timed(View(context, figures), started)
 
 
+def plan_figures(result: web.PlanProjectionResult, lang: Lang) -> dict[str, Figure]:
+    """Fan charts of the plan next to the variant (medians; 50% and 90% bands when runs > 1)."""
+    t = Translator(lang)
+    return {
+        variable: state.fan_figure(
+            {t("variant"): result.variant.fans[variable], t("plan"): result.fans[variable]},
+            state.pick((dutch, english), lang), state.unit_text(unit, lang), lang,
+        )
+        for variable, (dutch, english, unit) in state.POPULATION_TITLES.items()
+        if variable in web.PLAN_FANS
+    }  # fmt: skip
+
+
+async def plan_view(form: PopulationForm, pool: SimulationPool) -> View:
+    """Project the form's migration plan next to its variant (run or reused)."""
+    started = time.perf_counter()
+    result = await pool.run(web.project_migration_plan, form.plan_request())
+    variant = {record["year"]: record for record in result.variant.summary}
+    rows = [
+        [
+            str(record["year"]),
+            *(format_number(float(record[name] or 0)) for name in web.PLAN_FANS),
+            format_number(float(variant[record["year"]]["population"] or 0)),
+        ]
+        for record in result.summary[::SUMMARY_EVERY_YEARS]
+    ]
+    figures = plan_figures(result, form.lang)
+    context = {
+        "form": form,
+        "columns": [*web.PLAN_FANS, "population_variant"],
+        "rows": rows,
+        "figure_ids": list(figures),
+        "sources": [state.POPULATION_SOURCES],
+        "plan_note": form.asylum_chain,
+    }
+    return timed(View(context, figures), started)
+
+
+async def population_view(form: PopulationForm, pool: SimulationPool) -> View:
+    """The long-term page's results: the variant alone, or the migration plan next to it."""
+    return await (plan_view(form, pool) if form.mode == "plan" else long_term_view(form, pool))
+
+
 # ------------------------------------------------------------------------------ routes
 
 
@@ -244,13 +287,13 @@ async def long_term_page(
     request: Request, form: Annotated[PopulationForm, Query()], pool: Pool
 ) -> HTMLResponse:
     """The population projection."""
-    return page(request, "longterm.html", form.lang, await long_term_view(form, pool))
+    return page(request, "longterm.html", form.lang, await population_view(form, pool))
 
 
 @router.get("/long-term/results")
 async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
     """The projection for new inputs (used by dashboard.js)."""
-    return fragment("longterm_results.html", form.lang, await long_term_view(form, pool))
+    return fragment("longterm_results.html", form.lang, await population_view(form, pool))
 
 
 @static_router.get("/{name}")

@@ -9,6 +9,7 @@ may share and remember their results (see ``api.pool``).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from migratielab.analysis.indicators import (
     WEEKS_PER_MONTH,
 )
 from migratielab.data import store
-from migratielab.models.population import INFLOWS
+from migratielab.models.population import INFLOWS, MOTIVES
 from migratielab.models.population.setup import historical_arrivals
 from migratielab.params import Parameter, ParameterSet, default_parameters
 from migratielab.scenario import (
@@ -544,3 +545,153 @@ def project(request: VariantRequest) -> ProjectionResult:
         for record in population.summary_records(result)
     ]
     return ProjectionResult(request=request, summary=summary, fans=projection_fans(result))
+
+
+# ------------------------------------------------------------------------ migration-plan mode
+
+PLAN_FANS = ("population", "grey_pressure", "potential_labour_force", "employed")
+PLAN_CATEGORIES = MOTIVES  # the plan's gross-immigration categories are the immigrant motives
+# The 2025 bands of scenarios/plan_example.yaml as (low, high) relative to the central level; the
+# request sets the central level and the band keeps these proportions.
+PLAN_BAND_FACTORS: dict[str, tuple[float, float]] = {
+    "labour_eu": (35_000 / 45_000, 60_000 / 45_000),
+    "labour_non_eu": (20_000 / 30_000, 40_000 / 30_000),
+    "study": (25_000 / 35_000, 45_000 / 35_000),
+    "family": (30_000 / 40_000, 50_000 / 40_000),
+    "asylum": (15_000 / 25_000, 40_000 / 25_000),
+    "asylum_family": (4_000 / 8_000, 12_000 / 8_000),
+    "temporary_protection": (0.0, 3.0),
+    "other": (20_000 / 30_000, 40_000 / 30_000),
+}
+PLAN_TFR_FACTORS = (1.30 / 1.43, 1.60 / 1.43)
+"""The fertility range of scenarios/plan_example.yaml relative to its TFR (1.43, 1.30-1.60)."""
+ASYLUM_FAMILY_PER_ASYLUM = 8_000 / 25_000
+"""Follow-on family per asylum migrant in scenarios/plan_example.yaml (2025), applied to the asylum level."""
+
+
+def _level(default: float, description: str) -> Any:
+    """A gross immigration level field: persons per year, 0 to MAX_ANNUAL_INFLOW."""
+    return Field(float(default), ge=0, le=MAX_ANNUAL_INFLOW, description=f"{description} (persons per year)")
+
+
+class PlanLevels(BaseModel):
+    """Annual gross immigration per category; the defaults are the central 2025 levels of
+    scenarios/plan_example.yaml (the repository's example plan, not shipped with the package)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    labour_eu: float = _level(45_000, "labour migration from the EU")
+    labour_non_eu: float = _level(30_000, "labour migration from outside the EU")
+    study: float = _level(35_000, "study migration")
+    family: float = _level(40_000, "family migration (excluding asylum follow-on family)")
+    asylum: float = _level(
+        25_000, "asylum migration; follow-on family is added at the example plan's ratio (8,000 per 25,000)"
+    )
+    temporary_protection: float = _level(10_000, "temporary protection")
+    other: float = _level(30_000, "other immigration")
+
+
+class PlanRequest(BaseModel):
+    """A migration plan (constant annual levels per category, each with the example plan's band)
+    and, for comparison, the demographic variant with constant net migration on the same demography."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    start: int = Field(2025, ge=2020, le=2025, description="first year (population on 1 January)")
+    end: int = Field(2050, ge=2026, le=2100, description="last year")
+    levels: PlanLevels = Field(default_factory=PlanLevels, description="gross immigration per category")
+    asylum_chain: bool = Field(
+        False,
+        description="asylum numbers from the asylum chain (grants and follow-on family) instead of the level",
+    )
+    tfr: float = Field(1.43, gt=0.5, le=4.0, description="total fertility rate")
+    e0_female: float = Field(85.5, ge=70, le=100, description="female life expectancy in the end year")
+    e0_male: float = Field(83.5, ge=70, le=100, description="male life expectancy in the end year")
+    net_migration: float = Field(
+        60_000, ge=-200_000, le=500_000, description="net migration per year of the comparison variant"
+    )
+    runs: int = Field(
+        100, ge=1, le=MAX_POPULATION_RUNS, description=f"ensemble size (at most {MAX_POPULATION_RUNS})"
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+    @model_validator(mode="after")
+    def _horizon(self) -> PlanRequest:
+        if not 0 < self.end - self.start <= MAX_POPULATION_YEARS:
+            raise ValueError(f"end must be 1 to {MAX_POPULATION_YEARS} years after start")
+        return self
+
+    def variant(self) -> VariantRequest:
+        """The comparison variant: the same demography with constant net migration."""
+        return VariantRequest(
+            start=self.start, end=self.end, tfr=self.tfr, e0_female=self.e0_female, e0_male=self.e0_male,
+            net_migration=self.net_migration, runs=self.runs, seed=self.seed,
+        )  # fmt: skip
+
+    def plan(self) -> population.Plan:
+        """The levels as a population-service plan (one band per category from ``start``)."""
+        central = self.levels.model_dump()
+        central["asylum_family"] = self.levels.asylum * ASYLUM_FAMILY_PER_ASYLUM
+        bands = {
+            category: [
+                population.Band.model_validate(
+                    {"from": self.start, "central": level, "low": level * PLAN_BAND_FACTORS[category][0],
+                     "high": level * PLAN_BAND_FACTORS[category][1]}
+                )
+            ]
+            for category, level in central.items()
+        }  # fmt: skip
+        return population.Plan(
+            name="dashboard plan",
+            start=self.start,
+            end=self.end,
+            inflows=population.Inflows.model_validate(bands),
+            fertility=population.Fertility(
+                tfr=self.tfr, low=self.tfr * PLAN_TFR_FACTORS[0], high=self.tfr * PLAN_TFR_FACTORS[1]
+            ),
+            life_expectancy_end=population.LifeExpectancy(male=self.e0_male, female=self.e0_female),
+        )
+
+
+class PlanProjectionResult(BaseModel):
+    """A migration-plan projection next to the constant-net-migration variant: medians and fans."""
+
+    request: PlanRequest
+    summary: list[dict[str, float | int | None]]
+    fans: dict[str, YearFan]
+    variant: ProjectionResult
+    asylum_grants: list[float] | None = Field(
+        None, description="median asylum grants per year from the asylum chain (when asylum_chain is set)"
+    )
+
+
+def summary_of(result: xr.Dataset) -> list[dict[str, float | int | None]]:
+    """Yearly medians of the headline indicators; NaN becomes None."""
+    return [
+        {key: finite(value) if isinstance(value, float) else value for key, value in record.items()}
+        for record in population.summary_records(result)
+    ]
+
+
+def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
+    """Project the request's migration plan (optionally with asylum numbers from the asylum chain)
+    and its comparison variant with the population service: yearly medians and fans of both."""
+    plan = request.plan()
+    grants: list[float] | None = None
+    if request.asylum_chain:
+        # Local import: the asylum-chain coupling loads the chain model only when asked for.
+        from migratielab.service.system import project_with_asylum_chain
+
+        coupled = project_with_asylum_chain(plan, request.runs, request.seed, None)
+        result = coupled.population
+        grants = [round(float(v), 1) for v in np.median(coupled.asylum_arrivals, axis=0)]
+    else:
+        result = population.project_plan(plan, runs=request.runs, seed=request.seed, detail=False)
+    fans = projection_fans(result)
+    return PlanProjectionResult(
+        request=request,
+        summary=summary_of(result),
+        fans={name: fans[name] for name in PLAN_FANS},
+        variant=project(request.variant()),
+        asylum_grants=grants,
+    )

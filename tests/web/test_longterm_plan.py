@@ -1,0 +1,97 @@
+"""The migration-plan mode of the long-term page and of POST /api/population/plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from migratielab.service import web as service
+from migratielab.service.population import INFLOWS, load_plan, plan_levels
+
+PLAN = "/api/population/plan"
+SMALL = {"end": 2035, "runs": 3}
+
+
+def post(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    """POST a plan request and return the decoded body of a 200 answer."""
+    response = client.post(PLAN, json=body)
+    assert response.status_code == 200, response.text
+    payload: dict[str, Any] = response.json()
+    return payload
+
+
+def test_default_levels_are_the_example_plans_central_2025_levels() -> None:
+    """The request defaults equal the central 2025 levels of scenarios/plan_example.yaml."""
+    example = plan_levels(load_plan("scenarios/plan_example.yaml"), [2025])["central"][:, 0]
+    central = dict(zip(INFLOWS, example, strict=True))
+    defaults = service.PlanLevels()
+    assert {c: getattr(defaults, c) for c in service.PLAN_CATEGORIES} == {
+        c: central[c] for c in service.PLAN_CATEGORIES
+    }
+    assert defaults.asylum * service.ASYLUM_FAMILY_PER_ASYLUM == central["asylum_family"]
+
+
+def test_plan_projection_has_medians_fans_and_the_variant(client: TestClient) -> None:
+    """The answer holds yearly medians and fans of the plan, and the variant on the same demography."""
+    result = post(client, SMALL)
+    assert [record["year"] for record in result["summary"]] == list(range(2025, 2036))
+    assert set(result["fans"]) == set(service.PLAN_FANS)
+    fan = result["fans"]["population"]
+    assert fan["years"][0] == 2025 and len(fan["quantiles"]["0.5"]) == 11
+    assert fan["quantiles"]["0.05"][-1] <= fan["quantiles"]["0.5"][-1] <= fan["quantiles"]["0.95"][-1]
+    assert result["variant"]["request"]["net_migration"] == 60000
+    assert result["asylum_grants"] is None
+
+
+def test_more_labour_migration_grows_the_labour_force(client: TestClient) -> None:
+    """Raising labour migration raises the projected potential labour force."""
+    low = post(client, SMALL)
+    high = post(client, {**SMALL, "levels": {"labour_non_eu": 130000}})
+    last = -1
+    assert (
+        high["summary"][last]["potential_labour_force"]
+        > low["summary"][last]["potential_labour_force"] + 500_000
+    )
+
+
+def test_asylum_chain_supplies_the_asylum_numbers(client: TestClient) -> None:
+    """With the checkbox the asylum chain's grants replace the asylum level (one per year)."""
+    result = post(client, {**SMALL, "asylum_chain": True})
+    assert result["asylum_grants"] is not None and len(result["asylum_grants"]) == 10
+    assert all(value >= 0 for value in result["asylum_grants"])
+    assert result["summary"] != post(client, SMALL)["summary"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"runs": 201}, "less than or equal to 200"),
+        ({"levels": {"study": -5}}, "greater than or equal to 0"),
+        ({"levels": {"asylum_family": 1000}}, "Extra inputs are not permitted"),
+        ({"end": 2200}, "less than or equal to 2100"),
+        ({"start": 2025, "end": 2025}, "greater than or equal to 2026"),
+        ({"asylum_chain": "yes"}, "valid boolean"),
+    ],
+)
+def test_bad_plan_requests_are_422_with_the_reason(
+    client: TestClient, body: dict[str, Any], reason: str
+) -> None:
+    """Caps, negative levels, unknown keys and wrong types are rejected with the reason."""
+    response = client.post(PLAN, json=body)
+    assert response.status_code == 422
+    assert reason in response.text
+
+
+def test_long_term_page_in_plan_mode(client: TestClient) -> None:
+    """The page's plan mode shows the levels, the checkbox, four fans (plan next to variant) and a table."""
+    html = client.get("/long-term?mode=plan&runs=2&end=2030&asylum=30000&asylum_chain=true").text
+    assert 'name="labour_eu" value="45000"' in html and 'name="asylum" value="30000"' in html
+    assert 'name="asylum_chain" value="true" checked' in html
+    assert "Asielaantallen uit de asielketen" in html and "migratieplan" in html
+    assert html.count('data-figure="') == 4 and "bevolking (constant saldo)" in html
+    english = client.get("/long-term?mode=plan&runs=2&end=2030&lang=en").text
+    assert "Asylum numbers from the asylum chain" in english and "constant net migration" in english
+    assert 'name="asylum_chain" value="true">' in english
+    assert client.get("/long-term?mode=plan&runs=201").status_code == 422
