@@ -12,18 +12,16 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.errors import InputError
-from migratielab.service.population import load_plan, project_plan, project_variant, summary_records
+from migratielab.service.population import (
+    SUMMARY_VARIABLES,
+    load_plan,
+    project_plan,
+    project_variant,
+    summary_records,
+)
 from migratielab.service.system import project_with_asylum_chain
 
-COLUMNS = (
-    "year",
-    "population",
-    "grey_pressure",
-    "potential_labour_force",
-    "employed",
-    "households",
-    "aow_age",
-)
+COLUMNS = ("year", *(name for name in SUMMARY_VARIABLES if name != "net_migration"))
 
 
 def _print_table(console: Console, title: str, records: list[dict[str, float | int]]) -> None:

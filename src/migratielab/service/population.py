@@ -328,19 +328,20 @@ def project_variant(
     return project_net_migration(start, end, tfr, (e0_male, e0_female), net_migration, runs, seed)
 
 
+SUMMARY_VARIABLES = (
+    "population",
+    "grey_pressure",
+    "potential_labour_force",
+    "employed",
+    "households",
+    "aow_age",
+    "net_migration",
+)
+
+
 def summary_records(result: xr.Dataset) -> list[dict[str, float | int]]:
     """One record per year: medians over runs of the headline indicators."""
-    median = result[
-        [
-            "population",
-            "grey_pressure",
-            "potential_labour_force",
-            "employed",
-            "households",
-            "aow_age",
-            "net_migration",
-        ]
-    ].median("run")
+    median = result[list(SUMMARY_VARIABLES)].median("run")
     records: list[dict[str, float | int]] = []
     for year in median["year"].values.tolist():
         row = median.sel(year=year)
