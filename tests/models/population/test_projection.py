@@ -13,7 +13,7 @@ from migratielab.errors import ConservationError, InputError
 from migratielab.models.population import INFLOWS
 from migratielab.service import population as service
 
-PLAN = Path(__file__).resolve().parents[2] / "scenarios" / "plan_example.yaml"
+PLAN = Path(__file__).resolve().parents[3] / "scenarios" / "plan_example.yaml"
 
 
 def short_plan(end: int = 2030) -> service.Plan:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from migratielab.analysis.indicators import run_indicators
 from migratielab.models.asylum.chain import Flows
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
-from tests.asylum.synthetic import run_chain, surge
+from tests.models.asylum.synthetic import run_chain, surge
 
 PATHS = st.lists(st.floats(0, 15_000), min_size=24, max_size=48).map(lambda values: np.array([values]))
 PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
