@@ -15,15 +15,15 @@ from migratielab.models.asylum.chain import (
     QUEUE_MONTHS,
     STAFF_PIPELINE_MONTHS,
     TRACKS,
+    ChainConfig,
     ChainInputs,
     Flows,
     State,
     step,
-    track_shares,
-    work_weights,
 )
 from migratielab.models.asylum.parameters import FAMILY_HORIZON_MONTHS, ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
+from migratielab.models.asylum.substeps import track_shares, work_weights
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -120,8 +120,9 @@ def simulate(
     runs, months = inputs.applications.shape
     recorded = {name: np.empty((months, runs)) for name in names}
     histogram = np.zeros((runs, QUEUE_MONTHS))
+    config = ChainConfig(parameters=params, policy=policy)
     for t in range(months):
-        state, flows = step(state, params, policy, inputs, t)
+        state, flows = step(state, config, inputs.month(t), t)
         for name in names:
             recorded[name][t] = getattr(flows, name)
         histogram += flows.decided_by_wait

@@ -1,0 +1,588 @@
+"""The pure sub-steps of one month of the asylum chain, in the order ``chain.step`` runs them.
+
+Each sub-step reads the state at the start of the month, the parameters and the results of earlier
+sub-steps, and returns a small frozen dataclass; none changes its inputs. Every array has a leading
+run axis. Stocks are in persons (cases for the IND queue) at month end, flows in persons per month,
+unless a field says otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from migratielab.errors import ConservationError
+from migratielab.models.asylum.parameters import ChainParameters
+from migratielab.models.asylum.policies import (
+    forecast_capacity_target,
+    housing_quota_per_month,
+    is_decision_month,
+    next_buffer_active,
+    next_regular_capacity,
+    staffing_target,
+)
+from migratielab.models.asylum.queues import age_one_month, check_balance, serve_oldest_first
+
+if TYPE_CHECKING:
+    from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
+
+PLANNING_WINDOW_MONTHS = 6  # grants behind a housing quota and planned work behind a staffing decision
+
+
+def track_shares(params: ChainParameters, t: int) -> np.ndarray:
+    """Shares of applications per track (run, track): Dublin, safe country, general."""
+    dublin = np.broadcast_to(params.track_share_dublin[t], params.track_share_safe_country.shape)
+    safe = params.track_share_safe_country
+    return np.stack([dublin, safe, 1.0 - dublin - safe], axis=1)
+
+
+def work_weights(params: ChainParameters) -> np.ndarray:
+    """Work per case in general-case units, per run and track (run, track)."""
+    fast = params.fast_track_work_share
+    return np.stack([fast, fast, np.ones_like(fast)], axis=1)
+
+
+def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
+    """Productive FTE (run,): trained staff plus new hires weighted by their linear ramp-up."""
+    months_since_hire = np.arange(1, state.staff_pipeline.shape[1] + 1, dtype=float)
+    ramp = np.minimum(1.0, months_since_hire[None, :] / params.ramp_up_months[:, None])
+    return np.asarray(state.staff_trained + (state.staff_pipeline * ramp).sum(axis=1))
+
+
+def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
+    """Prepend this month's value to a (run, months ago) history, dropping the oldest."""
+    return np.concatenate([newest[:, None], history[:, :-1]], axis=1)
+
+
+def split_remainder(total: np.ndarray, shares: list[np.ndarray]) -> list[np.ndarray]:
+    """Split ``total`` into parts by ``shares``; the last part takes the remainder so parts sum exactly."""
+    parts = [total * share for share in shares]
+    return [*parts, total - sum(parts)]
+
+
+def observed_or(observed: float | None, modelled: np.ndarray) -> np.ndarray:
+    """``observed`` for every run when it is a number, else ``modelled`` (None or NaN: not observed)."""
+    if observed is None or math.isnan(observed):
+        return modelled
+    return np.full(modelled.shape, float(observed))
+
+
+def months_waited(served_by_wait: np.ndarray) -> np.ndarray:
+    """Months waited summed over those served (run,), counting each (run, months waited) bin at its middle."""
+    return (served_by_wait * (np.arange(served_by_wait.shape[1]) + 0.5)).sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """Arrivals at the application centre and registration this month (persons per month)."""
+
+    applications: np.ndarray  # first and repeat asylum applications
+    family: np.ndarray  # follow-on family arriving (observed, or scheduled by earlier grants)
+    family_in: np.ndarray  # follow-on family who need reception
+    arriving: np.ndarray  # applications plus follow-on family who need reception
+    registered: np.ndarray  # registered at the application centre
+
+
+def arrive(state: State, params: ChainParameters, inputs: MonthInputs) -> Arrivals:
+    """Applicants and follow-on family reach the application centre; registration is capped per month.
+
+    Follow-on family are ``inputs.family_observed`` (persons) when given, otherwise those scheduled
+    for this month; registration is at most ``registration_capacity`` persons per month.
+    """
+    family = observed_or(inputs.family_observed, state.family_scheduled[:, 0])
+    family_in = family * params.family_share_in_reception
+    arriving = inputs.applications + family_in
+    registered = np.minimum(state.ac_unregistered + arriving, params.registration_capacity)
+    return Arrivals(inputs.applications, family, family_in, arriving, registered)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """IND first-instance decisions this month (cases per month) and the queue left (cases)."""
+
+    capacity: np.ndarray  # (run,) decisions the productive staff can take, general-case units per month
+    decided: np.ndarray  # (run, track) decisions per track
+    decided_by_wait: np.ndarray  # (run, months waited) decisions by months waited
+    wait_sum: np.ndarray  # (run,) months waited summed over the decisions, case-months per month
+    queue: np.ndarray  # (run, track, months waited) cases still waiting at month end, aged one month
+    by_track: np.ndarray  # (run, track) cases still waiting at month end
+    backlog: np.ndarray  # (run,) cases still waiting at month end
+    past_term: np.ndarray  # (run,) cases at month end that have waited the statutory term or longer
+    crossing_term: np.ndarray  # (run,) cases that reach the statutory term this month
+
+
+def share_capacity(waiting: np.ndarray, capacity: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Decisions per track (run, track): ``capacity`` (general-case units) spent on the tracks in order.
+
+    ``waiting`` is cases per track and ``weights`` the work per case of each track (general-case units).
+    """
+    decisions = np.empty_like(waiting)
+    remaining = capacity
+    for track in range(waiting.shape[1]):
+        decisions[:, track] = np.minimum(waiting[:, track], remaining / weights[:, track])
+        remaining = np.maximum(0.0, remaining - decisions[:, track] * weights[:, track])
+    return decisions
+
+
+def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) -> Decisions:
+    """IND first instance: applications (persons) join the queue by track; the fast tracks go first.
+
+    The productive staff's capacity (general-case decisions per month) is spent on Dublin, then
+    safe-country, then general cases, each served oldest first; cases past the statutory decision
+    term in force in month ``t`` are counted.
+    """
+    params = config.parameters
+    queue = state.queue.copy()
+    queue[:, :, 0] += applications[:, None] * track_shares(params, t)
+    capacity = productive_staff(state, params) * params.decisions_per_fte_month
+    per_track = share_capacity(queue.sum(axis=2), capacity, work_weights(params))
+    bins = queue.shape[2]
+    served = serve_oldest_first(queue.reshape(-1, bins), per_track.reshape(-1)).reshape(queue.shape)
+    decided_by_wait = served.sum(axis=1)
+    queue_after = age_one_month(queue - served)
+    by_track = queue_after.sum(axis=2)
+    term_bin = min(round(float(config.policy.decision_term_months[t])), bins - 1)
+    return Decisions(
+        capacity=capacity,
+        decided=served.sum(axis=2),
+        decided_by_wait=decided_by_wait,
+        wait_sum=months_waited(decided_by_wait),
+        queue=queue_after,
+        by_track=by_track,
+        backlog=by_track.sum(axis=1),
+        past_term=queue_after[:, :, term_bin:].sum(axis=(1, 2)),
+        crossing_term=queue_after[:, :, term_bin].sum(axis=1),
+    )
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Where decided cases, appeals and rejected people go (persons per month; stocks at month end)."""
+
+    dublin: np.ndarray  # Dublin decisions: all leave the chain
+    transferred: np.ndarray  # Dublin transfers (forced departures)
+    dublin_unsupervised: np.ndarray  # Dublin cases leaving without supervision
+    grants_first: np.ndarray  # permits granted in first instance
+    refused_final: np.ndarray  # refused in first instance without appeal
+    appeals_lodged: np.ndarray
+    appeals_decided: np.ndarray
+    grants_appeal: np.ndarray  # permits granted on appeal
+    appeals_rejected: np.ndarray
+    leaving_rejected: np.ndarray  # finally rejected people leaving reception
+    independent: np.ndarray  # of whom departing independently
+    forced: np.ndarray  # of whom departing forcibly
+    remained: np.ndarray  # of whom staying in the Netherlands outside reception
+    unsupervised: np.ndarray  # of whom departing without supervision
+    appeals: np.ndarray  # persons awaiting a judgment at month end
+    rejected: np.ndarray  # finally rejected persons in reception at month end
+
+    @property
+    def grants(self) -> np.ndarray:
+        """Permits granted in first instance and on appeal (persons per month)."""
+        return self.grants_first + self.grants_appeal
+
+
+def resolve(state: State, params: ChainParameters, decided: np.ndarray, t: int) -> Outcomes:
+    """Outcomes, appeals and departures from ``decided`` (run, track) cases this month.
+
+    Dublin cases leave; other cases are granted, appeal or are rejected. Courts decide appeals after
+    ``court_lag_months`` on average, and rejected people leave reception after
+    ``rejected_mean_months_in_reception`` on average (both exponential outflows, per month).
+    """
+    dublin = decided[:, 0]
+    transferred, dublin_unsupervised = split_remainder(dublin, [params.dublin_transfer_share])
+    grants_safe = decided[:, 1] * params.recognition_rate_safe_country
+    grants_first = grants_safe + decided[:, 2] * params.recognition_rate_general[t]
+    refused = decided[:, 1] + decided[:, 2] - grants_first
+    appeals_lodged, refused_final = split_remainder(refused, [params.appeal_share])
+    appeals_decided = state.appeals / np.maximum(params.court_lag_months, 1.0)
+    grants_appeal, appeals_rejected = split_remainder(appeals_decided, [params.appeal_grant_share])
+    leaving = state.rejected / np.maximum(params.rejected_mean_months_in_reception, 1.0)
+    independent, forced, remained, unsupervised = split_remainder(
+        leaving, [params.departure_share_independent, params.departure_share_forced, params.remain_share]
+    )
+    return Outcomes(
+        dublin=dublin,
+        transferred=transferred,
+        dublin_unsupervised=dublin_unsupervised,
+        grants_first=grants_first,
+        refused_final=refused_final,
+        appeals_lodged=appeals_lodged,
+        appeals_decided=appeals_decided,
+        grants_appeal=grants_appeal,
+        appeals_rejected=appeals_rejected,
+        leaving_rejected=leaving,
+        independent=independent,
+        forced=forced,
+        remained=remained,
+        unsupervised=unsupervised,
+        appeals=state.appeals + appeals_lodged - appeals_decided,
+        rejected=state.rejected + refused_final + appeals_rejected - leaving,
+    )
+
+
+@dataclass(frozen=True)
+class Housing:
+    """Status holders housed by municipalities this month and those still waiting."""
+
+    quota: np.ndarray  # (run,) housing quota in force this month, persons per month
+    housed: np.ndarray  # (run,) status holders housed, persons per month
+    wait_sum: np.ndarray  # (run,) months waited summed over those housed, person-months per month
+    holders: np.ndarray  # (run, months waited) status holders waiting at month end, aged one month
+    waiting: np.ndarray  # (run,) status holders waiting at month end
+
+
+def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers: np.ndarray) -> Housing:
+    """Status holders: ``newcomers`` (persons) join the waiting list; municipalities house the oldest first.
+
+    The quota in force (persons per month) is ``inputs.quota_observed`` when given, else the state's.
+    Municipalities house ``inputs.housing_capacity`` persons when given (a coupled municipal pillar),
+    else the quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
+    waited ``housing_min_wait_months`` or longer are eligible.
+    """
+    holders = state.holders.copy()
+    holders[:, 0] += newcomers
+    quota = observed_or(inputs.quota_observed, state.quota_per_month)
+    capacity = inputs.housing_capacity
+    if capacity is None:
+        capacity = np.minimum(quota * params.housing_realisation, params.housing_max_per_month)
+    eligible = np.arange(holders.shape[1])[None, :] >= params.housing_min_wait_months[:, None]
+    housed_by_wait = serve_oldest_first(np.where(eligible, holders, 0.0), capacity)
+    holders_after = age_one_month(holders - housed_by_wait)
+    return Housing(
+        quota=quota,
+        housed=housed_by_wait.sum(axis=1),
+        wait_sum=months_waited(housed_by_wait),
+        holders=holders_after,
+        waiting=holders_after.sum(axis=1),
+    )
+
+
+@dataclass(frozen=True)
+class Reception:
+    """Reception places for the month (places), before crisis places in use are kept open."""
+
+    target: np.ndarray  # regular places decided at the last half-yearly decision
+    regular: np.ndarray  # regular places (excluding the buffer)
+    buffer: np.ndarray  # activated iron-buffer places
+    emergency: np.ndarray  # COA emergency places
+    crisis: np.ndarray  # crisis emergency shelter outside the COA
+
+    @property
+    def base(self) -> np.ndarray:
+        """Regular places including the activated buffer."""
+        return self.regular + self.buffer
+
+
+def plan_reception(
+    state: State, config: ChainConfig, residents_before: np.ndarray, need: np.ndarray, t: int
+) -> Reception:
+    """Reception capacity: regular places, buffer, emergency and crisis places for the month.
+
+    Regular places follow the policy rule (half-yearly forecast decisions on the need for places
+    lagged ``forecast_lag_months``, a fixed base or a path) within opening and closing rates; the
+    buffer, emergency and crisis places respond to ``need`` (persons in the chain at month end).
+    ``residents_before`` are the persons in reception at the start of the month.
+    """
+    params, policy = config.parameters, config.policy
+    if is_decision_month(t):
+        lag = min(policy.forecast_lag_months, state.need_history.shape[1] - 1)
+        target = forecast_capacity_target(state.need_history[:, lag], params.planning_occupancy_norm)
+    else:
+        target = state.regular_target
+    occupied = np.minimum(residents_before, state.regular_capacity + state.buffer_active)
+    regular = next_regular_capacity(
+        policy,
+        t,
+        state.regular_capacity,
+        target,
+        occupied,
+        params.max_regular_opening_per_month,
+        params.max_regular_closing_per_month,
+    )
+    buffer = next_buffer_active(
+        policy, state.buffer_active, regular, need, np.maximum(0.0, occupied - regular)
+    )
+    emergency, crisis = emergency_places(state, params, need - (regular + buffer))
+    return Reception(target=target, regular=regular, buffer=buffer, emergency=emergency, crisis=crisis)
+
+
+def emergency_places(
+    state: State, params: ChainParameters, beyond_base: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """COA emergency and crisis places (places) for a need ``beyond_base`` the regular places and buffer.
+
+    Emergency places move towards the gap over the opening or closing time (months); crisis shelter
+    opens towards what remains over ``crisis_opening_months`` and closes at once.
+    """
+    gap = np.maximum(0.0, beyond_base)
+    opening = gap > state.emergency_capacity
+    emergency_time = np.where(opening, params.emergency_opening_months, params.emergency_closing_months)
+    emergency = state.emergency_capacity + (gap - state.emergency_capacity) / np.maximum(emergency_time, 1.0)
+    crisis_gap = np.maximum(0.0, beyond_base - emergency)
+    crisis = np.where(
+        crisis_gap > state.crisis_capacity,
+        state.crisis_capacity
+        + (crisis_gap - state.crisis_capacity) / np.maximum(params.crisis_opening_months, 1.0),
+        crisis_gap,
+    )
+    return emergency, crisis
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where people are at month end after exits and moves to reception (persons)."""
+
+    exits: np.ndarray  # persons leaving the chain this month (housed, Dublin, rejected leaving)
+    exits_from_centre: np.ndarray  # exits beyond the reception residents, leaving from the centre
+    moved: np.ndarray  # registered persons moved from the centre to reception this month
+    ac_unregistered: np.ndarray  # at the application centre, not yet registered
+    ac_registered: np.ndarray  # registered, waiting at the centre for a reception place
+    residents: np.ndarray  # in reception places
+    crisis_capacity: np.ndarray  # crisis places, including any kept in use (places)
+    regular: np.ndarray  # in regular places (including the buffer)
+    emergency: np.ndarray  # in COA emergency places
+    crisis: np.ndarray  # in crisis shelter outside the COA
+    at_centre: np.ndarray  # at the application centre
+    without_shelter: np.ndarray  # at the centre beyond its agreed maximum (Ter Apel), without proper shelter
+
+
+def place(
+    state: State,
+    params: ChainParameters,
+    arrivals: Arrivals,
+    exits: np.ndarray,
+    residents_before: np.ndarray,
+    reception: Reception,
+) -> Placement:
+    """Exits leave reception (any beyond its residents leave the centre); registered people move in.
+
+    Nobody is moved out of a place: crisis capacity below the residents is kept in use. Reception
+    fills regular places first, then emergency places, then crisis shelter. ``exits`` are persons per
+    month, ``residents_before`` the persons in reception at the start of the month.
+    """
+    after_exits = residents_before - exits
+    exits_from_centre = np.maximum(0.0, -after_exits)
+    from_registered = np.minimum(exits_from_centre, state.ac_registered + arrivals.registered)
+    ac_unregistered = (
+        state.ac_unregistered
+        + arrivals.arriving
+        - arrivals.registered
+        - (exits_from_centre - from_registered)
+    )
+    waiting_registered = state.ac_registered + arrivals.registered - from_registered
+    staying = np.maximum(0.0, after_exits)
+    base = reception.base
+    total_places = np.maximum(base + reception.emergency + reception.crisis, staying)
+    moved = np.minimum(waiting_registered, total_places - staying)
+    residents = staying + moved
+    regular = np.minimum(residents, base)
+    emergency = np.minimum(residents - regular, reception.emergency)
+    ac_registered = waiting_registered - moved
+    at_centre = ac_unregistered + ac_registered
+    return Placement(
+        exits=exits,
+        exits_from_centre=exits_from_centre,
+        moved=moved,
+        ac_unregistered=ac_unregistered,
+        ac_registered=ac_registered,
+        residents=residents,
+        crisis_capacity=np.maximum(0.0, total_places - base - reception.emergency),
+        regular=regular,
+        emergency=emergency,
+        crisis=residents - regular - emergency,
+        at_centre=at_centre,
+        without_shelter=np.maximum(0.0, at_centre - params.ter_apel_capacity),
+    )
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """IND decision staff at month end (FTE) and the planned-work history behind staffing decisions."""
+
+    target: np.ndarray  # (run,) FTE wanted by the staffing rule
+    trained: np.ndarray  # (run,) fully productive FTE
+    pipeline: np.ndarray  # (run, months since hire) FTE still ramping up
+    work_history: np.ndarray  # (run, months ago) planned work, general-case units per month
+
+    @property
+    def total(self) -> np.ndarray:
+        """All decision FTE, trained and ramping up."""
+        return self.trained + self.pipeline.sum(axis=1)
+
+
+def staff(
+    state: State, config: ChainConfig, applications: np.ndarray, by_track: np.ndarray, t: int
+) -> Staffing:
+    """IND staffing: hire towards the rule's target at half-yearly decisions; shed gradually.
+
+    Planned work (general-case units per month) is this month's ``applications`` (persons) plus the
+    share of the backlog ``by_track`` (cases) to clear per month; the forecast-linked rule funds the
+    work planned ``staffing_lag_months`` ago. Hires become trained staff after the pipeline months.
+    """
+    params, policy = config.parameters, config.policy
+    weights = work_weights(params)
+    backlog_work = (by_track * weights).sum(axis=1)
+    work = (applications[:, None] * track_shares(params, t) * weights).sum(axis=1)
+    planned_work = work + backlog_work / np.maximum(params.backlog_clearance_months, 1.0)
+    deciding = is_decision_month(t)
+    if deciding:
+        lag = min(policy.staffing_lag_months, state.work_history.shape[1] - PLANNING_WINDOW_MONTHS)
+        lagged_work = state.work_history[:, lag : lag + PLANNING_WINDOW_MONTHS].mean(axis=1)
+        wanted = staffing_target(
+            policy, lagged_work, params.decisions_per_fte_month, params.ind_budget_coverage
+        )
+    else:
+        wanted = state.staff_target
+    staff_total = state.staff_trained + state.staff_pipeline.sum(axis=1)
+    hires = np.maximum(0.0, wanted - staff_total) if deciding else 0.0
+    shed = np.minimum(
+        np.maximum(0.0, staff_total - wanted), state.staff_trained * params.ind_max_shrink_per_month
+    )
+    pipeline = np.zeros_like(state.staff_pipeline)
+    pipeline[:, 1:] = state.staff_pipeline[:, :-1]
+    pipeline[:, 0] = hires
+    return Staffing(
+        target=np.broadcast_to(wanted, staff_total.shape).copy(),
+        trained=state.staff_trained - shed + state.staff_pipeline[:, -1],
+        pipeline=pipeline,
+        work_history=shift_history(state.work_history, planned_work),
+    )
+
+
+@dataclass(frozen=True)
+class HousingPlan:
+    """The housing quota and follow-on family scheduled for the coming months."""
+
+    quota: np.ndarray  # (run,) quota in force from next month, persons per month
+    family_scheduled: np.ndarray  # (run, months ahead) follow-on family due to arrive, persons
+    grants_history: np.ndarray  # (run, months ago) grants in the last six months, persons per month
+
+
+def plan_housing(
+    state: State, config: ChainConfig, grants: np.ndarray, holders_waiting: np.ndarray, t: int
+) -> HousingPlan:
+    """Housing quota for the coming half-year, and follow-on family due from this month's grants.
+
+    At half-yearly decisions the quota rule sets a quota (persons per month) from the status holders
+    waiting and the grants (persons per month) of the last six months; each grant brings
+    ``family_per_grant`` follow-on family, spread over the coming months by the family lag weights.
+    """
+    params = config.parameters
+    grants_history = shift_history(state.grants_history, grants)
+    if is_decision_month(t):
+        quota = housing_quota_per_month(
+            config.policy, holders_waiting, grants_history.sum(axis=1), params.housing_quota_catch_up
+        )
+    else:
+        quota = state.quota_per_month
+    family_scheduled = np.zeros_like(state.family_scheduled)
+    family_scheduled[:, :-1] = state.family_scheduled[:, 1:]
+    family_scheduled += (grants * params.family_per_grant)[:, None] * params.family_lag_weights
+    return HousingPlan(
+        quota=np.broadcast_to(quota, grants.shape).copy(),
+        family_scheduled=family_scheduled,
+        grants_history=grants_history,
+    )
+
+
+@dataclass(frozen=True)
+class Month:
+    """The results of every sub-step of one month, in the order they run."""
+
+    arrivals: Arrivals
+    decisions: Decisions
+    outcomes: Outcomes
+    housing: Housing
+    need: np.ndarray  # (run,) persons in the chain at month end (everyone who needs a place)
+    reception: Reception
+    placement: Placement
+    staffing: Staffing
+    plan: HousingPlan
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Costs of the month (euros per month)."""
+
+    regular: np.ndarray  # residents of regular places
+    emergency: np.ndarray  # residents of COA emergency places
+    crisis: np.ndarray  # residents of crisis shelter
+    vacant: np.ndarray  # vacant regular and buffer places
+    reserve: np.ndarray  # buffer places kept in reserve
+    opening_closing: np.ndarray  # opening and closing regular places
+    ind: np.ndarray  # IND decision staff
+    penalties: np.ndarray  # penalty payments for cases crossing the decision term
+
+
+def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
+    """Costs of reception places and residents, IND staff and penalty payments (euros per month)."""
+    reception, placement, staffing = month.reception, month.placement, month.staffing
+    params = config.parameters
+    month_share = 1.0 / 12.0
+    change = reception.regular - state.regular_capacity
+    reserve = config.policy.buffer_places - reception.buffer
+    return Costs(
+        regular=placement.regular * params.cost_regular_per_resident_year[t] * month_share,
+        emergency=placement.emergency * params.cost_emergency_per_resident_year[t] * month_share,
+        crisis=placement.crisis * params.cost_crisis_per_resident_year * month_share,
+        vacant=(reception.base - placement.regular) * params.cost_vacant_place_per_year * month_share,
+        reserve=reserve * params.cost_reserve_place_per_year * month_share,
+        opening_closing=np.maximum(change, 0.0) * params.cost_opening_place
+        + np.maximum(-change, 0.0) * params.cost_closing_place,
+        ind=staffing.total * params.cost_ind_fte_per_year * month_share,
+        penalties=month.decisions.crossing_term * params.penalty_claim_share * params.penalty_per_case,
+    )
+
+
+def check_conservation(before: State, after: State, month: Month) -> None:
+    """Raise ConservationError unless every stock balances, stays non-negative and fits its places."""
+    arrivals, decisions, outcomes, housing = month.arrivals, month.decisions, month.outcomes, month.housing
+    placement = month.placement
+    balances = [
+        ("people in the chain", before.in_chain, arrivals.arriving, placement.exits, month.need),
+        (
+            "first-instance queue",
+            before.queue.sum(axis=(1, 2)),
+            arrivals.applications,
+            decisions.decided.sum(axis=1),
+            decisions.backlog,
+        ),
+        (
+            "status holders waiting",
+            before.holders.sum(axis=1),
+            outcomes.grants + arrivals.family_in,
+            housing.housed,
+            housing.waiting,
+        ),
+        ("appeals", before.appeals, outcomes.appeals_lodged, outcomes.appeals_decided, outcomes.appeals),
+        (
+            "rejected in reception",
+            before.rejected,
+            outcomes.refused_final + outcomes.appeals_rejected,
+            outcomes.leaving_rejected,
+            outcomes.rejected,
+        ),
+        (
+            "application centre",
+            before.at_centre,
+            arrivals.arriving,
+            placement.moved + placement.exits_from_centre,
+            placement.at_centre,
+        ),
+    ]
+    for name, stock_before, inflow, outflow, stock_after in balances:
+        check_balance(name, stock_before, inflow, outflow, stock_after)
+    check_places(after, placement.residents)
+
+
+def check_places(state: State, residents: np.ndarray) -> None:
+    """Raise ConservationError if reception residents exceed all places (a place never holds two)."""
+    places = state.regular_capacity + state.buffer_active + state.emergency_capacity + state.crisis_capacity
+    excess = residents - places
+    if np.any(excess > 1e-9 * np.maximum(1.0, residents)):
+        run = int(np.argmax(excess))
+        raise ConservationError(f"run {run}: {residents[run]:.6g} residents exceed {places[run]:.6g} places")
