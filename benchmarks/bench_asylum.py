@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from migratielab.scenario import Policy, Scenario
-from migratielab.service.asylum import simulate_policy, start_state
+from migratielab.service.asylum import simulate_policy, warm
 
 
 def main() -> None:
@@ -29,7 +29,7 @@ def main() -> None:
     scenario = Scenario(
         name="benchmark", start_year=2025, end_year=2034, runs=arguments.runs, policies=[policy]
     )
-    start_state(scenario, 1)  # warm the cached replay of history so neither side pays for it
+    warm(scenario)  # the cached replay of history so neither side pays for it
 
     started = time.perf_counter()
     vectorised = simulate_policy(scenario, policy, np.arange(arguments.runs))

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from migratielab.experiments.backends import InProcessBackend, ProcessBackend
-from migratielab.experiments.evaluate import AsylumModel, ChunkTask
+from migratielab.experiments.evaluate import ChunkTask, SystemModel
 from migratielab.experiments.run import run_experiment
 from migratielab.experiments.schema import Experiment, load_experiment
 
@@ -40,7 +40,7 @@ def benchmark_experiment(size: int) -> Experiment:
 
 
 EXPERIMENT = benchmark_experiment(2000)
-MODEL = AsylumModel(EXPERIMENT)
+MODEL = SystemModel(EXPERIMENT)
 
 
 def one_run(**values: float) -> dict[str, float]:

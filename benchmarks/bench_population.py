@@ -11,6 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
+from migratielab.scenario import load_scenario
 from migratielab.service import population as service
 
 PLAN = Path(__file__).resolve().parents[1] / "scenarios" / "plan_example.yaml"
@@ -22,15 +23,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=50)
     args = parser.parse_args()
-    plan = service.load_plan(PLAN).model_copy(update={"start": 2020, "end": 2050})
+    plan = load_scenario(PLAN).model_copy(update={"start_year": 2020, "end_year": 2049, "seed": 1})
 
     began = time.perf_counter()
-    service.project_plan(plan, runs=args.runs, seed=1, detail=False)
+    service.project_plan(plan.model_copy(update={"runs": args.runs}), detail=False)
     vectorised = time.perf_counter() - began
 
     began = time.perf_counter()
     for _ in range(args.sample):
-        service.project_plan(plan, runs=1, seed=1, detail=False)
+        service.project_plan(plan.model_copy(update={"runs": 1}), detail=False)
     loop = (time.perf_counter() - began) / args.sample * args.runs
 
     print(

@@ -1,19 +1,30 @@
-"""Scenario files: horizon, inflow future, policies (sets of levers) and parameter overrides.
+"""Scenarios: one YAML schema for a whole question, with an optional section per pillar.
 
-A scenario is YAML validated by these pydantic models (unknown keys rejected). Levers are the
-choices a minister can make; uncertainties (the inflow future, parameter ranges) are separate.
+A scenario has a horizon, an ensemble (runs, seed) and sections: ``asylum`` (inflow future,
+policies to compare, parameter overrides) and ``population`` (a multi-year migration plan: gross
+immigration per channel with low-high bands, fertility and life expectancy). Levers are the choices
+a minister can make; uncertainties (the inflow future, parameter ranges) are separate. Files are
+validated by these pydantic models with unknown keys rejected; the older file formats (an asylum
+scenario without sections, a stand-alone migration plan) are read and converted transparently.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from migratielab.params import ParamValue, Strict
-from migratielab.yamlio import load_model
+from migratielab.yamlio import read_yaml_mapping, validate_mapping
+
+ASYLUM_KEYS = ("inflow", "policies", "parameters")
+"""Keys of an asylum scenario written before sections existed (moved into ``asylum``)."""
+LAST_POPULATION_START = 2025
+"""The population starts from CBS's 1 January population, bundled up to 2025."""
+LAST_POPULATION_YEAR = 2099
+"""The last simulated year of a population projection (its last 1 January is 2100)."""
 
 
 class ForecastLinkedReception(Strict):
@@ -114,26 +125,114 @@ class PathInflow(Strict):
 InflowSpec = Annotated[StochasticInflow | BandInflow | PathInflow, Field(discriminator="kind")]
 
 
-class Scenario(Strict):
-    """A complete question: horizon, inflow future, policies to compare, ensemble and overrides."""
+class AsylumSection(Strict):
+    """The asylum chain's part of a scenario: inflow future, policies to compare, parameter overrides."""
 
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
-    start_year: int = Field(2025, ge=2015, le=2060)
-    end_year: int = Field(2035, ge=2015, le=2100, description="last simulated year (inclusive)")
-    runs: int = Field(1000, ge=1, le=1_000_000)
-    seed: int = Field(20251127, ge=0)
     inflow: InflowSpec = Field(default_factory=StochasticInflow)
     policies: list[Policy] = Field(min_length=1)
     parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
 
     @model_validator(mode="after")
-    def _check(self) -> Scenario:
-        if self.end_year < self.start_year:
-            raise ValueError(f"end_year ({self.end_year}) must not precede start_year ({self.start_year})")
+    def _unique_names(self) -> AsylumSection:
         names = [policy.name for policy in self.policies]
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique, got {names}")
+        return self
+
+
+class Band(Strict):
+    """Gross immigration of a channel from year ``from`` on: central, low and high (persons per year)."""
+
+    from_year: int = Field(alias="from", ge=2000, le=2100)
+    central: float = Field(ge=0)
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if not self.low <= self.central <= self.high:
+            raise ValueError("low <= central <= high must hold")
+        return self
+
+
+class Inflows(Strict):
+    """Bands per immigration channel (each a list of bands in force from their year)."""
+
+    labour_eu: list[Band]
+    labour_non_eu: list[Band]
+    study: list[Band]
+    family: list[Band]
+    asylum: list[Band]
+    asylum_family: list[Band]
+    temporary_protection: list[Band]
+    other: list[Band]
+
+
+class Fertility(Strict):
+    """A constant total fertility rate with a range (children per woman)."""
+
+    tfr: float = Field(gt=0, le=5)
+    low: float = Field(gt=0, le=5)
+    high: float = Field(gt=0, le=5)
+
+
+class LifeExpectancy(Strict):
+    """Life expectancy at birth reached in the last year (years), linear from the observed start value."""
+
+    male: float = Field(gt=50, le=110)
+    female: float = Field(gt=50, le=110)
+
+
+class MigrationPlan(Strict):
+    """The population's part of a scenario: a multi-year migration plan plus demography.
+
+    With ``asylum_from_chain`` the asylum chain (the scenario's ``asylum`` section, first policy)
+    supplies the asylum immigrants (its grants) and their follow-on family month by month instead
+    of the plan's asylum and asylum-family levels.
+    """
+
+    inflows: Inflows
+    fertility: Fertility | None = None
+    life_expectancy_end: LifeExpectancy | None = None
+    asylum_from_chain: bool = False
+
+
+class Scenario(Strict):
+    """A complete question: horizon, ensemble, and a section per pillar that takes part."""
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    start_year: int = Field(2025, ge=2010, le=2060)
+    end_year: int = Field(2035, ge=2010, le=2100, description="last simulated year (inclusive)")
+    runs: int = Field(1000, ge=1, le=1_000_000)
+    seed: int = Field(20251127, ge=0)
+    asylum: AsylumSection | None = None
+    population: MigrationPlan | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sections_from_older_files(cls, content: Any) -> Any:
+        """Move the keys of an asylum scenario written before sections existed into ``asylum``."""
+        if isinstance(content, dict) and "asylum" not in content and "policies" in content:
+            moved = {key: content[key] for key in ASYLUM_KEYS if key in content}
+            return {**{k: v for k, v in content.items() if k not in ASYLUM_KEYS}, "asylum": moved}
+        return content
+
+    @model_validator(mode="after")
+    def _check(self) -> Scenario:
+        if self.end_year < self.start_year:
+            raise ValueError(f"end_year ({self.end_year}) must not precede start_year ({self.start_year})")
+        if self.asylum is None and self.population is None:
+            raise ValueError("a scenario needs at least one section: asylum or population")
+        if self.population is not None and self.start_year > LAST_POPULATION_START:
+            raise ValueError(
+                f"start_year must be at most {LAST_POPULATION_START} with a population section "
+                "(the projection starts from CBS's observed 1 January population)"
+            )
+        if self.population is not None and self.end_year > LAST_POPULATION_YEAR:
+            raise ValueError(f"end_year must be at most {LAST_POPULATION_YEAR} with a population section")
+        if self.population is not None and self.population.asylum_from_chain and self.asylum is None:
+            raise ValueError("population.asylum_from_chain needs an asylum section (its first policy runs)")
         return self
 
     @property
@@ -141,10 +240,42 @@ class Scenario(Strict):
         """Number of simulated months."""
         return 12 * (self.end_year - self.start_year + 1)
 
+    @property
+    def years(self) -> list[int]:
+        """The simulated calendar years."""
+        return list(range(self.start_year, self.end_year + 1))
+
+
+def plan_file_as_scenario(content: dict[str, Any]) -> dict[str, Any]:
+    """A stand-alone migration plan file (``name, start, end, inflows, ...``) as a scenario mapping.
+
+    The plan's ``end`` is the last 1 January projected, so its last simulated year is ``end - 1``.
+    """
+    plan_keys = ("inflows", "fertility", "life_expectancy_end", "asylum_from_chain")
+    scenario: dict[str, Any] = {
+        "name": content.get("name"),
+        "population": {key: content[key] for key in plan_keys if key in content},
+    }
+    if "start" in content:
+        scenario["start_year"] = content["start"]
+    if isinstance(content.get("end"), int):
+        scenario["end_year"] = content["end"] - 1
+    extra = set(content) - {"name", "start", "end", *plan_keys}
+    scenario.update({key: content[key] for key in extra})  # unknown keys: refused by validation
+    return scenario
+
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario YAML file (InputError names file, key and expectation)."""
-    return load_model(path, Scenario)
+    """Load and validate a scenario YAML file (InputError names file, key and expectation).
+
+    Stand-alone migration plan files (top-level ``inflows`` and ``start``) are read as a scenario
+    with a population section.
+    """
+    file_path = Path(path)
+    content = read_yaml_mapping(file_path)
+    if "inflows" in content and "population" not in content:
+        content = plan_file_as_scenario(content)
+    return validate_mapping(content, Scenario, file_path)
 
 
 def bundled_scenario_path(name: str = "default") -> Path:

@@ -38,7 +38,7 @@ def test_scenarios_are_listed_and_shown_by_name(client: TestClient) -> None:
     names = [item["id"] for item in client.get("/api/scenarios").json()]
     assert "default" in names
     shown = client.get("/api/scenarios/default").json()
-    assert shown["scenario"]["policies"][0]["name"] == "forecast-linked"
+    assert shown["scenario"]["asylum"]["policies"][0]["name"] == "forecast-linked"
     assert client.get("/api/scenarios/../../etc/passwd").status_code == 404
     assert client.get("/api/scenarios/nope").status_code == 404
 

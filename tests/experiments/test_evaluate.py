@@ -11,7 +11,7 @@ import pytest
 
 from migratielab.errors import ConservationError
 from migratielab.experiments.backends import DaskBackend, ProcessBackend
-from migratielab.experiments.evaluate import AsylumModel, ChunkTask, ModelOutput
+from migratielab.experiments.evaluate import ChunkTask, ModelOutput, SystemModel
 from migratielab.experiments.run import Exploration, run_experiment
 from migratielab.experiments.schema import Experiment
 from migratielab.experiments.store import read_runs
@@ -71,7 +71,7 @@ def test_dask_local_cluster_matches(
 
 
 @dataclass(frozen=True)
-class FlakyModel(AsylumModel):
+class FlakyModel(SystemModel):
     """The asylum model, but some sampled futures raise a conservation error or give NaN."""
 
     def __call__(self, task: ChunkTask) -> ModelOutput:

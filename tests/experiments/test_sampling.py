@@ -8,7 +8,8 @@ import pytest
 from migratielab.experiments.evaluate import level_factor
 from migratielab.experiments.sampling import build_design, uncertainty_values, unit_sample
 from migratielab.experiments.schema import Experiment, Sampler, Uncertainty
-from migratielab.service import asylum
+from migratielab.models.asylum.setup import inflow_generator
+from migratielab.models.random import pillar_streams
 from tests.experiments.conftest import SMALL
 
 
@@ -86,10 +87,10 @@ def test_sampled_design_groups_structural_levers() -> None:
 
 
 def test_level_factor_matches_generator_multiplier() -> None:
-    generator = asylum.inflow_generator()
+    generator = inflow_generator()
     runs = np.arange(3)
-    base = generator.paths(5, runs, 24, 3000.0, 1.0)
+    base = generator.paths(pillar_streams(5, "asylum", runs), 24, 3000.0, 1.0)
     for multiplier in (0.5, 1.7):
-        expected = generator.paths(5, runs, 24, 3000.0, multiplier)
+        expected = generator.paths(pillar_streams(5, "asylum", runs), 24, 3000.0, multiplier)
         scaled = base * level_factor(np.full(3, multiplier), 1.0, generator.phi, 24)
         np.testing.assert_allclose(scaled, expected, rtol=1e-10)

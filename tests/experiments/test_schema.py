@@ -32,7 +32,7 @@ def changed(change: dict[str, Any]) -> dict[str, Any]:
     [
         ({"samples": 10}, "samples", "unknown key"),
         ({"sampler": {"kind": "sobol", "size": 1000}}, "sampler", "power of two"),
-        ({"outcomes": ["happiness"]}, "", "unknown outcomes"),
+        ({"outcomes": ["happiness"]}, "", "unknown outcome"),
         (
             {
                 "uncertainties": [

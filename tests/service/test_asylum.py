@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from migratielab.models.asylum import history
+from migratielab.models.asylum import history, setup
 from migratielab.models.asylum.inflow import calibrate, surge_years
+from migratielab.models.random import pillar_streams
 from migratielab.scenario import BandInflow, PathInflow, Policy, Scenario
 from migratielab.service import asylum as service
 
@@ -37,8 +38,8 @@ def test_same_seed_gives_identical_results() -> None:
 
 
 def test_different_seeds_give_different_inflow() -> None:
-    one = service.inflow_paths(small_scenario(seed=1), np.arange(4))
-    two = service.inflow_paths(small_scenario(seed=2), np.arange(4))
+    one = setup.inflow_paths(small_scenario(seed=1), np.arange(4))
+    two = setup.inflow_paths(small_scenario(seed=2), np.arange(4))
     assert not np.allclose(one, two)
 
 
@@ -54,11 +55,11 @@ def test_results_do_not_depend_on_chunking(chunk_size: int) -> None:
 
 def test_band_and_path_inflows_are_deterministic_levels() -> None:
     annual = history.annual_applications()
-    low = service.inflow_paths(small_scenario(inflow=BandInflow(band="low")), np.arange(2))
-    high = service.inflow_paths(small_scenario(inflow=BandInflow(band="high")), np.arange(2))
+    low = setup.inflow_paths(small_scenario(inflow=BandInflow(band="low")), np.arange(2))
+    high = setup.inflow_paths(small_scenario(inflow=BandInflow(band="high")), np.arange(2))
     assert low[0, 0] * 12 == pytest.approx(annual.quantile(0.1))
     assert high[0, 0] > low[0, 0]
-    path = service.inflow_paths(
+    path = setup.inflow_paths(
         small_scenario(inflow=PathInflow(per_year={2025: 12_000, 2026: 24_000})), np.arange(1)
     )
     assert path[0, 0] == pytest.approx(1_000)
@@ -68,7 +69,7 @@ def test_band_and_path_inflows_are_deterministic_levels() -> None:
 def test_generator_reproduces_the_observed_level_and_surges() -> None:
     annual = history.annual_applications()
     generator = calibrate(annual)
-    paths = generator.paths(seed=3, run_ids=np.arange(2_000), months=12 * 15)
+    paths = generator.paths(pillar_streams(3, "asylum", range(2_000)), months=12 * 15)
     simulated_years = paths.reshape(2_000, 15, 12).sum(axis=2)
     observed_median = float(annual.median())
     assert np.median(simulated_years) == pytest.approx(observed_median, rel=0.25)

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from migratielab.models.population import INFLOWS
+from migratielab.models.population.paths import plan_levels
+from migratielab.scenario import load_scenario
 from migratielab.service import web as service
-from migratielab.service.population import INFLOWS, load_plan, plan_levels
 
 PLAN = "/api/population/plan"
 SMALL = {"end": 2035, "runs": 3}
@@ -24,7 +26,9 @@ def post(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
 
 def test_default_levels_are_the_example_plans_central_2025_levels() -> None:
     """The request defaults equal the central 2025 levels of scenarios/plan_example.yaml."""
-    example = plan_levels(load_plan("scenarios/plan_example.yaml"), [2025])["central"][:, 0]
+    plan = load_scenario("scenarios/plan_example.yaml").population
+    assert plan is not None
+    example = plan_levels(plan, [2025])["central"][:, 0]
     central = dict(zip(INFLOWS, example, strict=True))
     defaults = service.PlanLevels()
     assert {c: getattr(defaults, c) for c in service.PLAN_CATEGORIES} == {
@@ -46,9 +50,9 @@ def test_plan_projection_has_medians_fans_and_the_variant(client: TestClient) ->
 
 
 def test_more_labour_migration_grows_the_labour_force(client: TestClient) -> None:
-    """Raising labour migration raises the projected potential labour force."""
-    low = post(client, SMALL)
-    high = post(client, {**SMALL, "levels": {"labour_non_eu": 130000}})
+    """Raising labour migration raises the projected potential labour force (central levels, one run)."""
+    low = post(client, {**SMALL, "runs": 1})
+    high = post(client, {**SMALL, "runs": 1, "levels": {"labour_non_eu": 130000}})
     last = -1
     assert (
         high["summary"][last]["potential_labour_force"]

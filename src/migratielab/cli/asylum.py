@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from migratielab.cli.common import DelayedProgress, console, reported_input_errors
+from migratielab.cli.outputs import write_outputs
 from migratielab.params import load_parameter_overrides
 from migratielab.report.asylum import format_number, summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
@@ -41,18 +42,17 @@ def run(
     with reported_input_errors():
         scenario = load_scenario(scenario_path)
         base = load_parameter_overrides(parameters_file, "asylum") if parameters_file else None
-        parameters = service.scenario_parameters(scenario, base, source=str(scenario_path))
-        service.check_start_year(scenario, str(scenario_path))
+        parameters = service.checked_parameters(scenario, base, source=str(scenario_path))
     if runs is not None:
         scenario = scenario.model_copy(update={"runs": runs})
     console.print(
-        f"[bold]{scenario.name}[/]: {len(scenario.policies)} policies, {scenario.runs:,} runs, "
+        f"[bold]{scenario.name}[/]: {len(service.policies_of(scenario))} policies, {scenario.runs:,} runs, "
         f"{scenario.start_year}-{scenario.end_year}"
     )
     with DelayedProgress("Simulating the asylum chain") as progress:
         comparison = service.compare(scenario, progress=progress, parameters=parameters)
     console.print(summary_table(comparison))
-    report, parquet = service.write_outputs(comparison, out)
+    report, parquet = write_outputs(comparison, out)
     console.print(f"Report: {report}\nResults: {parquet}")
 
 

@@ -12,14 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.errors import InputError
+from migratielab.scenario import load_scenario
 from migratielab.service.population import (
     SUMMARY_VARIABLES,
-    load_plan,
     project_plan,
     project_variant,
     summary_records,
+    with_asylum_chain,
 )
-from migratielab.service.system import project_with_asylum_chain
 
 COLUMNS = ("year", *(name for name in SUMMARY_VARIABLES if name != "net_migration"))
 
@@ -72,13 +72,12 @@ def project(
     console = Console()
     try:
         if plan is not None:
-            parsed = load_plan(plan)
+            parsed = load_scenario(plan).model_copy(update={"runs": runs, "seed": seed})
+            title = parsed.name
             if asylum_chain:
-                result = project_with_asylum_chain(parsed, runs=runs, seed=seed).population
-                title = f"{parsed.name} (asylum numbers from the asylum chain)"
-            else:
-                result = project_plan(parsed, runs=runs, seed=seed)
-                title = parsed.name
+                parsed = with_asylum_chain(parsed)
+                title += " (asylum numbers from the asylum chain)"
+            result = project_plan(parsed)
         else:
             if end <= start:
                 raise InputError("--end", "end", f"a year after --start ({start})")

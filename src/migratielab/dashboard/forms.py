@@ -18,7 +18,7 @@ from migratielab.scenario import (
     StableStaffing,
     StochasticInflow,
 )
-from migratielab.service import web
+from migratielab.service import asylum, web
 
 DASHBOARD_MAX_RUNS = 2_000
 YOUR_POLICY = "your policy"
@@ -72,7 +72,7 @@ class LeverForm(BaseModel):
 
     def compare(self) -> web.CompareRequest:
         """These levers next to the default scenario's policies, on the same inflow futures."""
-        others = web.bundled_scenario("default").scenario.policies[: web.MAX_POLICIES - 1]
+        others = asylum.policies_of(web.bundled_scenario("default").scenario)[: web.MAX_POLICIES - 1]
         return web.CompareRequest(
             policies=[*others, self.policy()],
             inflow=self.inflow_spec(),

@@ -13,17 +13,27 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
+import xarray as xr
 
 from migratielab.analysis.indicators import COST_VARIABLES, run_indicators
 from migratielab.errors import ConservationError
-from migratielab.experiments.schema import INFLOW_LEVEL, PER_RUN_LEVERS, Experiment
+from migratielab.experiments.schema import (
+    INFLOW_LEVEL,
+    PER_RUN_LEVERS,
+    POPULATION_TARGETS,
+    Experiment,
+    parse_outcome,
+)
 from migratielab.experiments.sketch import SparseCounts, chunk_counts
-from migratielab.models.asylum.chain import ChainInputs
-from migratielab.models.asylum.parameters import build_parameters
-from migratielab.models.asylum.policies import policy_arrays
-from migratielab.models.asylum.simulate import simulate
+from migratielab.models import system
+from migratielab.models.asylum.parameters import PER_RUN
+from migratielab.models.asylum.record import ChainRun
+from migratielab.models.asylum.setup import inflow_generator, scenario_parameters
+from migratielab.models.population.paths import UNCERTAIN, plan_builder, uniform_draws
+from migratielab.models.population.projection import INFLOWS
+from migratielab.models.population.simulate import Paths
+from migratielab.params import default_parameters
 from migratielab.scenario import Policy
-from migratielab.service import asylum
 
 RUN_FAILURES = (ConservationError, ArithmeticError)
 """Errors that mean "this run cannot be computed" (anything else is a bug and propagates)."""
@@ -37,6 +47,8 @@ INDICATOR_INPUTS = (
     *COST_VARIABLES,
 )
 """Monthly variables ``run_indicators`` reads."""
+FAMILY = ("grants_first_instance", "grants_appeal", "family_arrivals")
+"""Monthly variables the system loop passes from the chain to the population."""
 
 
 @dataclass(frozen=True)
@@ -173,14 +185,14 @@ def level_factor(multipliers: np.ndarray, base: float, phi: float, months: int) 
 
 
 @dataclass(frozen=True)
-class AsylumModel:
-    """The asylum chain for an experiment: sampled parameters, per-run levers and inflow level."""
+class SystemModel:
+    """The pillars of an experiment through the system loop: sampled inputs, per-run levers, outcomes."""
 
     experiment: Experiment
 
     @property
     def outcome_names(self) -> list[str]:
-        """Indicators asked for (outcomes and thresholds), then December values of ``yearly`` variables."""
+        """Outcomes asked for (outcomes and thresholds), then December values of ``yearly`` variables."""
         experiment = self.experiment
         names = list(dict.fromkeys([*experiment.outcomes, *(t.outcome for t in experiment.thresholds)]))
         years = range(experiment.start_year, experiment.end_year + 1)
@@ -188,7 +200,7 @@ class AsylumModel:
 
     @property
     def summaries(self) -> list[str]:
-        """Monthly variables summarised by quantiles per time step."""
+        """Monthly variables of the chain summarised by quantiles per time step."""
         return list(self.experiment.summaries)
 
     @property
@@ -196,46 +208,125 @@ class AsylumModel:
         """Simulated months."""
         return self.experiment.months
 
-    def inflow(self, task: ChunkTask) -> np.ndarray:
-        """Applications per month (run, month); the inflow stream of a run depends only on its future id."""
-        scenario = self.experiment.scenario()
-        paths = asylum.inflow_paths(scenario, task.futures)
+    def inflow_factor(self, task: ChunkTask) -> np.ndarray | None:
+        """Per-run factor (run, month) on the inflow paths for a sampled inflow level, or None."""
         levels = [u.name for u in self.experiment.uncertainties if u.target == INFLOW_LEVEL]
         if not levels:
-            return paths
+            return None
         base = self.experiment.inflow.level_multiplier
-        return paths * level_factor(task.values[levels[0]], base, asylum.inflow_generator().phi, self.months)
+        return level_factor(task.values[levels[0]], base, inflow_generator().phi, self.months)
 
-    def __call__(self, task: ChunkTask) -> ModelOutput:
-        """Simulate the chunk and compute its outcomes and monthly summaries."""
+    def asylum(self, task: ChunkTask) -> system.AsylumPart:
+        """The chain's part for the chunk: sampled parameters, per-run levers, scaled inflow."""
         assert task.policy is not None
         experiment = self.experiment
         scenario = experiment.scenario()
-        runs = len(task.runs)
-        per_run = {
-            u.target: task.values[u.name] for u in experiment.uncertainties if u.target != INFLOW_LEVEL
-        }
-        parameters = build_parameters(
-            asylum.scenario_parameters(scenario), runs, experiment.start_year, experiment.months, per_run
+        per_run = {u.target: task.values[u.name] for u in experiment.uncertainties if u.target in PER_RUN}
+        record = list(dict.fromkeys([*INDICATOR_INPUTS, *experiment.summaries, *experiment.yearly, *FAMILY]))
+        record += [variable for pillar, variable, _ in self.references() if pillar == "asylum"]
+        part = system.asylum_part(
+            scenario,
+            task.policy,
+            task.futures,
+            scenario_parameters(scenario),
+            per_run,
+            list(dict.fromkeys(record)),
         )
         levers: dict[str, Any] = {
-            PER_RUN_LEVERS[lv.field]: task.values[lv.name] for lv in experiment.levers if lv.per_run
+            PER_RUN_LEVERS[lv.field]: task.values[lv.name]
+            for lv in experiment.levers
+            if lv.field in PER_RUN_LEVERS
         }
-        arrays = replace(policy_arrays(task.policy, runs, experiment.start_year, experiment.months), **levers)
-        inputs = ChainInputs(start_year=experiment.start_year, applications=self.inflow(task))
-        record = list(dict.fromkeys([*INDICATOR_INPUTS, *experiment.summaries, *experiment.yearly]))
-        result = simulate(asylum.start_state(scenario, runs), parameters, arrays, inputs, record=record)
-        indicators = run_indicators(result.monthly, result.wait_histogram)
-        outcomes: dict[str, Any] = {
-            name: indicators[name] for name in self.outcome_names if name in indicators
+        factor = self.inflow_factor(task)
+        inputs = (
+            part.inputs
+            if factor is None
+            else replace(part.inputs, applications=part.inputs.applications * factor)
+        )
+        config = replace(part.config, policy=replace(part.config.policy, **levers))
+        return replace(part, config=config, inputs=inputs)
+
+    def population(self, task: ChunkTask) -> system.PopulationPart:
+        """The population's part for the chunk: the plan's paths with per-run population inputs."""
+        experiment = self.experiment
+        plan = experiment.population
+        assert plan is not None
+        params = default_parameters("population")
+        builder = plan_builder(plan, experiment.start_year, experiment.end_year + 1, params, sample=True)
+        paths = builder(uniform_draws(experiment.seed, task.futures.tolist(), len(UNCERTAIN)))
+        columns = {u.target: u.name for u in experiment.uncertainties} | {
+            lv.field: lv.name for lv in experiment.levers
         }
-        december = result.monthly.isel(time=slice(11, None, 12))
-        for variable in experiment.yearly:
-            values = december[variable].to_numpy()
-            for offset, year in enumerate(range(experiment.start_year, experiment.end_year + 1)):
-                outcomes[yearly_column(variable, year)] = values[:, offset]
-        monthly = np.stack([result.monthly[name].to_numpy() for name in experiment.summaries])
+        values = {
+            target: task.values[name] for target, name in columns.items() if target in POPULATION_TARGETS
+        }
+        return system.population_part(
+            with_population_values(paths, values), params, False, plan.asylum_from_chain
+        )
+
+    def references(self) -> list[tuple[str, str, int]]:
+        """The ``pillar.variable@year`` outcomes, parsed."""
+        parsed = (parse_outcome(name) for name in self.outcome_names)
+        return [reference for reference in parsed if reference is not None]
+
+    def __call__(self, task: ChunkTask) -> ModelOutput:
+        """Run the chunk through the system loop and compute its outcomes and monthly summaries."""
+        pillars = self.experiment.pillars
+        asylum = self.asylum(task) if "asylum" in pillars else None
+        population = self.population(task) if "population" in pillars else None
+        start = self.experiment.start_year
+        result = system.run(system.System(start, self.months, asylum=asylum, population=population))
+        outcomes: dict[str, Any] = {}
+        monthly = np.empty((0, len(task.runs), self.months))
+        if result.asylum is not None:
+            outcomes.update(self.chain_outcomes(result.asylum))
+            if self.summaries:
+                monthly = np.stack([result.asylum.monthly[name].to_numpy() for name in self.summaries])
+        if result.population is not None:
+            outcomes.update(self.population_outcomes(result.population))
         return ModelOutput(outcomes=outcomes, monthly=monthly)
+
+    def chain_outcomes(self, run: ChainRun) -> dict[str, np.ndarray]:
+        """Indicators asked for, December values of ``yearly`` variables and ``asylum.variable@year``."""
+        indicators = run_indicators(run.monthly, run.wait_histogram)
+        outcomes = {name: indicators[name] for name in self.outcome_names if name in indicators}
+        december = run.monthly.isel(time=slice(11, None, 12))
+        years = list(range(self.experiment.start_year, self.experiment.end_year + 1))
+        for variable in self.experiment.yearly:
+            values = december[variable].to_numpy()
+            for offset, year in enumerate(years):
+                outcomes[yearly_column(variable, year)] = values[:, offset]
+        for pillar, variable, year in self.references():
+            if pillar == "asylum":
+                outcomes[f"asylum.{variable}@{year}"] = december[variable].to_numpy()[:, years.index(year)]
+        return outcomes
+
+    def population_outcomes(self, result: xr.Dataset) -> dict[str, np.ndarray]:
+        """``population.variable@year`` values per run."""
+        return {
+            f"population.{variable}@{year}": result[variable].sel(year=year).to_numpy()
+            for pillar, variable, year in self.references()
+            if pillar == "population"
+        }
+
+
+def with_population_values(paths: Paths, values: dict[str, np.ndarray]) -> Paths:
+    """``paths`` with per-run population inputs applied (multipliers scale, rates replace)."""
+    tfr, departure, emigration = paths.tfr, paths.departure_multiplier, paths.native_emigration_rate
+    arrivals = None if paths.arrivals is None else paths.arrivals.copy()
+    for target, column in values.items():
+        if target == "population.tfr_multiplier":
+            tfr = tfr * column[:, None]
+        elif target == "population.departure_multiplier":
+            departure = column.copy()
+        elif target == "population.native_net_emigration_rate":
+            emigration = column.copy()
+        elif arrivals is not None:
+            channel = INFLOWS.index(target.removeprefix("population.inflows."))
+            arrivals[:, channel] *= column[:, None]
+    return replace(
+        paths, tfr=tfr, departure_multiplier=departure, native_emigration_rate=emigration, arrivals=arrivals
+    )
 
 
 def yearly_column(variable: str, year: int) -> str:

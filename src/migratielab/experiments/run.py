@@ -17,7 +17,7 @@ import pandas as pd
 
 from migratielab.analysis.indicators import FAN_QUANTILES
 from migratielab.experiments.backends import Backend, InProcessBackend
-from migratielab.experiments.evaluate import AsylumModel, ChunkResult, ChunkTask, RunModel
+from migratielab.experiments.evaluate import ChunkResult, ChunkTask, RunModel, SystemModel
 from migratielab.experiments.sampling import Design, build_design
 from migratielab.experiments.schema import Experiment
 from migratielab.experiments.sketch import QuantileSketch
@@ -31,7 +31,7 @@ from migratielab.experiments.store import (
     text_hash,
     write_manifest,
 )
-from migratielab.models.asylum.simulate import month_index
+from migratielab.models.asylum.record import month_index
 from migratielab.results import write_parquet
 
 DEFAULT_CHUNK_SIZE = 2000
@@ -146,7 +146,7 @@ def run_experiment(
 ) -> Exploration:
     """Evaluate the experiment and write its run table, summaries and manifest (not yet catalogued)."""
     chosen = backend if backend is not None else InProcessBackend()
-    run_model = model if model is not None else AsylumModel(experiment)
+    run_model = model if model is not None else SystemModel(experiment)
     started = time.perf_counter()
     design = build_design(experiment)
     exploration_id = new_exploration_id(experiment.name)

@@ -3,7 +3,7 @@
 Every sampler draws unit values in [0, 1] per dimension (scipy.stats.qmc, SALib or numpy); the
 inverse CDF of each uncertainty maps them to values, so Latin hypercube, Sobol, Morris and full
 factorial designs share one code path. The sampler's random stream is a child of the experiment's
-``SeedSequence`` that no run uses (runs use ``spawn_key=(run,)``).
+``SeedSequence`` that no pillar uses (pillars use ``spawn_key=(pillar key, run)``, ``models.random``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ from migratielab.experiments.schema import (
     Uncertainty,
     apply_levers,
     lever_values,
+    target_pillar,
 )
+from migratielab.models.random import SAMPLER_KEY
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import Policy
 
-SAMPLER_SPAWN_KEY = (1 << 32, 1)  # two-part key: never equal to a run's one-part key
+SAMPLER_SPAWN_KEY = (SAMPLER_KEY, 1)  # never equal to a pillar's (pillar key, run)
 
 
 def sampler_rng(seed: int) -> np.random.Generator:
@@ -66,7 +68,11 @@ def resolve_registry(uncertainty: Uncertainty, parameters: ParameterSet) -> Unce
     """Replace ``distribution: registry`` by the range the parameter registry gives (uniform/triangular)."""
     if uncertainty.distribution != "registry":
         return uncertainty
-    given = parameters[uncertainty.target].uncertainty
+    target = uncertainty.target
+    if target_pillar(target) == "population":
+        given = default_parameters("population")[target.removeprefix("population.")].uncertainty
+    else:
+        given = parameters[target].uncertainty
     if given is None or given.distribution not in ("uniform", "triangular"):
         raise ValueError(f"parameter {uncertainty.target!r} has no uniform or triangular registry range")
     return uncertainty.model_copy(

@@ -3,7 +3,14 @@
 An experiment is YAML validated by these pydantic models (unknown keys rejected), in the spirit of
 EMA Workbench: an *uncertainty* has a distribution and is sampled into *futures*; a *lever* has
 options (or a range) and makes *policies*; *outcomes* are indicator names of
-``migratielab.analysis.indicators.INDICATORS``.
+``migratielab.analysis.indicators.INDICATORS`` or any registered variable of a pillar that takes
+part, at a year: ``population.potential_labour_force@2040``, ``asylum.in_chain@2030`` (December).
+
+Pillars: ``asylum`` (the chain; its parameters and policy fields), ``population`` (a migration plan;
+per-run inputs ``population.tfr_multiplier``, ``population.departure_multiplier``,
+``population.native_net_emigration_rate`` and ``population.inflows.<channel>``, a multiplier of that
+channel's plan levels). With both and ``population.asylum_from_chain`` the chain's grants feed the
+population month by month in the system loop.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from migratielab.analysis.indicators import INDICATORS
 from migratielab.analysis.robustness import Threshold
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
+from migratielab.models.population.projection import INFLOWS
+from migratielab.models.variables import registry
 from migratielab.params import ParamValue, Strict
-from migratielab.scenario import Policy, Scenario, StochasticInflow
+from migratielab.scenario import AsylumSection, MigrationPlan, Policy, Scenario, StochasticInflow
 from migratielab.yamlio import load_model
 
 INFLOW_LEVEL = "inflow.level_multiplier"
@@ -35,6 +44,42 @@ PER_RUN_LEVERS = {
 }
 """Policy fields that vary per run inside one vectorised evaluation (field -> PolicyArrays attribute)."""
 MAX_FACTORIAL_RUNS = 10_000_000
+Pillar = Literal["asylum", "population"]
+DEFAULT_PILLARS: tuple[Pillar, ...] = ("asylum",)
+ASYLUM_PREFIX = "asylum."
+POPULATION_CHANNELS = tuple(f"population.inflows.{channel}" for channel in INFLOWS)
+"""Per-run multipliers of a channel's plan levels (dimensionless): uncertainties or levers."""
+POPULATION_TARGETS = (
+    "population.tfr_multiplier",
+    "population.departure_multiplier",
+    "population.native_net_emigration_rate",
+    *POPULATION_CHANNELS,
+)
+"""Population inputs that vary per run: TFR multiplier, departure-hazard multiplier, native net
+emigration rate (per person per year), and channel multipliers."""
+REGISTRY_LESS = ("population.tfr_multiplier", *POPULATION_CHANNELS)
+"""Uncertainty targets without a range in a parameter registry."""
+
+
+def without_asylum_prefix(name: str) -> str:
+    """``asylum.family_per_grant`` -> ``family_per_grant`` (asylum names may be written either way)."""
+    return name.removeprefix(ASYLUM_PREFIX)
+
+
+def target_pillar(target: str) -> Pillar:
+    """The pillar an uncertainty target or lever field belongs to."""
+    return "population" if target.startswith("population.") else "asylum"
+
+
+def parse_outcome(name: str) -> tuple[Pillar, str, int] | None:
+    """``pillar.variable@year`` as its parts; None for an asylum indicator name."""
+    if "@" not in name or "." not in name.split("@")[0]:
+        return None
+    reference, year = name.rsplit("@", 1)
+    pillar, variable = reference.split(".", 1)
+    if pillar not in ("asylum", "population") or not year.isdigit():
+        raise ValueError(f"outcome {name!r}: expected pillar.variable@year, e.g. population.population@2040")
+    return pillar, variable, int(year)  # type: ignore[return-value]
 
 
 class Uncertainty(Strict):
@@ -45,7 +90,13 @@ class Uncertainty(Strict):
     """
 
     name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    target: str = Field(description=f"a per-run asylum parameter or {INFLOW_LEVEL!r}")
+    target: str = Field(description=f"a per-run asylum parameter, {INFLOW_LEVEL!r} or a population input")
+
+    @field_validator("target")
+    @classmethod
+    def _plain_asylum_name(cls, target: str) -> str:
+        return without_asylum_prefix(target)
+
     distribution: Literal["uniform", "triangular", "normal", "lognormal", "discrete", "registry"]
     low: float | None = None
     high: float | None = None
@@ -58,9 +109,10 @@ class Uncertainty(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Uncertainty:
-        if self.target != INFLOW_LEVEL and self.target not in PER_RUN:
+        if self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS):
             raise ValueError(
-                f"target {self.target!r} cannot vary per run; use {INFLOW_LEVEL!r} or one of {PER_RUN}"
+                f"target {self.target!r} cannot vary per run; use {INFLOW_LEVEL!r}, an asylum parameter "
+                f"({', '.join(PER_RUN)}) or a population input ({', '.join(POPULATION_TARGETS)})"
             )
         needed = {
             "uniform": ("low", "high"),
@@ -85,8 +137,8 @@ class Uncertainty(Strict):
             raise ValueError("weights must be non-negative and not all zero")
         if self.distribution == "lognormal" and self.low is not None and self.low <= 0:
             raise ValueError("a lognormal distribution needs low above zero")
-        if self.distribution == "registry" and self.target == INFLOW_LEVEL:
-            raise ValueError(f"{INFLOW_LEVEL} has no registry range; give a distribution")
+        if self.distribution == "registry" and self.target in (INFLOW_LEVEL, *REGISTRY_LESS):
+            raise ValueError(f"{self.target} has no registry range; give a distribution")
         return self
 
 
@@ -113,14 +165,19 @@ class Lever(Strict):
         if has_range:
             if self.low is None or self.high is None or not self.low < self.high:
                 raise ValueError("a range needs low below high")
-            if self.field not in PER_RUN_LEVERS:
-                raise ValueError(f"a range is possible for {sorted(PER_RUN_LEVERS)}; use options for others")
+            if not self.per_run:
+                raise ValueError(
+                    f"a range is possible for {sorted(PER_RUN_LEVERS)} and {', '.join(POPULATION_CHANNELS)}; "
+                    "use options for others"
+                )
+        if self.field.startswith("population.") and self.field not in POPULATION_CHANNELS:
+            raise ValueError(f"population levers are channel multipliers: {', '.join(POPULATION_CHANNELS)}")
         return self
 
     @property
     def per_run(self) -> bool:
         """True when the lever's value can differ between runs of one vectorised evaluation."""
-        return self.field in PER_RUN_LEVERS
+        return self.field in PER_RUN_LEVERS or self.field in POPULATION_CHANNELS
 
 
 class Sampler(Strict):
@@ -173,6 +230,32 @@ class Experiment(Strict):
     )
     thresholds: list[Threshold] = Field(default_factory=list)
     parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
+    pillars: list[Pillar] = Field(default_factory=lambda: list(DEFAULT_PILLARS), min_length=1)
+    population: MigrationPlan | None = Field(None, description="the migration plan (population pillar)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_chain_summaries_without_the_chain(cls, content: Any) -> Any:
+        """Without the asylum pillar the default monthly summaries of the chain do not apply."""
+        if isinstance(content, dict) and "asylum" not in content.get("pillars", ["asylum"]):
+            return {"summaries": [], "yearly": [], **content}
+        return content
+
+    @model_validator(mode="after")
+    def _check_pillars(self) -> Experiment:
+        if ("population" in self.pillars) != (self.population is not None):
+            raise ValueError("the population pillar needs a population plan, and a plan needs the pillar")
+        if self.population is not None and self.population.asylum_from_chain and "asylum" not in self.pillars:
+            raise ValueError("population.asylum_from_chain needs the asylum pillar")
+        used = [u.target for u in self.uncertainties] + [lever.field for lever in self.levers]
+        missing = sorted({target_pillar(name) for name in used} - set(self.pillars))
+        if missing:
+            raise ValueError(f"uncertainties or levers of pillars {missing} that are not in pillars")
+        if "asylum" not in self.pillars and (self.policies or self.summaries or self.yearly):
+            raise ValueError("policies, summaries and yearly belong to the asylum chain; add its pillar")
+        for name in self.outcomes:
+            check_outcome(name, self.pillars, self.start_year, self.end_year)
+        return self
 
     @model_validator(mode="after")
     def _check(self) -> Experiment:
@@ -185,9 +268,6 @@ class Experiment(Strict):
             raise ValueError("give either policies or levers, not both")
         if self.combine == "sampled" and not self.levers:
             raise ValueError("combine: sampled needs levers to sample")
-        unknown = [name for name in self.outcomes if name not in INDICATOR_NAMES]
-        if unknown:
-            raise ValueError(f"unknown outcomes {unknown}; known: {', '.join(INDICATOR_NAMES)}")
         if not self.uncertainties and self.combine == "cross":
             raise ValueError("give at least one uncertainty")
         monthly = Flows.scalar_names()
@@ -220,17 +300,42 @@ class Experiment(Strict):
         return 12 * (self.end_year - self.start_year + 1)
 
     def scenario(self) -> Scenario:
-        """The scenario the experiment varies: its horizon, seed, base inflow and parameter overrides."""
+        """The scenario the experiment varies: horizon, seed, base inflow and policy, overrides, plan."""
+        asylum = None
+        if "asylum" in self.pillars:
+            base = [self.base_policy]
+            asylum = AsylumSection(inflow=self.inflow, policies=base, parameters=self.parameters)
         return Scenario(
             name=self.name,
             start_year=self.start_year,
             end_year=self.end_year,
             runs=1,
             seed=self.seed,
-            inflow=self.inflow,
-            policies=[self.base_policy],
-            parameters=self.parameters,
+            asylum=asylum,
+            population=self.population,
         )
+
+
+def check_outcome(name: str, pillars: list[Pillar], start_year: int, end_year: int) -> None:
+    """Raise ValueError unless ``name`` is an indicator of the chain or ``pillar.variable@year``."""
+    parsed = parse_outcome(name)
+    if parsed is None:
+        if name not in INDICATOR_NAMES or "asylum" not in pillars:
+            raise ValueError(
+                f"unknown outcome {name!r}; give an asylum indicator ({', '.join(INDICATOR_NAMES)}) "
+                "or a registered variable at a year, e.g. population.potential_labour_force@2040"
+            )
+        return
+    pillar, variable, year = parsed
+    if pillar not in pillars:
+        raise ValueError(f"outcome {name!r} needs the {pillar} pillar")
+    variables = registry(pillar)
+    if variable not in variables or len(variables[variable].dims) != 2:
+        known = [key for key, entry in variables.items() if len(entry.dims) == 2]
+        raise ValueError(f"outcome {name!r}: unknown {pillar} variable; known: {', '.join(known)}")
+    last = end_year + 1 if pillar == "population" else end_year
+    if not start_year <= year <= last:
+        raise ValueError(f"outcome {name!r}: year must lie in {start_year}-{last}")
 
 
 def lever_values(lever: Lever) -> list[Any]:
@@ -244,10 +349,14 @@ def lever_values(lever: Lever) -> list[Any]:
 
 
 def apply_levers(base: Policy, values: dict[str, Any], name: str) -> Policy:
-    """A copy of ``base`` named ``name`` with dotted ``field: value`` pairs set (whole objects first)."""
+    """A copy of ``base`` named ``name`` with dotted ``field: value`` pairs set (whole objects first).
+
+    Population levers (``population.inflows.<channel>``) are not policy fields and are skipped.
+    """
     content = base.model_dump()
     content["name"] = name
-    for field_path in sorted(values, key=lambda path: path.count(".")):
+    policy_fields = [path for path in values if target_pillar(path) == "asylum"]
+    for field_path in sorted(policy_fields, key=lambda path: path.count(".")):
         *parents, leaf = field_path.split(".")
         target = content
         for part in parents:

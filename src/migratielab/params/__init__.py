@@ -53,7 +53,7 @@ class Reference(Strict):
     note: str | None = None
 
 
-class Uncertainty(Strict):
+class UncertaintyRange(Strict):
     """A range for a parameter, with the distribution used when sampling it."""
 
     distribution: Literal["uniform", "triangular", "normal", "lognormal"]
@@ -62,7 +62,7 @@ class Uncertainty(Strict):
     mode: float | None = None
 
     @model_validator(mode="after")
-    def _check_bounds(self) -> Uncertainty:
+    def _check_bounds(self) -> UncertaintyRange:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         if self.distribution == "triangular" and self.mode is None:
@@ -84,7 +84,7 @@ class Parameter(Strict):
     reference: Reference | None = None
     estimate: bool = False
     reasoning: str | None = None
-    uncertainty: Uncertainty | None = None
+    uncertainty: UncertaintyRange | None = None
 
     @model_validator(mode="after")
     def _check_provenance(self) -> Parameter:

@@ -18,7 +18,7 @@ from migratielab.analysis.sensitivity import sensitivity_table
 from migratielab.errors import InputError
 from migratielab.experiments import store as stores
 from migratielab.experiments.backends import BackendName, make_backend
-from migratielab.experiments.evaluate import AsylumModel
+from migratielab.experiments.evaluate import SystemModel
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE, Exploration, Progress, run_experiment
 from migratielab.experiments.sampling import Design
 from migratielab.experiments.schema import Experiment
@@ -120,7 +120,7 @@ def analyse(experiment: Experiment, exploration: Exploration) -> dict[str, pd.Da
     design = exploration.design
     runs = stores.read_runs(exploration.folder)
     names = policy_names(design)
-    outputs = [name for name in AsylumModel(experiment).outcome_names if name in runs.columns]
+    outputs = [name for name in SystemModel(experiment).outcome_names if name in runs.columns]
     return {
         "outcomes": outcome_table(runs, names, list(experiment.outcomes)),
         "robustness": robustness_table(runs, names, experiment.thresholds),

@@ -27,7 +27,12 @@ from migratielab.models.population import INFLOWS, MOTIVES
 from migratielab.models.population.setup import historical_arrivals
 from migratielab.params import Parameter, ParameterSet, default_parameters
 from migratielab.scenario import (
+    Band,
+    Fertility,
+    Inflows,
     InflowSpec,
+    LifeExpectancy,
+    MigrationPlan,
     PathInflow,
     Policy,
     Scenario,
@@ -172,20 +177,20 @@ def bundled_scenario(name: str) -> ScenarioInfo:
 
 def warm() -> None:
     """Load what every simulation needs: bundled scenarios, the replayed history, the inflow generator."""
-    scenario = bundled_scenario("default").scenario
-    asylum.start_state(scenario, 1)
-    asylum.inflow_generator()
+    asylum.warm(bundled_scenario("default").scenario)
 
 
 def build_scenario(request: SimulationRequest, policies: list[Policy]) -> Scenario:
     """The bundled scenario with the request's (already validated) overrides applied."""
     base = bundled_scenario(request.scenario).scenario
-    data = base.model_dump()
+    data = base.model_dump(by_alias=True)
     data.update(
         runs=request.runs,
         end_year=request.end_year or min(base.end_year, base.start_year + MAX_HORIZON_YEARS - 1),
         seed=base.seed if request.seed is None else request.seed,
-        inflow=(request.inflow or base.inflow).model_dump(),
+    )
+    data["asylum"].update(
+        inflow=(request.inflow or asylum.asylum_section(base).inflow).model_dump(),
         policies=[policy.model_dump() for policy in policies],
     )
     return Scenario.model_validate(data)
@@ -295,14 +300,14 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
 def simulation_sources(scenario: Scenario) -> list[str]:
     """Citations of the observed series and of the scenario's parameters."""
     series = [series_citation(series_id) for series_id in asylum.OBSERVED_OVERLAY.values()]
-    return series + parameter_citations(asylum.scenario_parameters(scenario))
+    return series + parameter_citations(asylum.checked_parameters(scenario))
 
 
 def simulate(scenario: Scenario) -> SimulationResult:
     """Evaluate every policy of a (capped) scenario on the same inflow futures."""
     return SimulationResult(
         scenario=scenario,
-        results=[policy_result(scenario, policy) for policy in scenario.policies],
+        results=[policy_result(scenario, policy) for policy in asylum.policies_of(scenario)],
         observed=observed_history(scenario),
         sources=simulation_sources(scenario),
     )
@@ -310,13 +315,15 @@ def simulate(scenario: Scenario) -> SimulationResult:
 
 def what_if(request: WhatIfRequest) -> SimulationResult:
     """One policy (the request's levers, or the scenario's first policy) on the scenario's inflow future."""
-    policy = request.policy or bundled_scenario(request.scenario).scenario.policies[0]
+    policy = request.policy or asylum.policies_of(bundled_scenario(request.scenario).scenario)[0]
     return simulate(build_scenario(request, [policy]))
 
 
 def compare(request: CompareRequest) -> SimulationResult:
     """The request's policies (or the scenario's) side by side on the same inflow futures."""
-    policies = request.policies or bundled_scenario(request.scenario).scenario.policies[:MAX_POLICIES]
+    policies = (
+        request.policies or asylum.policies_of(bundled_scenario(request.scenario).scenario)[:MAX_POLICIES]
+    )
     return simulate(build_scenario(request, policies))
 
 
@@ -628,28 +635,33 @@ class PlanRequest(BaseModel):
             net_migration=self.net_migration, runs=self.runs, seed=self.seed,
         )  # fmt: skip
 
-    def plan(self) -> population.Plan:
+    def plan(self) -> Scenario:
         """The levels as a population-service plan (one band per category from ``start``)."""
         central = self.levels.model_dump()
         central["asylum_family"] = self.levels.asylum * ASYLUM_FAMILY_PER_ASYLUM
         bands = {
             category: [
-                population.Band.model_validate(
+                Band.model_validate(
                     {"from": self.start, "central": level, "low": level * PLAN_BAND_FACTORS[category][0],
                      "high": level * PLAN_BAND_FACTORS[category][1]}
                 )
             ]
             for category, level in central.items()
         }  # fmt: skip
-        return population.Plan(
-            name="dashboard plan",
-            start=self.start,
-            end=self.end,
-            inflows=population.Inflows.model_validate(bands),
-            fertility=population.Fertility(
+        plan = MigrationPlan(
+            inflows=Inflows.model_validate(bands),
+            fertility=Fertility(
                 tfr=self.tfr, low=self.tfr * PLAN_TFR_FACTORS[0], high=self.tfr * PLAN_TFR_FACTORS[1]
             ),
-            life_expectancy_end=population.LifeExpectancy(male=self.e0_male, female=self.e0_female),
+            life_expectancy_end=LifeExpectancy(male=self.e0_male, female=self.e0_female),
+        )
+        return Scenario(
+            name="dashboard plan",
+            start_year=self.start,
+            end_year=self.end - 1,
+            runs=self.runs,
+            seed=self.seed,
+            population=plan,
         )
 
 
@@ -679,14 +691,11 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
     plan = request.plan()
     grants: list[float] | None = None
     if request.asylum_chain:
-        # Local import: the asylum-chain coupling loads the chain model only when asked for.
-        from migratielab.service.system import project_with_asylum_chain
-
-        coupled = project_with_asylum_chain(plan, request.runs, request.seed, None)
-        result = coupled.population
-        grants = [round(float(v), 1) for v in np.median(coupled.asylum_arrivals, axis=0)]
+        result = population.project_plan(population.with_asylum_chain(plan), detail=False)
+        chain_grants = result["arrivals"].sel(inflow="asylum").isel(year=slice(None, -1))
+        grants = [round(float(v), 1) for v in chain_grants.median("run").to_numpy()]
     else:
-        result = population.project_plan(plan, runs=request.runs, seed=request.seed, detail=False)
+        result = population.project_plan(plan, detail=False)
     fans = projection_fans(result)
     return PlanProjectionResult(
         request=request,

@@ -10,15 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migratielab.errors import ConservationError, InputError
-from migratielab.models.population import INFLOWS
+from migratielab.models.pillar import AsylumArrivals
+from migratielab.models.population import INFLOWS, load_base_data
+from migratielab.models.population.paths import plan_asylum_level, plan_builder
+from migratielab.models.population.simulate import prepare, year_inputs
+from migratielab.params import default_parameters
+from migratielab.scenario import Scenario, load_scenario
 from migratielab.service import population as service
 
 PLAN = Path(__file__).resolve().parents[3] / "scenarios" / "plan_example.yaml"
 
 
-def short_plan(end: int = 2030) -> service.Plan:
-    """The example plan cut to a short horizon."""
-    return service.load_plan(PLAN).model_copy(update={"end": end})
+def short_plan(end: int = 2030, runs: int = 1, seed: int = 0) -> Scenario:
+    """The example plan (a stand-alone plan file) cut to a short horizon: last 1 January ``end``."""
+    return load_scenario(PLAN).model_copy(update={"end_year": end - 1, "runs": runs, "seed": seed})
 
 
 @settings(max_examples=12, deadline=None)
@@ -50,29 +55,34 @@ def test_plan_groups_add_up_and_are_non_negative() -> None:
 
 def test_ensemble_is_deterministic_and_chunk_invariant(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs 0..9 in one call equal runs 0..4 + 5..9 in chunks of five, and a rerun is identical."""
-    plan = short_plan(2028)
-    whole = service.project_plan(plan, runs=10, seed=7, detail=False)
-    again = service.project_plan(plan, runs=10, seed=7, detail=False)
+    plan = short_plan(2028, runs=10, seed=7)
+    whole = service.project_plan(plan, detail=False)
+    again = service.project_plan(plan, detail=False)
     monkeypatch.setattr(service, "MAX_RUNS_PER_CHUNK", 5)
-    chunked = service.project_plan(plan, runs=10, seed=7, detail=False)
+    chunked = service.project_plan(plan, detail=False)
     assert np.array_equal(whole["population"].values, again["population"].values)
     assert np.allclose(whole["population"].values, chunked["population"].values, rtol=1e-12)
     assert whole["population"].sel(year=2028).std() > 0  # the ensemble does vary
 
 
-def test_external_asylum_arrivals_replace_plan() -> None:
-    """Coupling hook: supplied (run, year) asylum numbers replace the plan's and change the outcome."""
+def test_asylum_arrivals_from_the_chain_replace_the_plans_numbers() -> None:
+    """AsylumArrivals replace the plan's asylum and asylum-family levels in a year's inputs."""
     plan = short_plan(2028)
-    supplied = np.full((2, 3), 50_000.0)
-    coupled = service.project_plan(
-        plan, runs=2, asylum_arrivals=supplied, asylum_family_arrivals=supplied / 5
-    )
-    arrivals = coupled["arrivals"].sel(year=[2025, 2026, 2027])
-    assert np.all(arrivals.sel(inflow="asylum").values == 50_000.0)
-    assert np.all(arrivals.sel(inflow="asylum_family").values == 10_000.0)
-    assert service.plan_asylum_level(plan, [2025, 2030]).tolist() == [25_000.0, 20_000.0]
-    with pytest.raises(ValueError, match="shape"):
-        service.project_plan(plan, runs=2, asylum_arrivals=np.ones((3, 3)))
+    assert plan.population is not None
+    params = default_parameters("population")
+    builder = plan_builder(plan.population, 2025, 2028, params, sample=False)
+    projection = prepare(builder(np.zeros((2, 12))), params, load_base_data())
+    supplied = AsylumArrivals(grants=np.array([50_000.0, 60_000.0]), family=np.array([10_000.0, 12_000.0]))
+    coupled = year_inputs(projection, 1, supplied)
+    alone = year_inputs(projection, 1)
+    assert coupled.arrivals is not None and alone.arrivals is not None
+    asylum, family = INFLOWS.index("asylum"), INFLOWS.index("asylum_family")
+    assert coupled.arrivals[:, asylum].tolist() == [50_000.0, 60_000.0]
+    assert coupled.arrivals[:, family].tolist() == [10_000.0, 12_000.0]
+    assert alone.arrivals[:, asylum].tolist() == [25_000.0, 25_000.0]
+    others = [i for i in range(len(INFLOWS)) if i not in (asylum, family)]
+    assert np.array_equal(coupled.arrivals[:, others], alone.arrivals[:, others])
+    assert plan_asylum_level(plan.population, [2025, 2030]).tolist() == [25_000.0, 20_000.0]
 
 
 def test_fiscal_indicator_uses_published_figures_and_leaves_gaps() -> None:
@@ -90,5 +100,5 @@ def test_bad_plan_names_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "plan.yaml"
     bad.write_text(text)
     with pytest.raises(InputError) as caught:
-        service.load_plan(bad)
+        load_scenario(bad)
     assert "plan.yaml" in str(caught.value) and "inflows" in str(caught.value)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from migratielab.models.population import Paths, simulate
+from migratielab.models import system
+from migratielab.models.population import Paths
 from migratielab.models.population.data import load_base_data
 from migratielab.params import default_parameters
 from migratielab.service.population import project_net_migration
@@ -31,7 +32,9 @@ def test_backtest_2021_2025_within_half_percent() -> None:
         departure_multiplier=np.ones(1),
         net_migration=np.array([NET], dtype=float),
     )
-    observed_path = simulate(paths, default_parameters("population"), data, detail=False)
+    part = system.population_part(paths, default_parameters("population"), detail=False)
+    observed_path = system.run(system.System(2020, 12 * len(paths.flow_years), population=part)).population
+    assert observed_path is not None
     for projection in (observed_path, default_e0):
         for year in range(2021, 2026):
             model = float(projection["population"].sel(year=year).isel(run=0))

@@ -34,22 +34,20 @@ class InflowGenerator:
 
     def paths(
         self,
-        seed: int,
-        run_ids: np.ndarray,
+        streams: list[np.random.Generator],
         months: int,
         start_level: float | None = None,
         level_multiplier: float = 1.0,
     ) -> np.ndarray:
-        """Monthly inflow paths (run, month); run ``i`` always gets the same path for the same seed.
+        """Monthly inflow paths (run, month), one run per random stream (in the order given).
 
-        Each run's draws come from its own ``SeedSequence(seed, spawn_key=(run,))`` stream, so a run's
-        path does not depend on chunking or backend. Only the seeding loops over runs (two draw calls
-        per run); the process itself is computed for all runs at once.
+        Each run draws from its own stream (the asylum pillar's ``pillar_stream(seed, "asylum", run)``),
+        so a run's path does not depend on chunking or backend. Only the drawing loops over runs (two
+        draw calls per run); the process itself is computed for all runs at once.
         """
-        shocks = np.empty((len(run_ids), months))
-        uniforms = np.empty((len(run_ids), months))
-        for row, run in enumerate(run_ids):
-            generator = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(int(run),)))
+        shocks = np.empty((len(streams), months))
+        uniforms = np.empty((len(streams), months))
+        for row, generator in enumerate(streams):
             shocks[row] = generator.standard_normal(months)
             uniforms[row] = generator.random(months)
         return self.paths_from_draws(shocks, uniforms, start_level, level_multiplier)

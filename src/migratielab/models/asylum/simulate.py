@@ -1,4 +1,4 @@
-"""Run the asylum chain over time for an ensemble, and build the initial state of a replay."""
+"""The asylum chain on its own: the initial state of a replay of history, and its monthly driver."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 
 from migratielab.models.asylum.chain import (
     HISTORY_MONTHS,
@@ -17,12 +15,12 @@ from migratielab.models.asylum.chain import (
     TRACKS,
     ChainConfig,
     ChainInputs,
-    Flows,
     State,
     step,
 )
 from migratielab.models.asylum.parameters import FAMILY_HORIZON_MONTHS, ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
+from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.substeps import track_shares, work_weights
 
 ProgressCallback = Callable[[int, int], None]
@@ -38,15 +36,6 @@ class InitialComposition:
     share_rejected: float
     share_status_holders: float
     applications_per_month: float
-
-
-@dataclass(frozen=True)
-class ChainRun:
-    """The result of one simulation: monthly variables, the decision-wait histogram, the final state."""
-
-    monthly: xr.Dataset  # dims (run, time); one variable per Flows field
-    wait_histogram: np.ndarray  # (run, months waited) decisions over the whole run
-    final_state: State
 
 
 def initial_state(composition: InitialComposition, params: ChainParameters, policy: PolicyArrays) -> State:
@@ -102,11 +91,6 @@ def broadcast_state(state: State, runs: int) -> State:
     return State(**values)
 
 
-def month_index(start_year: int, months: int) -> pd.DatetimeIndex:
-    """First day of each simulated month."""
-    return pd.date_range(f"{start_year}-01-01", periods=months, freq="MS")
-
-
 def simulate(
     state: State,
     params: ChainParameters,
@@ -115,22 +99,17 @@ def simulate(
     record: Sequence[str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ChainRun:
-    """Step the chain through every month of ``inputs``; record the named flows (default: all)."""
-    names = list(record) if record is not None else Flows.scalar_names()
+    """Step the chain alone through every month of ``inputs``; record the named flows (default: all).
+
+    The chain's own driver, for the replay of observed history and the pillar's tests; scenario runs
+    go through the system loop (``models.system.run``), which steps every pillar of a scenario.
+    """
     runs, months = inputs.applications.shape
-    recorded = {name: np.empty((months, runs)) for name in names}
-    histogram = np.zeros((runs, QUEUE_MONTHS))
+    recorder = ChainRecorder(runs, months, record)
     config = ChainConfig(parameters=params, policy=policy)
     for t in range(months):
         state, flows = step(state, config, inputs.month(t), t)
-        for name in names:
-            recorded[name][t] = getattr(flows, name)
-        histogram += flows.decided_by_wait
+        recorder.add(t, flows)
         if progress is not None:
             progress(t + 1, months)
-    coords = {"run": np.arange(runs), "time": month_index(inputs.start_year, months)}
-    dataset = xr.Dataset(
-        {name: (("run", "time"), np.ascontiguousarray(values.T)) for name, values in recorded.items()},
-        coords=coords,
-    )
-    return ChainRun(monthly=dataset, wait_histogram=histogram, final_state=state)
+    return recorder.result(inputs.start_year, state)

@@ -12,22 +12,18 @@ solved per run so e0 matches the path; native emigration = rate x Rogers-Castro 
 immigrants by motive arrive with Rogers-Castro age profiles (estimates) and leave with
 piecewise-constant hazards calibrated on CBS stay figures.
 
-Coupling interface (for ``models/system.py``)
----------------------------------------------
-* ``service.population.project_plan(plan, runs, seed, asylum_arrivals=A, asylum_family_arrivals=F)``
-  with A and F arrays shaped (run, year) over the flow years ``plan.start .. plan.end - 1``
-  (persons per year, e.g. asylum-chain grants and their follow-on family). They replace the
-  plan's ``asylum`` and ``asylum_family`` inflows run by run; asylum arrivals join the asylum
-  motive, follow-on family the family motive.
-* ``service.population.plan_asylum_level(plan, years)`` returns the plan's central asylum
-  level per year (year,), to drive the asylum chain's inflow; ``plan_levels`` gives the
-  central/low/high levels of every inflow category.
-* At model level, ``simulate(Paths(..., arrivals=(run, inflow, year)))`` takes the same arrays
-  directly; inflow order is ``INFLOWS``.
+Pillar contract
+---------------
+``simulate.prepare(paths, params, data)`` sets up a projection (``Projection``: the step's params),
+``simulate.start_state`` gives the observed 1 January population, ``simulate.step(state, projection,
+inputs, t)`` advances one year, ``simulate.year_inputs(projection, t, asylum)`` builds a year's inputs
+(``asylum``: the chain's ``AsylumArrivals`` replace the plan's asylum numbers) and
+``simulate.Recorder`` collects results. Paths from a plan or net migration: ``paths``. The time loop
+is ``models.system.run``; the variables are registered in ``variables.yaml``.
 """
 
 from migratielab.models.population.data import BaseData, load_base_data
 from migratielab.models.population.projection import INFLOWS, MOTIVES, State, step
-from migratielab.models.population.simulate import GROUPS, Paths, simulate
+from migratielab.models.population.simulate import GROUPS, Paths
 
-__all__ = ["GROUPS", "INFLOWS", "MOTIVES", "BaseData", "Paths", "State", "load_base_data", "simulate", "step"]
+__all__ = ["GROUPS", "INFLOWS", "MOTIVES", "BaseData", "Paths", "State", "load_base_data", "step"]

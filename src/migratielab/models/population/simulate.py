@@ -7,11 +7,22 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from migratielab.models.pillar import AsylumArrivals
 from migratielab.models.population import indicators
 from migratielab.models.population.components import N_AGES, FloatArray, aow_age_path
 from migratielab.models.population.data import SEXES, BaseData
-from migratielab.models.population.projection import INFLOWS, MOTIVES, YearInputs, life_tables, step
+from migratielab.models.population.projection import (
+    INFLOWS,
+    MOTIVES,
+    Flows,
+    State,
+    Structure,
+    YearInputs,
+    life_tables,
+)
+from migratielab.models.population.projection import step as projection_step
 from migratielab.models.population.setup import build_structure, departure_tables, initial_state
+from migratielab.models.variables import variable
 from migratielab.params import ParameterSet
 
 GROUPS = ("born_nl", *MOTIVES)
@@ -59,94 +70,161 @@ def _pension_ages(params: ParameterSet, years: list[int], e65: FloatArray) -> Fl
     )
 
 
-def simulate(paths: Paths, params: ParameterSet, data: BaseData, detail: bool = True) -> xr.Dataset:
-    """Project every run from 1 Jan ``start`` to 1 Jan ``end``; return per-year results.
+@dataclass(frozen=True)
+class Projection:
+    """Everything a projection's yearly step needs besides the state (the pillar's ``params``).
 
-    Variables on 1 January of each year: population, population_by_group, grey_pressure,
-    aow_age, potential_labour_force, employed, households (and population_by_sex_age if
-    ``detail``). Flow variables for the years before ``end``: births, deaths, immigration,
-    emigration, net_migration, e65, fiscal_contribution (by inflow category, plan mode).
+    ``years`` are the 1 January dates recorded (flow years plus the last); ``e65`` and ``aow``
+    (run, year) in years; employment ``rates`` and ``relative`` employment of immigrants.
     """
-    split = paths.arrivals is not None
+
+    paths: Paths
+    params: ParameterSet
+    structure: Structure
+    arrival_departure: FloatArray
+    stock_departure: FloatArray
+    rates: FloatArray
+    relative: FloatArray
+    years: list[int]
+    e65: FloatArray
+    aow: FloatArray
+
+    @property
+    def split_origin(self) -> bool:
+        """Plan mode: immigrants are followed by motive (net-migration mode adds them to residents)."""
+        return self.paths.arrivals is not None
+
+
+def prepare(paths: Paths, params: ParameterSet, data: BaseData) -> Projection:
+    """Set up a projection from its paths, the parameters and the observed base data."""
     start_population = data.population_at(paths.start)
     structure = build_structure(params, data, start_population)
-    state = initial_state(params, data, structure, paths.start, paths.runs, split_origin=split)
     arrival_departure, stock_departure = departure_tables(params, paths.departure_multiplier)
     rates = indicators.employment_rates(params)
-    relative = indicators.relative_employment(params, rates, start_population)
-
     flow_years = paths.flow_years
     years = [*flow_years, flow_years[-1] + 1]
-    runs, n_years = paths.runs, len(years)
-    stock = {name: np.full((runs, n_years), np.nan) for name in ("population", "employed")}
-    by_group = np.zeros((runs, n_years, len(GROUPS)))
-    by_sex_age = np.zeros((runs, n_years, 2, N_AGES)) if detail else None
-    flow_names = ("births", "deaths", "immigration", "emigration")
-    flows = {name: np.full((runs, n_years), np.nan) for name in flow_names}
-    grey = np.zeros((runs, n_years))
-    labour_force = np.zeros((runs, n_years))
-    e65 = np.stack([life_tables(structure, paths.e0[:, :, i])[2] for i in range(n_years - 1)], axis=1)
+    e65 = np.stack([life_tables(structure, paths.e0[:, :, i])[2] for i in range(len(flow_years))], axis=1)
     e65 = np.concatenate([e65, e65[:, -1:]], axis=1)
-    aow = _pension_ages(params, years, e65)
-
-    def record(index: int) -> None:
-        population = state.by_sex_age()
-        labour_force[:, index] = indicators.potential_labour_force(population, aow[:, index])
-        stock["population"][:, index] = state.total()
-        stock["employed"][:, index] = indicators.employed(state, rates, relative)
-        by_group[:, index, 0] = state.resident.sum(axis=(1, 2))
-        by_group[:, index, 1:] = state.immigrants.sum(axis=(2, 3, 4))
-        grey[:, index] = indicators.grey_pressure(population)
-        if by_sex_age is not None:
-            by_sex_age[:, index] = population
-
-    record(0)
-    for index in range(len(flow_years)):
-        inputs = YearInputs(
-            tfr=paths.tfr[:, index],
-            e0=paths.e0[:, :, index],
-            native_emigration_rate=paths.native_emigration_rate if split else np.zeros(runs),
-            arrival_departure=arrival_departure,
-            stock_departure=stock_departure,
-            arrivals=None if paths.arrivals is None else paths.arrivals[:, :, index],
-            net_migration=None if paths.net_migration is None else paths.net_migration[:, index],
-        )
-        state, year_flows = step(state, structure, inputs)
-        for name in flows:
-            flows[name][:, index] = getattr(year_flows, name)
-        record(index + 1)
-
-    dims = ("run", "year")
-    variables: dict[str, tuple[tuple[str, ...], FloatArray, dict[str, str]]] = {
-        "population": (dims, stock["population"], {"unit": "persons", "note": "1 January"}),
-        "population_by_group": ((*dims, "group"), by_group, {"unit": "persons"}),
-        "grey_pressure": (dims, grey, {"unit": "65+ per 100 aged 20-64"}),
-        "aow_age": (dims, aow, {"unit": "years"}),
-        "potential_labour_force": (dims, labour_force, {"unit": "persons aged 20 to AOW age"}),
-        "employed": (dims, stock["employed"], {"unit": "persons"}),
-        "households": (dims, indicators.households(stock["population"], params), {"unit": "households"}),
-        "net_migration": (dims, flows["immigration"] - flows["emigration"], {"unit": "persons per year"}),
-        "e65": (dims, e65, {"unit": "years", "note": "sex-neutral remaining life expectancy at 65"}),
-    }
-    for name, values in flows.items():
-        variables[name] = (dims, values, {"unit": "persons per year"})
-    if by_sex_age is not None:
-        variables["population_by_sex_age"] = ((*dims, "sex", "age"), by_sex_age, {"unit": "persons"})
-    if paths.arrivals is not None:
-        fiscal = np.full((runs, n_years, len(INFLOWS)), np.nan)
-        arrivals = np.moveaxis(paths.arrivals, 2, 1)
-        fiscal[:, :-1] = indicators.fiscal_contribution(arrivals, params)
-        variables["fiscal_contribution"] = ((*dims, "inflow"), fiscal, {"unit": "euro (2016 prices)"})
-        gross = np.full((runs, n_years, len(INFLOWS)), np.nan)
-        gross[:, :-1] = arrivals
-        variables["arrivals"] = ((*dims, "inflow"), gross, {"unit": "persons per year"})
-    return xr.Dataset(
-        {name: xr.Variable(v[0], v[1], attrs=v[2]) for name, v in variables.items()},
-        coords={
-            "year": years,
-            "group": list(GROUPS),
-            "sex": list(SEXES),
-            "age": np.arange(N_AGES),
-            "inflow": list(INFLOWS),
-        },
+    return Projection(
+        paths=paths,
+        params=params,
+        structure=structure,
+        arrival_departure=arrival_departure,
+        stock_departure=stock_departure,
+        rates=rates,
+        relative=indicators.relative_employment(params, rates, start_population),
+        years=years,
+        e65=e65,
+        aow=_pension_ages(params, years, e65),
     )
+
+
+def start_state(projection: Projection, data: BaseData) -> State:
+    """The observed population on 1 January of the first year, for every run."""
+    paths = projection.paths
+    return initial_state(
+        projection.params, data, projection.structure, paths.start, paths.runs, projection.split_origin
+    )
+
+
+def year_inputs(projection: Projection, index: int, asylum: AsylumArrivals | None = None) -> YearInputs:
+    """Inputs of flow year ``index``; ``asylum`` (coupling) replaces the plan's asylum numbers."""
+    paths = projection.paths
+    runs = paths.runs
+    arrivals = None if paths.arrivals is None else paths.arrivals[:, :, index]
+    if arrivals is not None and asylum is not None:
+        arrivals = arrivals.copy()
+        arrivals[:, INFLOWS.index("asylum")] = asylum.grants
+        arrivals[:, INFLOWS.index("asylum_family")] = asylum.family
+    return YearInputs(
+        tfr=paths.tfr[:, index],
+        e0=paths.e0[:, :, index],
+        native_emigration_rate=paths.native_emigration_rate if projection.split_origin else np.zeros(runs),
+        arrival_departure=projection.arrival_departure,
+        stock_departure=projection.stock_departure,
+        arrivals=arrivals,
+        net_migration=None if paths.net_migration is None else paths.net_migration[:, index],
+    )
+
+
+def step(state: State, projection: Projection, inputs: YearInputs, t: int) -> tuple[State, Flows]:
+    """The pillar step: advance the population from 1 January of flow year ``t`` to the next."""
+    return projection_step(state, projection.structure, inputs)
+
+
+FLOW_NAMES = ("births", "deaths", "immigration", "emigration")
+
+
+class Recorder:
+    """Collects a projection's yearly stocks and flows (run, year) and builds its ``xarray.Dataset``."""
+
+    def __init__(self, projection: Projection, detail: bool) -> None:
+        runs, n_years = projection.paths.runs, len(projection.years)
+        self.projection = projection
+        self.stock = {name: np.full((runs, n_years), np.nan) for name in ("population", "employed")}
+        self.by_group = np.zeros((runs, n_years, len(GROUPS)))
+        self.by_sex_age = np.zeros((runs, n_years, 2, N_AGES)) if detail else None
+        self.flows = {name: np.full((runs, n_years), np.nan) for name in FLOW_NAMES}
+        self.grey = np.zeros((runs, n_years))
+        self.labour_force = np.zeros((runs, n_years))
+        self.arrivals = np.full((runs, n_years, len(INFLOWS)), np.nan)
+
+    def record_state(self, index: int, state: State) -> None:
+        """Stocks on 1 January of year ``index``."""
+        projection = self.projection
+        population = state.by_sex_age()
+        self.labour_force[:, index] = indicators.potential_labour_force(population, projection.aow[:, index])
+        self.stock["population"][:, index] = state.total()
+        self.stock["employed"][:, index] = indicators.employed(state, projection.rates, projection.relative)
+        self.by_group[:, index, 0] = state.resident.sum(axis=(1, 2))
+        self.by_group[:, index, 1:] = state.immigrants.sum(axis=(2, 3, 4))
+        self.grey[:, index] = indicators.grey_pressure(population)
+        if self.by_sex_age is not None:
+            self.by_sex_age[:, index] = population
+
+    def record_flows(self, index: int, flows: Flows, inputs: YearInputs) -> None:
+        """Flows of flow year ``index`` and the gross immigration that entered (plan mode)."""
+        for name in FLOW_NAMES:
+            self.flows[name][:, index] = getattr(flows, name)
+        if inputs.arrivals is not None:
+            self.arrivals[:, index] = inputs.arrivals
+
+    def dataset(self) -> xr.Dataset:
+        """Per-year results (see ``variables.yaml`` of the population pillar for units)."""
+        projection, dims = self.projection, ("run", "year")
+        stock, flows = self.stock, self.flows
+        variables: dict[str, tuple[tuple[str, ...], FloatArray]] = {
+            "population": (dims, stock["population"]),
+            "population_by_group": ((*dims, "group"), self.by_group),
+            "grey_pressure": (dims, self.grey),
+            "aow_age": (dims, projection.aow),
+            "potential_labour_force": (dims, self.labour_force),
+            "employed": (dims, stock["employed"]),
+            "households": (dims, indicators.households(stock["population"], projection.params)),
+            "net_migration": (dims, flows["immigration"] - flows["emigration"]),
+            "e65": (dims, projection.e65),
+            **{name: (dims, values) for name, values in flows.items()},
+        }
+        if self.by_sex_age is not None:
+            variables["population_by_sex_age"] = ((*dims, "sex", "age"), self.by_sex_age)
+        if projection.split_origin:
+            fiscal = np.full_like(self.arrivals, np.nan)
+            fiscal[:, :-1] = indicators.fiscal_contribution(self.arrivals[:, :-1], projection.params)
+            variables["fiscal_contribution"] = ((*dims, "inflow"), fiscal)
+            variables["arrivals"] = ((*dims, "inflow"), self.arrivals)
+        return xr.Dataset(
+            {name: xr.Variable(v[0], v[1], attrs=unit_attrs(name)) for name, v in variables.items()},
+            coords={
+                "year": projection.years,
+                "group": list(GROUPS),
+                "sex": list(SEXES),
+                "age": np.arange(N_AGES),
+                "inflow": list(INFLOWS),
+            },
+        )
+
+
+def unit_attrs(name: str) -> dict[str, str]:
+    """The dataset attributes of a population variable, from the variable registry."""
+    entry = variable("population", name)
+    return {"unit": entry.unit.en, "long_name": entry.en}

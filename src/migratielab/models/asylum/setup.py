@@ -1,0 +1,162 @@
+"""Set-up of the asylum chain from data: the replay of observed history, the start state of forward
+runs, the inflow futures, and the scenario's parameters.
+
+Forward runs start from the state the replay reaches at the end of the year before the scenario
+starts (observed applications, follow-on family, municipal quotas and decision terms).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from migratielab.data import store
+from migratielab.errors import InputError
+from migratielab.models.asylum import history
+from migratielab.models.asylum.chain import ChainInputs, State
+from migratielab.models.asylum.inflow import InflowGenerator, annual_path_to_monthly, band_level, calibrate
+from migratielab.models.asylum.parameters import ChainParameters, build_parameters
+from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
+from migratielab.models.asylum.record import ChainRun
+from migratielab.models.asylum.simulate import InitialComposition, broadcast_state, initial_state, simulate
+from migratielab.models.random import pillar_stream
+from migratielab.params import ParameterSet, default_parameters
+from migratielab.scenario import (
+    AsylumSection,
+    BandInflow,
+    ForecastLinkedStaffing,
+    PathInflow,
+    Policy,
+    Scenario,
+)
+
+REPLAY_START = 2012  # the replay starts from the observed end-2011 COA occupancy
+REPLAY_STAFFING_LAG_MONTHS = 6
+
+
+def section(scenario: Scenario, source: str | None = None) -> AsylumSection:
+    """The scenario's asylum section; InputError if it has none."""
+    if scenario.asylum is None:
+        raise InputError(source or scenario.name, "asylum", "an asylum section (inflow and policies)")
+    return scenario.asylum
+
+
+def scenario_parameters(
+    scenario: Scenario, base: ParameterSet | None = None, source: str | None = None
+) -> ParameterSet:
+    """Asylum parameters (``base`` or the defaults) with the scenario's overrides applied.
+
+    ``source`` names the scenario file in errors about unknown parameter names.
+    """
+    chosen = base if base is not None else default_parameters("asylum")
+    overrides = section(scenario, source).parameters
+    return chosen.with_values(overrides, source=f"{source or scenario.name}: asylum.parameters")
+
+
+def replay_policy() -> Policy:
+    """The policy in force historically: forecast-linked capacity, staffing and housing quota.
+
+    Reception capacity follows the Rekenkamer's 14-month budget lag. IND staffing is taken to follow
+    the half-yearly Meerjaren Productie Prognose with a shorter lag (REPLAY_STAFFING_LAG_MONTHS, an
+    estimate: the IND hired temporary staff within months in 2015-2016 and 2022).
+    """
+    return Policy(
+        name="historical (forecast-linked)",
+        staffing=ForecastLinkedStaffing(forecast_lag_months=REPLAY_STAFFING_LAG_MONTHS),
+    )
+
+
+def replay(parameters: ParameterSet, end_year: int) -> ChainRun:
+    """Replay the chain from January 2012 to December ``end_year`` with observed inputs (one run)."""
+    months = 12 * (end_year - REPLAY_START + 1)
+    chain_parameters = build_parameters(parameters, 1, REPLAY_START, months)
+    policy = policy_arrays(
+        replay_policy(),
+        1,
+        REPLAY_START,
+        months,
+        term_path=history.decision_term_history(REPLAY_START, end_year),
+    )
+    applications = history.monthly_applications(REPLAY_START, end_year)
+    composition = InitialComposition(
+        residents=float(store.annual("coa.occupancy")[REPLAY_START - 1]),
+        share_in_procedure=parameters.scalar("initial_share_in_procedure"),
+        share_in_appeal=parameters.scalar("initial_share_in_appeal"),
+        share_rejected=parameters.scalar("initial_share_rejected"),
+        share_status_holders=parameters.scalar("initial_share_status_holders"),
+        applications_per_month=float(applications[:12].mean()),
+    )
+    inputs = ChainInputs(
+        start_year=REPLAY_START,
+        applications=applications[None, :],
+        family_observed=history.monthly_family(REPLAY_START, end_year),
+        quota_observed=history.monthly_quota(REPLAY_START, end_year),
+    )
+    return simulate(initial_state(composition, chain_parameters, policy), chain_parameters, policy, inputs)
+
+
+@lru_cache(maxsize=4)
+def default_replay(end_year: int) -> ChainRun:
+    """The replay with default parameters (cached: it is the start of every forward run)."""
+    return replay(default_parameters("asylum"), end_year)
+
+
+@lru_cache(maxsize=1)
+def inflow_generator() -> InflowGenerator:
+    """The stochastic inflow generator calibrated on the observed annual applications."""
+    return calibrate(history.annual_applications())
+
+
+def inflow_paths(scenario: Scenario, run_ids: np.ndarray) -> np.ndarray:
+    """Applications per month (run, month) for the scenario's inflow future.
+
+    Stochastic futures draw from each run's asylum stream (``pillar_stream(seed, "asylum", run)``).
+    """
+    spec = section(scenario).inflow
+    months = scenario.months
+    if isinstance(spec, BandInflow):
+        level = band_level(history.annual_applications(), spec.band)
+        return np.full((len(run_ids), months), level / 12.0)
+    if isinstance(spec, PathInflow):
+        path = annual_path_to_monthly(spec.per_year, scenario.start_year, months)
+        return np.repeat(path[None, :], len(run_ids), axis=0)
+    observed = history.annual_applications()
+    last_level = float(observed.get(scenario.start_year - 1, observed.iloc[-1])) / 12.0
+    streams = [pillar_stream(scenario.seed, "asylum", int(run)) for run in run_ids]
+    return inflow_generator().paths(streams, months, last_level, spec.level_multiplier)
+
+
+def check_start_year(scenario: Scenario, source: str | None = None) -> None:
+    """Raise InputError unless history up to the year before ``start_year`` is observed in the store."""
+    last_observed = int(history.annual_applications().index.max())
+    if scenario.start_year - 1 > last_observed:
+        raise InputError(
+            source or scenario.name,
+            "start_year",
+            f"at most {last_observed + 1}: forward runs start from the replay of observed history, which "
+            f"ends in {last_observed} (import newer figures with `migratielab data import-cbs` to go later)",
+        )
+
+
+def start_state(scenario: Scenario, runs: int) -> State:
+    """The state at the start of the scenario: the default replay's end state, for every run."""
+    check_start_year(scenario)
+    return broadcast_state(default_replay(scenario.start_year - 1).final_state, runs)
+
+
+def forward_set_up(
+    scenario: Scenario,
+    policy: Policy,
+    run_ids: np.ndarray,
+    parameters: ParameterSet,
+    per_run_values: dict[str, np.ndarray] | None = None,
+) -> tuple[State, ChainParameters, PolicyArrays, ChainInputs]:
+    """Start state, parameters, policy arrays and inputs of a forward run of ``policy`` for ``run_ids``."""
+    runs = len(run_ids)
+    chain_parameters = build_parameters(
+        parameters, runs, scenario.start_year, scenario.months, per_run_values
+    )
+    arrays = policy_arrays(policy, runs, scenario.start_year, scenario.months)
+    inputs = ChainInputs(start_year=scenario.start_year, applications=inflow_paths(scenario, run_ids))
+    return start_state(scenario, runs), chain_parameters, arrays, inputs

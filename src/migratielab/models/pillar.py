@@ -1,0 +1,52 @@
+"""The pillar contract: what every model module (asylum, population, labour, municipal) provides.
+
+A pillar is a small set of pure functions over arrays with a leading ``run`` axis:
+
+* ``initial_state(...) -> State``: the stocks at the start, built from data by the pillar's set-up;
+* ``step(state, params, inputs, t) -> (State, Flows)``: advance one time step (a month for the
+  asylum chain, a year for population); ``State`` and ``Flows`` are frozen dataclasses of arrays;
+* a registry of its variables (``models/<pillar>/variables.yaml``, read by ``models.variables``);
+* its own random stream per run (``models.random.pillar_stream``).
+
+``models/system.py`` is the only module that knows more than one pillar: it calls each pillar's
+``step`` in one monthly loop (annual pillars at year ends) and passes coupling values between them
+as the typed objects below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class AsylumArrivals:
+    """Coupling asylum chain -> population: people who enter the population in one calendar year.
+
+    ``grants`` (run,) status holders granted a permit (first instance and appeal), persons per year;
+    ``family`` (run,) follow-on family who arrived, persons per year.
+    """
+
+    grants: np.ndarray
+    family: np.ndarray
+
+
+@dataclass(frozen=True)
+class HousingCapacity:
+    """Coupling municipalities -> asylum chain: status holders municipalities can house this month.
+
+    ``persons`` (run,) persons per month; the chain serves its waiting list oldest first up to it.
+    """
+
+    persons: np.ndarray
+
+
+@dataclass(frozen=True)
+class HousingTask:
+    """Coupling asylum chain -> municipalities: the national housing task in force this month.
+
+    ``persons`` (run,) persons per month asked of all municipalities together.
+    """
+
+    persons: np.ndarray
