@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from migratielab.models.asylum.chain import ChainInputs
+from migratielab.models.asylum.chain import ChainConfig, ChainInputs, State
 from migratielab.models.asylum.parameters import build_parameters
 from migratielab.models.asylum.policies import policy_arrays
 from migratielab.models.asylum.simulate import ChainRun, InitialComposition, initial_state, simulate
@@ -22,6 +22,21 @@ COMPOSITION = InitialComposition(
 )
 
 
+def chain_setup(
+    applications: np.ndarray,
+    policy: Policy | None = None,
+    overrides: dict[str, float] | None = None,
+    per_run_values: dict[str, np.ndarray] | None = None,
+) -> tuple[State, ChainConfig, ChainInputs]:
+    """A synthetic start, its configuration and inputs for an applications matrix (run, month)."""
+    runs, months = applications.shape
+    parameters = default_parameters("asylum").with_values(overrides or {})
+    chain_parameters = build_parameters(parameters, runs, START_YEAR, months, per_run_values)
+    arrays = policy_arrays(policy or Policy(name="test"), runs, START_YEAR, months)
+    state = initial_state(COMPOSITION, chain_parameters, arrays)
+    return state, ChainConfig(chain_parameters, arrays), ChainInputs(START_YEAR, applications)
+
+
 def run_chain(
     applications: np.ndarray,
     policy: Policy | None = None,
@@ -29,12 +44,8 @@ def run_chain(
     per_run_values: dict[str, np.ndarray] | None = None,
 ) -> ChainRun:
     """Simulate the chain from a synthetic start for an applications matrix (run, month)."""
-    runs, months = applications.shape
-    parameters = default_parameters("asylum").with_values(overrides or {})
-    chain_parameters = build_parameters(parameters, runs, START_YEAR, months, per_run_values)
-    arrays = policy_arrays(policy or Policy(name="test"), runs, START_YEAR, months)
-    state = initial_state(COMPOSITION, chain_parameters, arrays)
-    return simulate(state, chain_parameters, arrays, ChainInputs(START_YEAR, applications))
+    state, config, inputs = chain_setup(applications, policy, overrides, per_run_values)
+    return simulate(state, config.parameters, config.policy, inputs)
 
 
 def surge(
