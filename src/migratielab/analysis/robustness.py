@@ -14,10 +14,16 @@ import pandas as pd
 from pydantic import model_validator
 
 from migratielab.analysis.indicators import INDICATORS
+from migratielab.models.variables import Better, outcome_variable
 from migratielab.params import Strict
 
-MAXIMISED = frozenset({"share_within_6_months"})
-"""Outcomes where more is better; every other indicator is better when lower."""
+
+def higher_is_better(outcome: str) -> bool:
+    """True when the variable registry says more of ``outcome`` is better (else lower is better)."""
+    entry = outcome_variable(outcome)
+    return entry is not None and entry.better == Better.HIGHER
+
+
 INDICATOR_NAMES = tuple(indicator.name for indicator in INDICATORS)
 
 
@@ -99,7 +105,7 @@ def regret_table(runs: pd.DataFrame, policies: Sequence[str], outcomes: Sequence
         if table.shape[1] < len(policies) or table.empty:
             continue
         values = table.to_numpy(dtype=float)
-        best = values.max(axis=1) if outcome in MAXIMISED else values.min(axis=1)
+        best = values.max(axis=1) if higher_is_better(outcome) else values.min(axis=1)
         regret = np.abs(values - best[:, None])
         for column, policy_id in enumerate(table.columns):
             rows.append(

@@ -21,6 +21,7 @@ from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
 from migratielab.report.asylum import format_number
+from migratielab.report.explore import exploration_report
 from migratielab.service import explore as service
 
 runs_app = typer.Typer(help="Browse stored explorations.", no_args_is_help=True)
@@ -74,7 +75,8 @@ def explore(
         error_console.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
     show_summary(manifest.id, store)
-    report = service.write_exploration_report(manifest.id, store)
+    view = service.show_exploration(manifest.id, store)
+    report = exploration_report(view.folder / "report.html", view.manifest, view.summaries, view.tables)
     console.print(f"Exploration {manifest.id}: {manifest.runs:,} runs in {manifest.wall_seconds:.1f} s")
     console.print(f"Report: {report}")
 

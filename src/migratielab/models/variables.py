@@ -215,6 +215,15 @@ def lookup(key: str) -> Variable:
     raise KeyError(_unknown("variable", key, [entry.key for entry in every]))
 
 
+def outcome_variable(name: str) -> Variable | None:
+    """The registered variable behind an outcome name: an asylum indicator or ``pillar.variable@year``."""
+    reference = name.split("@")[0]
+    if "." not in reference:
+        return indicators("asylum").get(name)
+    pillar, variable_name = reference.split(".", 1)
+    return registry(pillar).get(variable_name) if pillar in PILLARS else None
+
+
 def all_variables() -> list[Variable]:
     """Every registered variable and indicator of every pillar."""
     return [

@@ -23,7 +23,6 @@ from migratielab.experiments.run import DEFAULT_CHUNK_SIZE, Exploration, Progres
 from migratielab.experiments.sampling import Design
 from migratielab.experiments.schema import Experiment
 from migratielab.experiments.store import Manifest
-from migratielab.report.explore import exploration_report
 
 ANALYSES = ("outcomes", "robustness", "regret", "sensitivity", "prim")
 SUMMARY_LEVELS = (0.05, 0.5, 0.95)
@@ -173,9 +172,3 @@ def show_exploration(exploration_id: str, store: Path | None = None) -> Explorat
 def exploration_runs(exploration_id: str, store: Path | None = None) -> pd.DataFrame:
     """The per-run table of an exploration (design, outcomes, status, reason), sorted by run."""
     return stores.read_runs(exploration_folder(exploration_id, store))
-
-
-def write_exploration_report(exploration_id: str, store: Path | None = None) -> Path:
-    """Write ``report.html`` into the exploration's folder; return its path."""
-    view = show_exploration(exploration_id, store)
-    return exploration_report(view.folder / "report.html", view.manifest, view.summaries, view.tables)

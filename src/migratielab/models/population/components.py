@@ -31,6 +31,15 @@ MAX_DURATION = 10
 """Years since arrival 0..9 plus the open class 10+."""
 
 
+def row_dot(rows: FloatArray, weights: FloatArray) -> FloatArray:
+    """``rows @ weights`` summed row by row, so a run's result does not depend on the batch size.
+
+    BLAS picks kernels by matrix size, so ``@`` may round a run differently in a chunk of another
+    size; an elementwise product summed over the last axis does not.
+    """
+    return np.asarray((rows * weights).sum(axis=-1), dtype=np.float64)
+
+
 def scale_fertility(shape: FloatArray, tfr: FloatArray) -> FloatArray:
     """Age-specific fertility rates (run, age) from a schedule shape (age,) summing to 1 and TFR (run,)."""
     return np.asarray(tfr[:, None] * (shape / shape.sum())[None, :], dtype=np.float64)
@@ -73,7 +82,7 @@ def brass_lx(standard: StandardLifeTable, alpha: FloatArray) -> FloatArray:
 
 def life_expectancy_at_birth(standard: StandardLifeTable, lx: FloatArray) -> FloatArray:
     """e0 in years from l_x (..., 106) with the standard's a0 and open-interval expectancy."""
-    return standard.a0 + lx[..., 1:] @ standard.e0_weights
+    return standard.a0 + row_dot(lx[..., 1:], standard.e0_weights)
 
 
 def person_years(standard: StandardLifeTable, lx: FloatArray) -> FloatArray:
@@ -100,7 +109,7 @@ def solve_brass_alpha(
     alpha = np.interp(target_e0, e0_grid[::-1], grid[::-1])
     for _ in range(newton_steps):
         lx = brass_lx(standard, alpha)
-        derivative = (-2.0 * lx[..., 1:] * (1.0 - lx[..., 1:])) @ standard.e0_weights
+        derivative = row_dot(-2.0 * lx[..., 1:] * (1.0 - lx[..., 1:]), standard.e0_weights)
         alpha = alpha - (life_expectancy_at_birth(standard, lx) - target_e0) / derivative
     return np.asarray(alpha, dtype=np.float64)
 

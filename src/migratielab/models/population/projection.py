@@ -32,6 +32,7 @@ from migratielab.models.population.components import (
     brass_lx,
     person_years,
     remaining_life_expectancy,
+    row_dot,
     solve_brass_alpha,
     survival_ratios,
 )
@@ -173,7 +174,7 @@ def step(state: State, structure: Structure, inputs: YearInputs) -> tuple[State,
 
     women = staying_resident[:, 1] + staying_immigrants[:, :, :, 1].sum(axis=(1, 2))
     exposure = women * (1.0 + survival[:, 1]) / 2.0
-    births = inputs.tfr * (exposure[:, :-1] @ structure.asfr_shape[1:])
+    births = inputs.tfr * row_dot(exposure[:, :-1], structure.asfr_shape[1:])
 
     survivors_resident = staying_resident * survival
     survivors_immigrants = staying_immigrants * survival[:, None, None]
