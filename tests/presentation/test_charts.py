@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from migratielab.presentation.charts import FanSeries, Series, band_outline, bar_chart, fan_chart, to_plotly
+from migratielab.presentation.charts import (
+    FanSeries,
+    Series,
+    band_outline,
+    bar_chart,
+    fan_chart,
+    line_chart,
+    to_plotly,
+)
 from migratielab.presentation.palette import PALETTE, colours
 
 YEARS = [2025, 2026, 2027, 2028, 2029]
@@ -72,3 +80,11 @@ def test_palette_never_repeats_a_colour() -> None:
         colours(len(PALETTE) + 1)
     bars = bar_chart([Series(str(i), [1], [1.0]) for i in range(4)], "t", "u", "en")
     assert len({trace["marker"]["color"] for trace in bars["data"]}) == 4
+
+
+def test_missing_years_break_a_line() -> None:
+    """A year absent from an annual series is a gap in its line, and year ticks are whole years."""
+    figure = line_chart([Series("backlog", [2018, 2021, 2022], [1.0, 2.0, 3.0])], "t", "cases", "nl")
+    trace = figure["data"][0]
+    assert trace["x"] == [2018, 2019, 2020, 2021, 2022] and trace["y"] == [1.0, None, None, 2.0, 3.0]
+    assert figure["layout"]["xaxis"]["tickformat"] == "d"

@@ -53,7 +53,8 @@ def test_missing_values_are_a_dash_with_a_note(value: float | None) -> None:
         assert format_share(value, lang) == MISSING  # type: ignore[arg-type]
     assert missing_note(["12", MISSING], "nl").startswith("–")
     assert "geen waarde" in missing_note([MISSING], "nl") and "no value" in missing_note([MISSING], "en")
-    assert missing_note(["12", "3"], "en") == ""
+    assert missing_note(["12", "3 [1 – 4]"], "en") == ""
+    assert missing_note(["– [– – –]"], "en") != ""
 
 
 def test_shares_are_percentages() -> None:

@@ -68,14 +68,38 @@ def hover_format(values: Values) -> str:
     return ",.0f" if finite and max(finite) >= 100 else ",.3~r"
 
 
+def year_axis(x: Sequence[Any]) -> dict[str, Any]:
+    """An x axis of whole years: labels like ``2024`` (no separators, no ``2.020,5``), every year or
+    every other year; other x values (dates) keep plotly's own axis."""
+    if not x or not all(isinstance(value, int) for value in x):
+        return {}
+    return {"tickformat": "d", "dtick": 1 if max(x) - min(x) <= 12 else 2}
+
+
+def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | None]]:
+    """Whole-year series with every missing year present as None, so a line breaks there."""
+    if not x or not all(isinstance(value, int) for value in x):
+        return list(x), list(y)
+    known = dict(zip(x, y, strict=True))
+    years = list(range(min(x), max(x) + 1))
+    return years, [known.get(year) for year in years]
+
+
+def range_mode(values: Values) -> str:
+    """``tozero`` when the values come near zero (or are unknown), else ``normal``: a population of
+    18-20 million keeps its bands visible instead of a flat line above an empty axis."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return "tozero" if not finite or min(finite) <= 0.5 * max(finite) else "normal"
+
+
 def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: Any) -> dict[str, Any]:
     """The shared layout: title, y axis in ``unit`` with the language's separators, legend below."""
     return {
         "title": {"text": title, "font": {"size": 15}},
         "separators": plotly_separators(lang),
         "yaxis": {"title": {"text": unit}, "separatethousands": True, "exponentformat": "none",
-                  "hoverformat": hover_format(values), "rangemode": "tozero", **GRID},
-        "xaxis": {**GRID},
+                  "hoverformat": hover_format(values), "rangemode": range_mode(values), **GRID},
+        "xaxis": {**GRID, **extra.pop("xaxis", {})},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "height": HEIGHT,
@@ -133,9 +157,9 @@ def fan_chart(
     """The fan chart: per series a median line with 50% and 90% bands, each series in its own palette
     colour with semi-transparent bands so several stay visible, and observed values as black points."""
     traces: list[dict[str, Any]] = []
-    suffix = text("bands", lang)
     for item, colour in zip(series, colours(len(series)), strict=True):
-        traces += fan_traces(item, colour, f"{item.name}{suffix}".strip())
+        label = f"{item.name}{text('bands', lang)}" if item.name else text("bands_alone", lang)
+        traces += fan_traces(item, colour, label)
     if observed is not None and observed.y:
         traces.append(
             {"type": "scatter", "mode": "markers", "x": list(observed.x), "y": list(observed.y),
@@ -143,23 +167,29 @@ def fan_chart(
              "marker": {"color": OBSERVED, "size": 7, "symbol": "circle-open", "line": {"width": 2}}}
         )  # fmt: skip
     medians = [value for item in series for value in item.quantiles[MEDIAN]]
-    return {"data": traces, "layout": layout(title, unit, lang, medians)}
+    axis = year_axis([x for item in series for x in item.x])
+    return {"data": traces, "layout": layout(title, unit, lang, medians, xaxis=axis)}
 
 
 def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) -> Figure:
     """Lines with markers, one palette colour per series; gaps (None) stay gaps."""
-    traces = [
-        {"type": "scatter", "mode": "lines+markers", "x": list(item.x), "y": list(item.y),
-         "name": item.name, "line": {"color": colour}, "marker": {"color": colour}, "connectgaps": False}
-        for item, colour in zip(series, colours(len(series)), strict=True)
-    ]  # fmt: skip
-    return {"data": traces, "layout": layout(title, unit, lang, [v for s in series for v in s.y])}
+    traces = []
+    for item, colour in zip(series, colours(len(series)), strict=True):
+        x, y = fill_years(item.x, item.y)
+        traces.append(
+            {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": item.name,
+             "line": {"color": colour}, "marker": {"color": colour}, "connectgaps": False}
+        )  # fmt: skip
+    every_x = [x for item in series for x in item.x]
+    values = [value for item in series for value in item.y]
+    return {"data": traces, "layout": layout(title, unit, lang, values, xaxis=year_axis(every_x))}
 
 
 def bar_chart(
     series: Sequence[Series], title: str, unit: str, lang: Language, stacked: bool = True
 ) -> Figure:
     """Bars, stacked (components of a total) or grouped, one palette colour per series."""
+    mode = "stack" if stacked else "group"
     traces = [
         {"type": "bar", "x": list(item.x), "y": list(item.y), "name": item.name, "marker": {"color": colour}}
         for item, colour in zip(series, colours(len(series)), strict=True)

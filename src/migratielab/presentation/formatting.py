@@ -8,6 +8,7 @@ infinite) is shown as ``MISSING``; tables that show it add ``missing_note``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -26,6 +27,8 @@ from migratielab.presentation.catalogue import text
 LOCALES: dict[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
 SIGNIFICANT_DIGITS = 3
 MISSING = "–"
+RANGE = re.compile(r"(.+) \[(.+) – (.+)\]")
+"""A ``format_range`` cell: median, low and high."""
 SMALLEST_FIXED = 1e-6
 """Below this magnitude numbers are shown in scientific notation (Babel's, e.g. ``1,2E-7``)."""
 
@@ -98,5 +101,12 @@ def plotly_separators(lang: Language) -> str:
 
 
 def missing_note(cells: Iterable[str], lang: Language) -> str:
-    """The explanation of ``MISSING`` when any cell shows it, else an empty string."""
-    return text("missing_note", lang) if any(MISSING in cell for cell in cells) else ""
+    """The explanation of ``MISSING`` when any cell is missing or has a missing part (``– [1 – 2]``),
+    else an empty string."""
+    return text("missing_note", lang) if any(MISSING in cell_parts(cell) for cell in cells) else ""
+
+
+def cell_parts(cell: str) -> tuple[str, ...]:
+    """The values of a cell: the three of ``median [low – high]`` (``format_range``), else the cell."""
+    matched = RANGE.fullmatch(cell)
+    return matched.groups() if matched else (cell,)

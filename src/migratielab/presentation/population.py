@@ -64,5 +64,6 @@ def plan_table(result: PlanProjectionResult, lang: Language) -> tuple[list[str],
     variant = {record["year"]: record["population"] for record in result.variant.summary}
     records = [{**record, "variant": variant[record["year"]]} for record in result.summary]
     header = [text("year", lang), *(heading(name, lang) for name in PLAN_FANS)]
-    header.append(text("population_variant", lang))
+    persons = variable("population", "population").shown_unit.label(lang)
+    header.append(f"{text('population_variant', lang)} ({persons})")
     return header, summary_rows(records, [*PLAN_FANS, "variant"], lang)
