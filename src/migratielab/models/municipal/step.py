@@ -98,7 +98,7 @@ def offer(state: State, params: Params, task: np.ndarray) -> Offer:
     own_task = task[:, None] * params.population_share[None, :]
     due = state.backlog + own_task
     months_behind = np.divide(
-        state.backlog, own_task * params.pressure_months, out=np.zeros_like(due), where=own_task > 0
+        state.backlog, own_task * params.pressure_months, out=np.zeros_like(due), where=own_task > 1e-9
     )
     pressure = np.clip(months_behind, 0.0, 1.0)
     share = params.base_share + np.maximum(params.max_share - params.base_share, 0.0) * pressure
