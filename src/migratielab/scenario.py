@@ -3,10 +3,11 @@
 A scenario has a horizon, an ensemble (runs, seed) and sections: ``asylum`` (inflow future,
 policies to compare, parameter overrides), ``population`` (a multi-year migration plan: gross
 immigration per channel with low-high bands, fertility and life expectancy) and ``municipal``
-(housing of status holders, spreading of reception, civic integration, local experiments). Levers are the choices
-a minister can make; uncertainties (the inflow future, parameter ranges) are separate. Files are
-validated by these pydantic models with unknown keys rejected; the older file formats (an asylum
-scenario without sections, a stand-alone migration plan) are read and converted transparently.
+(housing of status holders, spreading of reception, civic integration, local experiments).
+Levers are the choices a minister can make; uncertainties (the inflow future, parameter ranges)
+are separate. Files are validated by these pydantic models with unknown keys rejected; the older
+file formats (an asylum scenario without sections, a stand-alone migration plan) are read and
+converted transparently.
 """
 
 from __future__ import annotations
@@ -216,12 +217,16 @@ class MunicipalIntegration(Strict):
         None, ge=0, le=1, description="national quality standard: lowest pass rate within the term (share)"
     )
     quality_lift: float = Field(0.0, ge=-0.5, le=0.5, description="pass rate lift everywhere (share)")
-    budget_per_person: float | None = Field(None, gt=0, le=100_000, description="route budget, EUR per person")
+    budget_per_person: float | None = Field(
+        None, gt=0, le=100_000, description="route budget, EUR per person"
+    )
     fines: Literal["strict", "human"] = "strict"
     intake_within_months: int | None = Field(
         None, ge=0, le=6, description="national standard: intake and plan within this many months of housing"
     )
-    invite_non_obliged: bool = Field(False, description="invite newcomers without the obligation to learn Dutch")
+    invite_non_obliged: bool = Field(
+        False, description="invite newcomers without the obligation to learn Dutch"
+    )
     employer_contribution: float = Field(0.0, ge=0, le=1, description="employers' share of the course cost")
 
 
@@ -233,10 +238,16 @@ class LocalExperiment(Strict):
     flexible_homes_per_1000: float = Field(
         0.0, ge=0, le=50, description="extra flexible homes per year per 1,000 inhabitants"
     )
-    share_allocated: float | None = Field(None, ge=0, le=0.5, description="share of lettings to status holders")
+    share_allocated: float | None = Field(
+        None, ge=0, le=0.5, description="share of lettings to status holders"
+    )
     small_locations: bool = Field(False, description="all reception places in small locations")
-    pass_rate_lift: float = Field(0.0, ge=0, le=0.5, description="pass rate lift from early language and work")
-    employment_gain_extra: float = Field(0.0, ge=0, le=0.5, description="extra chance of work for those housed")
+    pass_rate_lift: float = Field(
+        0.0, ge=0, le=0.5, description="pass rate lift from early language and work"
+    )
+    employment_gain_extra: float = Field(
+        0.0, ge=0, le=0.5, description="extra chance of work for those housed"
+    )
 
 
 class MunicipalSection(Strict):

@@ -146,7 +146,9 @@ class _MunicipalLoop:
         self.state, flows = municipal_step(self.state, self.params, inputs, t)
         self.recorder.add(t, flows, self.state)
         self.employment.append(
-            IntegrationEmployment(passed=flows.passed.sum(axis=1), extra_employed=flows.extra_employed.sum(axis=1))
+            IntegrationEmployment(
+                passed=flows.passed.sum(axis=1), extra_employed=flows.extra_employed.sum(axis=1)
+            )
         )
 
 

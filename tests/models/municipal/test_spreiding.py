@@ -1,4 +1,4 @@
-"""The Spreidingswet key: places add up to the provincial and national targets; published totals reproduced."""
+"""The Spreidingswet key: places add up to provincial and national targets; published totals reproduced."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_places_add_up_to_provinces_and_the_nation(national: int) -> None:
 
 def test_the_published_provincial_totals_are_reproduced() -> None:
     towns, targets = municipalities(), provincial_targets()
-    provinces, places = spreiding.places(targets.places.sum(), towns, targets)
+    provinces, _places = spreiding.places(targets.places.sum(), towns, targets)
     np.testing.assert_array_equal(provinces, targets.places)
 
 
@@ -32,7 +32,9 @@ def test_the_key_follows_population_corrected_by_ses() -> None:
     towns, targets = municipalities(), provincial_targets()
     key = spreiding.key(towns, targets)
     per_inhabitant = key.weights / towns.population
-    np.testing.assert_allclose(per_inhabitant / per_inhabitant.mean(), (1 + key.ses_estimate) / (1 + key.ses_estimate).mean())
+    np.testing.assert_allclose(
+        per_inhabitant / per_inhabitant.mean(), (1 + key.ses_estimate) / (1 + key.ses_estimate).mean()
+    )
     assert abs(np.average(key.ses_estimate, weights=towns.population)) < 1e-9
 
 

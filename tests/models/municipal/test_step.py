@@ -26,7 +26,9 @@ def arrays(seed: int = 1):
     fill=st.lists(st.floats(0, 1), min_size=6, max_size=6),
     seed=st.integers(0, 2**31),
 )
-def test_status_holders_are_neither_created_nor_lost(tasks: list[float], fill: list[float], seed: int) -> None:
+def test_status_holders_are_neither_created_nor_lost(
+    tasks: list[float], fill: list[float], seed: int
+) -> None:
     params = arrays(seed)
     state = setup.initial_state(params, np.zeros(RUNS))
     for t, (task, share) in enumerate(zip(tasks, fill, strict=True)):
@@ -47,7 +49,9 @@ def test_status_holders_are_neither_created_nor_lost(tasks: list[float], fill: l
 def test_the_task_is_spread_pro_rata_population() -> None:
     params = arrays()
     spread = offer(setup.initial_state(params, np.zeros(RUNS)), params, np.full(RUNS, 1_000.0))
-    np.testing.assert_allclose(spread.task / 1_000.0, np.broadcast_to(params.population_share, spread.task.shape))
+    np.testing.assert_allclose(
+        spread.task / 1_000.0, np.broadcast_to(params.population_share, spread.task.shape)
+    )
 
 
 def test_a_municipality_behind_on_its_task_can_house_more() -> None:
@@ -61,7 +65,11 @@ def test_a_municipality_behind_on_its_task_can_house_more() -> None:
 def test_more_flexible_homes_raise_capacity_everywhere() -> None:
     base = arrays()
     flex = setup.parameters(
-        MunicipalSection(flexible_homes_per_year=20_000), default_parameters("municipal"), 1, range(RUNS), 2025
+        MunicipalSection(flexible_homes_per_year=20_000),
+        default_parameters("municipal"),
+        1,
+        range(RUNS),
+        2025,
     )
     state = setup.initial_state(base, np.zeros(RUNS))
     task = np.full(RUNS, 3_000.0)
@@ -83,7 +91,9 @@ def test_everyone_obliged_passes_or_misses_the_term_exactly_once() -> None:
         backlog=np.zeros((RUNS, params.population_share.size)),
         pipeline=np.zeros((RUNS, params.population_share.size, params.pass_pmf.shape[1])),
     )
-    params = type(params)(**{**params.__dict__, "family_obliged_per_month": params.family_obliged_per_month * 0})
+    params = type(params)(
+        **{**params.__dict__, "family_obliged_per_month": params.family_obliged_per_month * 0}
+    )
     zero = np.zeros(RUNS)
     passed = missed = 0.0
     entered = 0.0

@@ -37,9 +37,12 @@ def observed_half_years() -> list[tuple[str, float, float, float]]:
     frame = national_task_series()
     rows = []
     for _, row in frame.iterrows():  # a handful of observed half-years
-        values = [str(row[k]).replace("~", "").strip() for k in ("task", "backlog_carried_in", "realised_housed")]
+        values = [
+            str(row[k]).replace("~", "").strip() for k in ("task", "backlog_carried_in", "realised_housed")
+        ]
         if all(value.replace(".", "").isdigit() for value in values):
-            rows.append((str(row["period"]), *(float(value) for value in values)))
+            task, backlog, housed = (float(value) for value in values)
+            rows.append((str(row["period"]), task, backlog, housed))
     return rows
 
 

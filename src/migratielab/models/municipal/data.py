@@ -76,7 +76,9 @@ class Municipalities:
         """
         wanted = text.strip()
         code = _as_code(wanted)
-        exact = np.flatnonzero((self.codes == code) | (np.char.lower(self.names.astype(str)) == wanted.lower()))
+        exact = np.flatnonzero(
+            (self.codes == code) | (np.char.lower(self.names.astype(str)) == wanted.lower())
+        )
         if exact.size:
             return int(exact[0])
         candidates = [*self.names.tolist(), *self.codes.tolist()]

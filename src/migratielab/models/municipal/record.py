@@ -26,7 +26,9 @@ class MunicipalRecorder:
         years = -(-months // MONTHS_PER_YEAR)
         self.yearly = {name: np.zeros((runs, years, towns)) for name in FLOW_NAMES}
         self.backlog = np.zeros((runs, years, towns))
-        self.monthly = {name: np.zeros((runs, months)) for name in ("task", "housed", "capacity", "written_off")}
+        self.monthly = {
+            name: np.zeros((runs, months)) for name in ("task", "housed", "capacity", "written_off")
+        }
         self.monthly_backlog = np.zeros((runs, months))
 
     def add(self, t: int, flows: Flows, state: State) -> None:

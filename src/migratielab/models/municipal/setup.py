@@ -87,14 +87,18 @@ def local_levers(section: MunicipalSection, towns: Municipalities) -> LocalLever
     """National levers spread over municipalities, with each experiment's levers in its municipalities."""
     levers = LocalLevers(
         flexible_homes_per_year=section.flexible_homes_per_year * towns.population_share,
-        share_allocated=np.full(towns.size, np.nan if section.share_allocated is None else section.share_allocated),
+        share_allocated=np.full(
+            towns.size, np.nan if section.share_allocated is None else section.share_allocated
+        ),
         share_small_locations=np.full(towns.size, section.reception.share_small_locations),
         pass_rate_lift=np.zeros(towns.size),
         employment_gain_extra=np.zeros(towns.size),
     )
     for experiment in section.experiments:
         where = members(towns, experiment)
-        levers.flexible_homes_per_year[where] += experiment.flexible_homes_per_1000 * towns.population[where] / 1000
+        levers.flexible_homes_per_year[where] += (
+            experiment.flexible_homes_per_1000 * towns.population[where] / 1000
+        )
         if experiment.share_allocated is not None:
             levers.share_allocated[where] = experiment.share_allocated
         if experiment.small_locations:
@@ -111,11 +115,15 @@ def pass_pmf(mean_months: np.ndarray, delay: int, term: int) -> np.ndarray:
     since_start = np.arange(length) - delay
     scale = mean_months / PASS_TIME_SHAPE  # (run, 1)
     x = np.clip(since_start, 0, None)[None, :] / scale
-    density = np.where((since_start > 0) & (since_start <= term), x ** (PASS_TIME_SHAPE - 1) * np.exp(-x), 0.0)
+    density = np.where(
+        (since_start > 0) & (since_start <= term), x ** (PASS_TIME_SHAPE - 1) * np.exp(-x), 0.0
+    )
     return np.asarray(density / density.sum(axis=1, keepdims=True), dtype=float)
 
 
-def _pass_rate(section: MunicipalSection, v: dict[str, np.ndarray], normals: np.ndarray, lift: np.ndarray) -> np.ndarray:
+def _pass_rate(
+    section: MunicipalSection, v: dict[str, np.ndarray], normals: np.ndarray, lift: np.ndarray
+) -> np.ndarray:
     """Pass rate within the term per run and municipality (share), after the integration levers."""
     z, education = v["route_share_z"], v["route_share_education"]
     national = (
@@ -145,39 +153,61 @@ def parameters(
     uniforms, normals = draws(seed, run_ids, towns.size)
     v = values(params, uniforms, sample, year)
     levers = local_levers(section, towns)
-    national_share = v["share_allocated_to_status_holders"] if section.share_allocated is None else section.share_allocated
+    national_share = (
+        v["share_allocated_to_status_holders"] if section.share_allocated is None else section.share_allocated
+    )
     sigma = v["municipal_share_spread"]
-    base = np.where(np.isnan(levers.share_allocated), national_share * np.exp(sigma * normals[:, 0] - sigma**2 / 2), levers.share_allocated)
-    flexible = (v["flexible_homes_per_year_baseline"] * towns.population_share + levers.flexible_homes_per_year) / MONTHS_PER_YEAR
+    base = np.where(
+        np.isnan(levers.share_allocated),
+        national_share * np.exp(sigma * normals[:, 0] - sigma**2 / 2),
+        levers.share_allocated,
+    )
+    flexible = (
+        v["flexible_homes_per_year_baseline"] * towns.population_share + levers.flexible_homes_per_year
+    ) / MONTHS_PER_YEAR
     integration = section.integration
-    delay = int(v["intake_delay_months"][0, 0]) if integration.intake_within_months is None else integration.intake_within_months
+    delay = (
+        int(v["intake_delay_months"][0, 0])
+        if integration.intake_within_months is None
+        else integration.intake_within_months
+    )
     budget = integration.budget_per_person or float(v["budget_per_person"][0, 0])
     fined = v["fined_share_strict"] if integration.fines == "strict" else v["fined_share_human"]
     voluntary = v["non_obliged_newcomers_per_year"] * v["invitation_uptake"] / MONTHS_PER_YEAR
     return Params(
         population_share=towns.population_share,
-        lettings_per_month=v["social_rental_vacancies_per_year"][0, 0] * towns.household_share / MONTHS_PER_YEAR,
+        lettings_per_month=v["social_rental_vacancies_per_year"][0, 0]
+        * towns.household_share
+        / MONTHS_PER_YEAR,
         base_share=np.minimum(base, 0.5),
         max_share=np.maximum(v["max_share_allocated"], national_share),
         pressure_months=v["backlog_pressure_months"],
         lead_months=v["lead_allowance_months"],
         persons_per_dwelling=v["persons_per_dwelling"],
-        flexible_persons_per_month=flexible * v["flexible_share_to_status_holders"] * v["persons_per_flexible_home"],
+        flexible_persons_per_month=flexible
+        * v["flexible_share_to_status_holders"]
+        * v["persons_per_flexible_home"],
         obliged_share=v["obliged_share_of_status_holders"],
-        family_obliged_per_month=float(params.scalar("family_migrants_obliged_per_year", year)) * towns.population_share / MONTHS_PER_YEAR,
+        family_obliged_per_month=float(params.scalar("family_migrants_obliged_per_year", year))
+        * towns.population_share
+        / MONTHS_PER_YEAR,
         pass_rate=_pass_rate(section, v, normals[:, 1], levers.pass_rate_lift),
-        pass_pmf=pass_pmf(v["months_to_pass_mean"], min(delay, MAX_INTAKE_DELAY), int(v["term_months"][0, 0])),
+        pass_pmf=pass_pmf(
+            v["months_to_pass_mean"], min(delay, MAX_INTAKE_DELAY), int(v["term_months"][0, 0])
+        ),
         fined_share=fined,
         fine_amount=float(v["fine_amount"][0, 0]),
         cost_per_person=budget + v["execution_cost_per_person"],
         employment_gain=v["employment_gain_b1"] + levers.employment_gain_extra[None, :],
-        voluntary_per_month=(voluntary * towns.population_share) if integration.invite_non_obliged else np.zeros((len(run_ids), towns.size)),
+        voluntary_per_month=(voluntary * towns.population_share)
+        if integration.invite_non_obliged
+        else np.zeros((len(run_ids), towns.size)),
         voluntary_cost_public=v["invitation_course_cost"] * (1.0 - integration.employer_contribution),
     )
 
 
 def initial_state(params: Params, backlog_national: np.ndarray) -> State:
-    """Backlogs at the start: ``backlog_national`` (run,) persons spread pro rata population; empty pipeline."""
+    """Start backlogs: ``backlog_national`` (run,) persons spread pro rata population; empty pipeline."""
     runs, length = params.pass_pmf.shape
     return State(
         backlog=backlog_national[:, None] * params.population_share[None, :],

@@ -106,7 +106,9 @@ def key(towns: Municipalities, targets: ProvincialTargets) -> Key:
     )
 
 
-def places(national: float, towns: Municipalities, targets: ProvincialTargets) -> tuple[np.ndarray, np.ndarray]:
+def places(
+    national: float, towns: Municipalities, targets: ProvincialTargets
+) -> tuple[np.ndarray, np.ndarray]:
     """Whole places per province (12,) and per municipality (M,) for a national target (places).
 
     The national target goes to provinces by their published shares, then within each province to

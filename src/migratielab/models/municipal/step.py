@@ -102,7 +102,9 @@ def offer(state: State, params: Params, task: np.ndarray) -> Offer:
     )
     pressure = np.clip(months_behind, 0.0, 1.0)
     share = params.base_share + np.maximum(params.max_share - params.base_share, 0.0) * pressure
-    capacity = params.lettings_per_month * share * params.persons_per_dwelling + params.flexible_persons_per_month
+    capacity = (
+        params.lettings_per_month * share * params.persons_per_dwelling + params.flexible_persons_per_month
+    )
     offered = np.clip(np.minimum(capacity, due + params.lead_months * own_task), 0.0, None)
     return Offer(task=own_task, due=due, capacity=capacity, offered=offered)
 
@@ -136,7 +138,8 @@ def _integrate(state: State, params: Params, obliged: np.ndarray) -> tuple[np.nd
         "missed_term": missed,
         "fined": fined,
         "fines_eur": fined * params.fine_amount,
-        "cost_eur": obliged * params.cost_per_person + params.voluntary_per_month * params.voluntary_cost_public,
+        "cost_eur": obliged * params.cost_per_person
+        + params.voluntary_per_month * params.voluntary_cost_public,
         "voluntary_learners": params.voluntary_per_month,
         "extra_employed": (passed + voluntary_passed) * params.employment_gain,
     }
