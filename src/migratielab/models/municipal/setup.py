@@ -68,7 +68,7 @@ def values(params: ParameterSet, uniforms: np.ndarray, sample: bool, year: int) 
 
 def members(towns: Municipalities, experiment: LocalExperiment) -> np.ndarray:
     """Positions of an experiment's municipalities (InputError with the nearest names if unknown)."""
-    source = f"municipal.experiments[{experiment.name}].municipalities"
+    source = f"municipal.experiments ({experiment.name}).municipalities"
     return np.array([towns.index_of(text, source) for text in experiment.municipalities], dtype=int)
 
 
