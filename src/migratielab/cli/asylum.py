@@ -16,12 +16,14 @@ from migratielab.params import load_parameter_overrides
 from migratielab.report.asylum import format_number, summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
+from migratielab.service.forecast import evaluate_forecasts
 
 
 def register(app: typer.Typer) -> None:
     """Add ``run`` and ``backtest`` to the main app."""
     app.command("run")(run)
     app.command("backtest")(backtest)
+    app.command("forecast-eval")(forecast_eval)
 
 
 def run(
@@ -137,3 +139,22 @@ def start_table(checks: list[service.StartCheck]) -> Table:
             f"{check.error:+.1%}",
         )
     return table
+
+
+def forecast_eval(
+    paths: Annotated[int, typer.Option(help="Sample paths per forecast", min=100, max=20000)] = 1000,
+) -> None:
+    """Rolling-origin evaluation 2015-2025 of 12-month applications forecasts against two naive ones."""
+    evaluation = evaluate_forecasts(paths=paths)
+    table = Table(title="12-month-ahead forecast of applications, rolling origin (each January 2015-2025)")
+    for column in ("method", "mean CRPS (persons)", "coverage 80%", "coverage 95%", "origins"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for method, row in evaluation.summary.iterrows():
+        table.add_row(
+            str(method),
+            format_number(float(row["mean_crps"])),
+            f"{row['coverage_80']:.0%}",
+            f"{row['coverage_95']:.0%}",
+            str(int(row["origins"])),
+        )
+    console.print(table)
