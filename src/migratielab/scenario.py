@@ -124,7 +124,15 @@ class PathInflow(Strict):
     per_year: dict[int, float] = Field(min_length=1)
 
 
-InflowSpec = Annotated[StochasticInflow | BandInflow | PathInflow, Field(discriminator="kind")]
+class ForecastInflow(Strict):
+    """Sample paths of the probabilistic applications forecast (ETS on the observed history)."""
+
+    kind: Literal["forecast"] = "forecast"
+
+
+InflowSpec = Annotated[
+    StochasticInflow | BandInflow | PathInflow | ForecastInflow, Field(discriminator="kind")
+]
 
 
 class AsylumSection(Strict):

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 import migratielab
 from migratielab.api.pool import Pool
@@ -27,7 +27,7 @@ SLOW: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not valid JSON"},
     503: {"description": "the simulation exceeded the request time limit"},
 }
-BACKTEST_MAPE_YEARS = (2014, 2023)
+BACKTEST_MAPE_YEARS = (2014, 2024)
 
 
 class Health(BaseModel):
@@ -47,6 +47,7 @@ class BacktestRecord(BaseModel):
     variable: str
     modelled: float
     observed: float | None
+    sample: str = Field(description="'in': a year of the calibration window (2012-2019); 'out': after it")
 
 
 class Backtest(BaseModel):
