@@ -1,4 +1,7 @@
-"""Results on disk: Parquet in long format (scenario, policy, run, variable, unit, period, value)."""
+"""Results on disk: Parquet in long format (scenario, policy, run, variable, unit, period, value).
+
+Variable names (IAMC style, ``Reception|Occupancy|Total``) and units come from the variable registry.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +14,39 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS
 from migratielab.files import atomic_path
+from migratielab.models.variables import variable
 
-VARIABLES = {
-    "applications": ("Asylum|Applications", "persons/month"),
-    "in_chain": ("Reception|Occupancy|Total", "persons"),
-    "at_centre": ("Reception|Occupancy|Application centre", "persons"),
-    "regular_occupancy": ("Reception|Occupancy|Regular", "persons"),
-    "emergency_occupancy": ("Reception|Occupancy|Emergency", "persons"),
-    "crisis_occupancy": ("Reception|Occupancy|Outside COA", "persons"),
-    "without_shelter": ("Reception|Without shelter", "persons"),
-    "regular_capacity": ("Reception|Capacity|Regular", "places"),
-    "buffer_active": ("Reception|Capacity|Buffer active", "places"),
-    "ind_backlog": ("IND|Backlog", "cases"),
-    "cases_past_term": ("IND|Past statutory term", "cases"),
-    "ind_staff": ("IND|Staff", "FTE"),
-    "holders_waiting": ("Housing|Status holders waiting", "persons"),
-    "housed": ("Housing|Housed", "persons/month"),
-}
+MONTHLY_VARIABLES = (
+    "applications",
+    "in_chain",
+    "at_centre",
+    "regular_occupancy",
+    "emergency_occupancy",
+    "crisis_occupancy",
+    "without_shelter",
+    "regular_capacity",
+    "buffer_active",
+    "ind_backlog",
+    "cases_past_term",
+    "ind_staff",
+    "holders_waiting",
+    "housed",
+)
+"""The asylum-chain variables written per run and month (names in ``models/asylum/variables.yaml``)."""
 
 
 def long_format(scenario: str, policy: str, monthly: xr.Dataset, indicators: pd.DataFrame) -> pd.DataFrame:
     """Monthly trajectories and per-run indicators of one policy as long-format rows."""
     frames = []
-    for name, (variable, unit) in VARIABLES.items():
+    for name in MONTHLY_VARIABLES:
+        entry = variable("asylum", name)
         frame = monthly[name].to_dataframe().reset_index()
         frames.append(
             pd.DataFrame(
                 {
                     "run": frame["run"].to_numpy(),
-                    "variable": variable,
-                    "unit": unit,
+                    "variable": entry.iamc,
+                    "unit": entry.unit.code,
                     "period": frame["time"].dt.strftime("%Y-%m").to_numpy(),
                     "value": frame[name].to_numpy(),
                 }
@@ -52,7 +58,7 @@ def long_format(scenario: str, policy: str, monthly: xr.Dataset, indicators: pd.
             pd.DataFrame(
                 {
                     "run": indicators.index.to_numpy(),
-                    "variable": f"Indicator|{indicator.name}",
+                    "variable": indicator.variable.iamc,
                     "unit": indicator.unit,
                     "period": f"{start}/{end}",
                     "value": indicators[indicator.name].to_numpy(),

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from migratielab.params import ParamValue, Strict
-from migratielab.yamlio import read_yaml_mapping, validate_mapping
+from migratielab.params import ParamValue
+from migratielab.yamlio import Strict, read_yaml_mapping, validate_mapping
 
 ASYLUM_KEYS = ("inflow", "policies", "parameters")
 """Keys of an asylum scenario written before sections existed (moved into ``asylum``)."""

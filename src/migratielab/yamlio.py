@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migratielab.errors import InputError
+
+
+class Strict(BaseModel):
+    """Base of every input model (scenarios, parameters, plans, experiments, registries): unknown keys
+    are rejected and instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is present

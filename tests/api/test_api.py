@@ -7,7 +7,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from migratielab.service import asylum
+from migratielab.service import overview as panels
 from migratielab.service import web as service
+from migratielab.service import web_models as models
+from migratielab.service.web_models import Panel
 
 SMALL = {"runs": 20, "end_year": 2027}
 BUFFER_POLICY = {
@@ -29,8 +32,8 @@ def test_health_states_the_caps(client: TestClient) -> None:
     """The health endpoint reports the server's ensemble and horizon caps."""
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
-    assert body["max_runs"] == service.MAX_RUNS
-    assert body["max_horizon_years"] == service.MAX_HORIZON_YEARS
+    assert body["max_runs"] == models.MAX_RUNS
+    assert body["max_horizon_years"] == models.MAX_HORIZON_YEARS
 
 
 def test_scenarios_are_listed_and_shown_by_name(client: TestClient) -> None:
@@ -65,7 +68,7 @@ def test_what_if_returns_fans_indicators_observed_and_sources(client: TestClient
 def test_what_if_agrees_with_the_asylum_service(client: TestClient) -> None:
     """The API's indicators are those of service.asylum.evaluate_policy on the same scenario."""
     body = post(client, "/api/whatif", {**SMALL, "policy": BUFFER_POLICY})
-    request = service.WhatIfRequest.model_validate({**SMALL, "policy": BUFFER_POLICY})
+    request = models.WhatIfRequest.model_validate({**SMALL, "policy": BUFFER_POLICY})
     assert request.policy is not None
     scenario = service.build_scenario(request, [request.policy])
     outcome = asylum.evaluate_policy(scenario, request.policy, keep_trajectories=False)
@@ -88,7 +91,7 @@ def test_a_lever_changes_the_result(client: TestClient) -> None:
 
 def test_ensemble_above_the_cap_is_a_clear_422(client: TestClient) -> None:
     """More runs than the cap is rejected with the reason, before anything runs."""
-    response = client.post("/api/whatif", json={"runs": service.MAX_RUNS + 1})
+    response = client.post("/api/whatif", json={"runs": models.MAX_RUNS + 1})
     assert response.status_code == 422
     assert "less than or equal to 5000" in response.text
 
@@ -128,7 +131,7 @@ def test_compare_scores_every_policy_on_the_same_futures(client: TestClient) -> 
 
 def test_compare_caps_the_number_of_policies(client: TestClient) -> None:
     """More policies than the cap is a 422."""
-    policies = [{**BUFFER_POLICY, "name": f"p{i}"} for i in range(service.MAX_POLICIES + 1)]
+    policies = [{**BUFFER_POLICY, "name": f"p{i}"} for i in range(models.MAX_POLICIES + 1)]
     assert client.post("/api/compare", json={**SMALL, "policies": policies}).status_code == 422
 
 
@@ -182,10 +185,10 @@ def test_explorations_list_and_unknown_id(client: TestClient) -> None:
 def test_unexpected_errors_show_no_stack_trace(client: TestClient, monkeypatch: Any) -> None:
     """An internal failure answers 500 with a plain message: no traceback, no exception text."""
 
-    def broken() -> list[service.Panel]:
+    def broken() -> list[Panel]:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(service, "overview", broken)
+    monkeypatch.setattr(panels, "overview", broken)
     with TestClient(client.app, raise_server_exceptions=False) as quiet:
         response = quiet.get("/api/overview")
         page = quiet.get("/overview")
@@ -205,7 +208,7 @@ def test_request_time_limit_gives_503(monkeypatch: Any) -> None:
 
     release = threading.Event()
 
-    def slow(_request: service.WhatIfRequest) -> service.SimulationResult:
+    def slow(_request: models.WhatIfRequest) -> models.SimulationResult:
         release.wait(5)
         raise RuntimeError("released")
 

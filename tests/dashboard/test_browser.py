@@ -100,6 +100,11 @@ def test_overview_draws_every_panel_with_sources(page: Any, server_url: str) -> 
     assert page.locator("details.sources").count() == 6
     assert "IND" in page.locator("details.sources").nth(2).text_content()
     screenshot(page, "overview-nl")
+    page.click("#lang-switch")
+    page.wait_for_url("**lang=en**")
+    wait_for_figures(page, 6)
+    assert page.locator("h1").inner_text() == "State of migration"
+    screenshot(page, "overview-en")
 
 
 def test_what_if_lever_changes_the_chart(page: Any, server_url: str) -> None:
@@ -164,6 +169,11 @@ def test_long_term_projection_responds_to_net_migration(page: Any, server_url: s
     change_lever(page, "input[name=net_migration]", "150000")
     assert trace_data(page, "population") != before
     screenshot(page, "long-term-nl")
+    page.click("#lang-switch")
+    page.wait_for_url("**lang=en**")
+    wait_for_figures(page, 5)
+    assert "Population on 1 January" in page.locator("#results").inner_text()
+    screenshot(page, "long-term-en")
 
 
 def test_long_term_plan_mode_responds_to_labour_migration(page: Any, server_url: str) -> None:

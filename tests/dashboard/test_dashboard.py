@@ -126,3 +126,27 @@ def test_api_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
     assert client.get("/static/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/whatif", "/api/compare", "/api/series/{series_id}", "/api/explorations"} <= set(paths)
+
+
+def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> None:
+    """Units on Dutch pages are the registry's Dutch names ("personen", not "persons"), English on request."""
+    dutch = client.get("/whatif?runs=20&end_year=2026").text
+    figures = embedded_figures(dutch)
+    axis = {key: figure["layout"]["yaxis"]["title"]["text"] for key, figure in figures.items()}  # type: ignore[index]
+    assert axis["in_chain"] == "personen" and axis["ind_backlog"] == "zaken"
+    assert axis["cost_meur"] == "miljoen euro per maand" and axis["mean_wait_weeks"] == "weken"
+    scorecard = dutch.split('<table class="scorecard">')[1].split("</table>")[0]
+    assert "<td>miljoen euro</td>" in scorecard and "<td>weken</td>" in scorecard
+    assert "persons" not in scorecard and "weeks" not in scorecard
+    english = embedded_figures(client.get("/whatif?runs=20&end_year=2026&lang=en").text)
+    assert english["in_chain"]["layout"]["yaxis"]["title"]["text"] == "persons"  # type: ignore[index]
+
+
+def test_dutch_pages_write_numbers_the_dutch_way(client: TestClient) -> None:
+    """Dutch tables group thousands with a dot (12.345) and charts get Dutch separators; English a comma."""
+    dutch = client.get("/long-term?runs=2&end=2030").text
+    assert re.search(r"<td>\d{1,3}(\.\d{3}){2}</td>", dutch) and "Bevolking op 1 januari (personen)" in dutch
+    assert embedded_figures(dutch)["population"]["layout"]["separators"] == ",."  # type: ignore[index]
+    english = client.get("/long-term?runs=2&end=2030&lang=en").text
+    assert re.search(r"<td>\d{1,3}(,\d{3}){2}</td>", english)
+    assert "Population on 1 January (persons)" in english

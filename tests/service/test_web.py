@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.paths import plan_levels
 from migratielab.scenario import load_scenario
-from migratielab.service import web as service
+from migratielab.service import web, web_models
 
 PLAN = "/api/population/plan"
 SMALL = {"end": 2035, "runs": 3}
@@ -30,18 +30,18 @@ def test_default_levels_are_the_example_plans_central_2025_levels() -> None:
     assert plan is not None
     example = plan_levels(plan, [2025])["central"][:, 0]
     central = dict(zip(INFLOWS, example, strict=True))
-    defaults = service.PlanLevels()
-    assert {c: getattr(defaults, c) for c in service.PLAN_CATEGORIES} == {
-        c: central[c] for c in service.PLAN_CATEGORIES
+    defaults = web_models.PlanLevels()
+    assert {c: getattr(defaults, c) for c in web_models.PLAN_CATEGORIES} == {
+        c: central[c] for c in web_models.PLAN_CATEGORIES
     }
-    assert defaults.asylum * service.ASYLUM_FAMILY_PER_ASYLUM == central["asylum_family"]
+    assert defaults.asylum * web_models.asylum_family_per_asylum() == central["asylum_family"]
 
 
 def test_plan_projection_has_medians_fans_and_the_variant(client: TestClient) -> None:
     """The answer holds yearly medians and fans of the plan, and the variant on the same demography."""
     result = post(client, SMALL)
     assert [record["year"] for record in result["summary"]] == list(range(2025, 2036))
-    assert set(result["fans"]) == set(service.PLAN_FANS)
+    assert set(result["fans"]) == set(web.PLAN_FANS)
     fan = result["fans"]["population"]
     assert fan["years"][0] == 2025 and len(fan["quantiles"]["0.5"]) == 11
     assert fan["quantiles"]["0.05"][-1] <= fan["quantiles"]["0.5"][-1] <= fan["quantiles"]["0.95"][-1]

@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from migratielab.models.asylum.queues import quantile_from_histogram
+from migratielab.models.variables import Variable, indicator
 
 WEEKS_PER_MONTH = 52.1775 / 12
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -25,31 +26,39 @@ COST_VARIABLES = (
 
 @dataclass(frozen=True)
 class Indicator:
-    """A scalar outcome per run, with its label and unit (and how tables show it)."""
+    """A scalar outcome per run; its labels, unit and display scale come from the variable registry."""
 
-    name: str
-    label: str
-    unit: str
-    display_unit: str = ""
-    display_scale: float = 1.0
+    variable: Variable
 
     @property
-    def shown_unit(self) -> str:
-        """The unit tables show (values divided by ``display_scale``)."""
-        return self.display_unit or self.unit
+    def name(self) -> str:
+        """The indicator's name (a key of ``run_indicators``)."""
+        return self.variable.name
+
+    @property
+    def label(self) -> str:
+        """The English label (faces take the label in their language from ``variable``)."""
+        return self.variable.en
+
+    @property
+    def unit(self) -> str:
+        """The unit code (``models/units.yaml``) of the computed values."""
+        return self.variable.unit.code
 
 
-INDICATORS = (
-    Indicator("median_wait_weeks", "Median wait to a first decision", "weeks"),
-    Indicator("p90_wait_weeks", "90th percentile wait to a first decision", "weeks"),
-    Indicator("share_within_6_months", "Share decided within 6 months", "share"),
-    Indicator("cases_past_term", "Cases that passed the statutory term", "cases"),
-    Indicator("peak_occupancy", "Peak number of people in reception", "persons"),
-    Indicator("emergency_place_years", "Emergency and crisis place-years", "place-years"),
-    Indicator("nights_without_shelter", "Person-nights without proper shelter", "person-nights"),
-    Indicator("total_cost_eur", "Total cost including penalties", "EUR", "EUR million", 1e6),
-    Indicator("cost_per_applicant_eur", "Cost per applicant", "EUR per applicant"),
+INDICATOR_NAMES = (
+    "median_wait_weeks",
+    "p90_wait_weeks",
+    "share_within_6_months",
+    "cases_past_term",
+    "peak_occupancy",
+    "emergency_place_years",
+    "nights_without_shelter",
+    "total_cost_eur",
+    "cost_per_applicant_eur",
 )
+INDICATORS = tuple(Indicator(indicator("asylum", name)) for name in INDICATOR_NAMES)
+"""The indicators ``run_indicators`` computes, in the order tables show them (registry: asylum)."""
 
 
 def run_indicators(monthly: xr.Dataset, wait_histogram: np.ndarray) -> dict[str, np.ndarray]:

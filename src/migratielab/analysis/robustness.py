@@ -15,7 +15,7 @@ from pydantic import model_validator
 
 from migratielab.analysis.indicators import INDICATORS
 from migratielab.models.variables import Better, outcome_variable
-from migratielab.params import Strict
+from migratielab.yamlio import Strict
 
 
 def higher_is_better(outcome: str) -> bool:

@@ -18,6 +18,8 @@ from migratielab.api.pool import Pool
 from migratielab.errors import InputError
 from migratielab.experiments.store import Manifest
 from migratielab.service import asylum, data, explore, web
+from migratielab.service import overview as panels
+from migratielab.service import web_models as models
 
 router = APIRouter(prefix="/api")
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
@@ -60,56 +62,56 @@ def health() -> Health:
     return Health(
         status="ok",
         version=migratielab.__version__,
-        max_runs=web.MAX_RUNS,
-        max_horizon_years=web.MAX_HORIZON_YEARS,
-        max_policies=web.MAX_POLICIES,
+        max_runs=models.MAX_RUNS,
+        max_horizon_years=models.MAX_HORIZON_YEARS,
+        max_policies=models.MAX_POLICIES,
     )
 
 
 @router.get("/scenarios")
-def list_scenarios() -> list[web.ScenarioInfo]:
+def list_scenarios() -> list[models.ScenarioInfo]:
     """The bundled scenarios (their names are the ``scenario`` of simulation requests)."""
     return web.bundled_scenarios()
 
 
 @router.get("/scenarios/{name}", responses=NOT_FOUND)
-def show_scenario(name: str) -> web.ScenarioInfo:
+def show_scenario(name: str) -> models.ScenarioInfo:
     """One bundled scenario."""
     try:
-        return web.bundled_scenario(name)
+        return models.bundled_scenario(name)
     except KeyError:
         raise HTTPException(404, f"no bundled scenario {name!r}") from None
 
 
 @router.post("/whatif", responses=SLOW)
-async def what_if(request: web.WhatIfRequest, pool: Pool) -> web.SimulationResult:
+async def what_if(request: models.WhatIfRequest, pool: Pool) -> models.SimulationResult:
     """Simulate one policy (lever overrides on a bundled scenario): fans, indicators, observed history."""
     return await pool.run(web.what_if, request)
 
 
 @router.post("/compare", responses=SLOW)
-async def compare(request: web.CompareRequest, pool: Pool) -> web.SimulationResult:
+async def compare(request: models.CompareRequest, pool: Pool) -> models.SimulationResult:
     """Compare policies on the same inflow futures: indicators and fans per policy."""
     return await pool.run(web.compare, request)
 
 
 @router.post("/population/projection", responses=SLOW)
-async def population_projection(request: web.VariantRequest, pool: Pool) -> web.ProjectionResult:
+async def population_projection(request: models.VariantRequest, pool: Pool) -> models.ProjectionResult:
     """Project the population under constant fertility, life-expectancy target and net migration."""
     return await pool.run(web.project, request)
 
 
 @router.post("/population/plan", responses=SLOW)
-async def population_plan(request: web.PlanRequest, pool: Pool) -> web.PlanProjectionResult:
+async def population_plan(request: models.PlanRequest, pool: Pool) -> models.PlanProjectionResult:
     """Project a migration plan (gross immigration per category, optionally with asylum numbers from
     the asylum chain) next to the constant-net-migration variant: yearly medians and fans of both."""
     return await pool.run(web.project_migration_plan, request)
 
 
 @router.get("/overview")
-def overview() -> list[web.Panel]:
+def overview() -> list[models.Panel]:
     """The "State of migration" panels with the sources of every figure."""
-    return web.overview()
+    return panels.overview()
 
 
 @router.get("/series")
@@ -128,9 +130,9 @@ def show_series(series_id: str) -> data.SeriesView:
 
 
 @router.get("/parameters/{module}")
-def parameters(module: Literal["asylum", "population"]) -> list[web.ParameterRow]:
+def parameters(module: Literal["asylum", "population"]) -> list[models.ParameterRow]:
     """The default parameters of a model module with value, unit, reference and date."""
-    return web.parameter_rows(module)
+    return panels.parameter_rows(module)
 
 
 @router.get("/backtest", responses={503: SLOW[503]})

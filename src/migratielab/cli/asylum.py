@@ -12,10 +12,15 @@ from rich.table import Table
 
 from migratielab.cli.common import DelayedProgress, console, reported_input_errors
 from migratielab.cli.outputs import write_outputs
+from migratielab.models.variables import Language
 from migratielab.params import load_parameter_overrides
-from migratielab.report.asylum import format_number, summary_rows
+from migratielab.presentation.formatting import format_number, format_share
+from migratielab.report.asylum import summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
+
+LANG: Language = "en"
+"""The CLI's language (tables and numbers)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +63,7 @@ def run(
 
 def summary_table(comparison: service.Comparison) -> Table:
     """Rich table of indicators per policy: median and 5th-95th percentile over runs."""
-    policies, rows = summary_rows(comparison.summary())
+    policies, rows = summary_rows(comparison.summary(), LANG)
     table = Table(title="Median over runs [5th – 95th percentile]", show_lines=False)
     table.add_column("indicator")
     table.add_column("unit")
@@ -81,9 +86,14 @@ def backtest(
     for column in ("year", "variable", "modelled", "observed", "error"):
         table.add_column(column, justify="right" if column != "variable" else "left")
     for record in records:
-        error = f"{(record.modelled - record.observed) / record.observed:+.0%}" if record.observed else "–"
-        observed = format_number(record.observed) if record.observed is not None else "–"
-        table.add_row(str(record.year), record.variable, format_number(record.modelled), observed, error)
+        error = (record.modelled - record.observed) / record.observed if record.observed else None
+        table.add_row(
+            str(record.year),
+            record.variable,
+            format_number(record.modelled, LANG),
+            format_number(record.observed, LANG),
+            ("+" if error is not None and error > 0 else "") + format_share(error, LANG),
+        )
     console.print(table)
     for variable in ("coa_occupancy_end", "ind_backlog_end", "status_holders_waiting_end", "departures"):
         mape = service.mean_absolute_percentage_error(records, variable, (2014, 2023))

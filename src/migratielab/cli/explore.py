@@ -20,7 +20,7 @@ from migratielab.cli.common import (
 from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
-from migratielab.report.asylum import format_number
+from migratielab.presentation.formatting import format_number
 from migratielab.report.explore import exploration_report
 from migratielab.service import explore as service
 
@@ -42,7 +42,7 @@ def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
     for column in frame.columns:
         table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
     for record in frame.itertuples(index=False):
-        table.add_row(*(format_number(v) if isinstance(v, float) else str(v) for v in record))
+        table.add_row(*(format_number(v, "en") if isinstance(v, float) else str(v) for v in record))
     return table
 
 

@@ -12,7 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.errors import InputError
+from migratielab.models.variables import Language, variable
+from migratielab.presentation.formatting import format_number
 from migratielab.scenario import load_scenario
+from migratielab.service.demography import defaults
 from migratielab.service.population import (
     SUMMARY_VARIABLES,
     project_plan,
@@ -21,24 +24,21 @@ from migratielab.service.population import (
     with_asylum_chain,
 )
 
-COLUMNS = ("year", *(name for name in SUMMARY_VARIABLES if name != "net_migration"))
+COLUMNS = tuple(name for name in SUMMARY_VARIABLES if name != "net_migration")
+DEFAULT = defaults()
+LANG: Language = "en"
 
 
 def _print_table(console: Console, title: str, records: list[dict[str, float | int]]) -> None:
-    """A Rich table of the yearly summary (medians over runs)."""
+    """A Rich table of the yearly summary (medians over runs); headers are registry labels and units."""
     table = Table(title=title)
-    for column in COLUMNS:
-        table.add_column(column.replace("_", " "), justify="right")
+    table.add_column("year", justify="right")
+    for name in COLUMNS:
+        entry = variable("population", name)
+        table.add_column(f"{entry.label(LANG)} ({entry.shown_unit.label(LANG)})", justify="right")
     for record in records:
-        table.add_row(*(_cell(column, record[column]) for column in COLUMNS))
+        table.add_row(str(record["year"]), *(format_number(record[name], LANG) for name in COLUMNS))
     console.print(table)
-
-
-def _cell(column: str, value: float | int) -> str:
-    """Format one table cell: years plain, ratios with two decimals, counts with separators."""
-    if column == "year":
-        return str(value)
-    return f"{value:.2f}" if column in ("grey_pressure", "aow_age") else f"{value:,.0f}"
 
 
 def _json_safe(records: list[dict[str, float | int]]) -> list[dict[str, float | int | None]]:
@@ -50,12 +50,20 @@ def _json_safe(records: list[dict[str, float | int]]) -> list[dict[str, float | 
 
 def project(
     plan: Annotated[Path | None, typer.Argument(help="Migration plan YAML (omit to use the flags)")] = None,
-    start: Annotated[int, typer.Option(help="First year (population on 1 January)")] = 2025,
-    end: Annotated[int, typer.Option(help="Last year")] = 2050,
-    tfr: Annotated[float, typer.Option(help="Constant total fertility rate")] = 1.43,
-    e0_female: Annotated[float, typer.Option(help="Female life expectancy at birth in the end year")] = 85.5,
-    e0_male: Annotated[float, typer.Option(help="Male life expectancy at birth in the end year")] = 83.5,
-    net_migration: Annotated[float, typer.Option(help="Constant net migration per year (persons)")] = 60000,
+    start: Annotated[int, typer.Option(help="First year (population on 1 January)")] = DEFAULT.start,
+    end: Annotated[int, typer.Option(help="Last year")] = DEFAULT.end,
+    tfr: Annotated[
+        float, typer.Option(help="Constant total fertility rate (children per woman)")
+    ] = DEFAULT.tfr,
+    e0_female: Annotated[
+        float, typer.Option(help="Female life expectancy at birth in the end year (years)")
+    ] = DEFAULT.e0_female,
+    e0_male: Annotated[
+        float, typer.Option(help="Male life expectancy at birth in the end year (years)")
+    ] = DEFAULT.e0_male,
+    net_migration: Annotated[
+        float, typer.Option(help="Constant net migration (persons per year)")
+    ] = DEFAULT.net_migration,
     runs: Annotated[int, typer.Option(min=1, max=100_000, help="Ensemble size")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the ensemble")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per year")] = False,

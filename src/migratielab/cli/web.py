@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from migratielab.cli.common import console, error_console, reported_input_errors
-from migratielab.report.state import LANGUAGES, Lang, write_state_report
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import LANGUAGES
+from migratielab.report.state import write_state_report
 from migratielab.scenario import bundled_scenario_path, load_scenario
 
 
@@ -43,7 +45,7 @@ def report(
     if lang not in LANGUAGES:
         error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
         raise typer.Exit(2)
-    chosen: Lang = "nl" if lang == "nl" else "en"
+    chosen: Language = "nl" if lang == "nl" else "en"
     with reported_input_errors():
         scenario = load_scenario(scenario_file or bundled_scenario_path())
     if runs is not None:

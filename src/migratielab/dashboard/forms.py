@@ -18,7 +18,7 @@ from migratielab.scenario import (
     StableStaffing,
     StochasticInflow,
 )
-from migratielab.service import asylum, web
+from migratielab.service import asylum, web_models
 
 DASHBOARD_MAX_RUNS = 2_000
 YOUR_POLICY = "your policy"
@@ -41,8 +41,8 @@ class LeverForm(BaseModel):
     term: int = Field(6, ge=1, le=36)
     housing: Literal["forecast", "fixed"] = "forecast"
     quota: int = Field(10_000, ge=0, le=100_000)
-    runs: int = Field(web.DEFAULT_RUNS, ge=1, le=DASHBOARD_MAX_RUNS)
-    end_year: int = Field(2035, ge=2025, le=2025 + web.MAX_HORIZON_YEARS - 1)
+    runs: int = Field(web_models.DEFAULT_RUNS, ge=1, le=DASHBOARD_MAX_RUNS)
+    end_year: int = Field(2035, ge=2025, le=2025 + web_models.MAX_HORIZON_YEARS - 1)
 
     def policy(self) -> Policy:
         """The levers as a scenario Policy."""
@@ -64,16 +64,18 @@ class LeverForm(BaseModel):
             return StochasticInflow(level_multiplier=self.level)
         return BandInflow(band=self.inflow)
 
-    def what_if(self) -> web.WhatIfRequest:
+    def what_if(self) -> web_models.WhatIfRequest:
         """The what-if request for these levers on the default scenario."""
-        return web.WhatIfRequest(
+        return web_models.WhatIfRequest(
             policy=self.policy(), inflow=self.inflow_spec(), runs=self.runs, end_year=self.end_year
         )
 
-    def compare(self) -> web.CompareRequest:
+    def compare(self) -> web_models.CompareRequest:
         """These levers next to the default scenario's policies, on the same inflow futures."""
-        others = asylum.policies_of(web.bundled_scenario("default").scenario)[: web.MAX_POLICIES - 1]
-        return web.CompareRequest(
+        others = asylum.policies_of(web_models.bundled_scenario("default").scenario)[
+            : web_models.MAX_POLICIES - 1
+        ]
+        return web_models.CompareRequest(
             policies=[*others, self.policy()],
             inflow=self.inflow_spec(),
             runs=self.runs,
@@ -83,18 +85,18 @@ class LeverForm(BaseModel):
 
 def _plan_level(category: str) -> Any:
     """A form field for one plan category, defaulting to the service's central level."""
-    default = web.PlanLevels.model_fields[category].default
-    return Field(default, ge=0, le=web.MAX_ANNUAL_INFLOW)
+    default = web_models.PlanLevels.model_fields[category].default
+    return Field(default, ge=0, le=web_models.MAX_ANNUAL_INFLOW)
 
 
-class PopulationForm(web.VariantRequest):
+class PopulationForm(web_models.VariantRequest):
     """The long-term page's inputs: a demographic variant from 2025 and, in plan mode, a migration
     plan's gross immigration per category (query strings are converted)."""
 
     model_config = ConfigDict(extra="ignore", strict=False)
 
     lang: Literal["nl", "en"] = "nl"
-    runs: int = Field(50, ge=1, le=web.MAX_POPULATION_RUNS)
+    runs: int = Field(50, ge=1, le=web_models.MAX_POPULATION_RUNS)
     mode: Literal["variant", "plan"] = "variant"
     labour_eu: float = _plan_level("labour_eu")
     labour_non_eu: float = _plan_level("labour_non_eu")
@@ -105,15 +107,17 @@ class PopulationForm(web.VariantRequest):
     other: float = _plan_level("other")
     asylum_chain: bool = False
 
-    def request(self) -> web.VariantRequest:
+    def request(self) -> web_models.VariantRequest:
         """The projection request (without the page's own fields)."""
-        return web.VariantRequest.model_validate(
-            self.model_dump(include=set(web.VariantRequest.model_fields))
+        return web_models.VariantRequest.model_validate(
+            self.model_dump(include=set(web_models.VariantRequest.model_fields))
         )
 
-    def plan_request(self) -> web.PlanRequest:
+    def plan_request(self) -> web_models.PlanRequest:
         """The migration-plan request: these levels, next to this form's variant."""
-        levels = web.PlanLevels.model_validate(self.model_dump(include=set(web.PLAN_CATEGORIES)))
-        return web.PlanRequest.model_validate(
+        levels = web_models.PlanLevels.model_validate(
+            self.model_dump(include=set(web_models.PLAN_CATEGORIES))
+        )
+        return web_models.PlanRequest.model_validate(
             {**self.request().model_dump(), "levels": levels, "asylum_chain": self.asylum_chain}
         )

@@ -23,11 +23,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from migratielab.api.pool import Pool, SimulationPool
 from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PopulationForm
-from migratielab.dashboard.i18n import Translator
-from migratielab.report import state
-from migratielab.report.asylum import format_number
-from migratielab.report.state import Figure, Lang
+from migratielab.models.variables import Language
+from migratielab.presentation import overview, population, simulation
+from migratielab.presentation.catalogue import Translator, text
+from migratielab.presentation.charts import Figure
+from migratielab.presentation.formatting import missing_note
 from migratielab.service import data, web
+from migratielab.service import overview as panels
+from migratielab.service.web_models import SimulationResult
 
 router = APIRouter(include_in_schema=False)
 static_router = APIRouter(prefix="/static", include_in_schema=False)
@@ -51,7 +54,6 @@ NAVIGATION = (
     ("/data", "nav_data"),
     ("/long-term", "nav_longterm"),
 )
-SUMMARY_EVERY_YEARS = 5
 
 
 @dataclass
@@ -67,14 +69,14 @@ def figures_json(figures: dict[str, Figure]) -> str:
     return json.dumps(figures, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
 
 
-def language_links(request: Request, lang: Lang) -> dict[str, str]:
+def language_links(request: Request, lang: Language) -> dict[str, str]:
     """The current page's URL in the other language, and the language it switches to."""
-    other: Lang = "en" if lang == "nl" else "nl"
+    other: Language = "en" if lang == "nl" else "nl"
     url = request.url.include_query_params(lang=other)
     return {"href": f"{url.path}?{url.query}", "lang": other}
 
 
-def page(request: Request, template: str, lang: Lang, view: View) -> HTMLResponse:
+def page(request: Request, template: str, lang: Language, view: View) -> HTMLResponse:
     """A full page: the template with navigation, language switch and embedded figures."""
     html = TEMPLATES.get_template(template).render(
         t=Translator(lang),
@@ -88,7 +90,7 @@ def page(request: Request, template: str, lang: Lang, view: View) -> HTMLRespons
     return HTMLResponse(html)
 
 
-def fragment(template: str, lang: Lang, view: View) -> Response:
+def fragment(template: str, lang: Language, view: View) -> Response:
     """The results part of a page and its figures as JSON ``{"html": ..., "figures": {...}}``."""
     html = TEMPLATES.get_template(template).render(t=Translator(lang), lang=lang, **view.context)
     body = '{"html":' + json.dumps(html) + ',"figures":' + figures_json(view.figures) + "}"
@@ -104,20 +106,16 @@ def timed(view: View, started: float) -> View:
 # ------------------------------------------------------------------------------ views
 
 
-def overview_view(lang: Lang) -> View:
+def overview_view(lang: Language) -> View:
     """The overview panels with their figures, notes and sources."""
-    panels = web.overview()
-    items = [
-        {"key": p.key, "note": state.panel_note(p, lang), "sources": p.sources, "title": state.pick(
-            state.PANEL_TITLES[p.key], lang)}
-        for p in panels
-    ]  # fmt: skip
-    return View({"panels": items}, {p.key: state.panel_figure(p, lang) for p in panels})
+    shown = panels.overview()
+    items = [{"key": p.key, "note": overview.panel_note(p, lang), "sources": p.sources} for p in shown]
+    return View({"panels": items}, {p.key: overview.panel_figure(p, lang) for p in shown})
 
 
-def translated(result: web.SimulationResult, lang: Lang) -> web.SimulationResult:
+def translated(result: SimulationResult, lang: Language) -> SimulationResult:
     """The result with the form's policy named in the page's language."""
-    label = Translator(lang)("your_policy")
+    label = text("your_policy", lang)
     results = [
         outcome.model_copy(update={"policy": outcome.policy.model_copy(update={"name": label})})
         if outcome.policy.name == YOUR_POLICY
@@ -127,14 +125,16 @@ def translated(result: web.SimulationResult, lang: Lang) -> web.SimulationResult
     return result.model_copy(update={"results": results})
 
 
-def simulation_view(result: web.SimulationResult, form: LeverForm, started: float) -> View:
+def simulation_view(result: SimulationResult, form: LeverForm, started: float) -> View:
     """Scorecard, fan charts and sources of a what-if or comparison."""
     shown = translated(result, form.lang)
-    figures = state.simulation_figures(shown, form.lang)
+    figures = simulation.simulation_figures(shown, form.lang)
+    scorecard = simulation.scorecard(shown, form.lang)
     context = {
         "form": form,
         "policies": [outcome.policy.name for outcome in shown.results],
-        "scorecard": state.scorecard(shown, form.lang),
+        "scorecard": scorecard,
+        "missing_note": missing_note([cell for row in scorecard for cell in row.cells], form.lang),
         "figure_ids": list(figures),
         "sources": shown.sources,
     }
@@ -156,67 +156,44 @@ async def compare_view(form: LeverForm, pool: SimulationPool) -> View:
 def data_view() -> View:
     """Every series with its citations, and every parameter with its reference and date."""
     series = [
-        {"summary": summary, "citation": web.series_citation(summary.series_id)}
+        {"summary": summary, "citation": panels.series_citation(summary.series_id)}
         for summary in data.list_series()
     ]
-    parameters = [row for module in web.PARAMETER_MODULES for row in web.parameter_rows(module)]
+    parameters = [row for module in panels.PARAMETER_MODULES for row in panels.parameter_rows(module)]
     return View({"series": series, "parameters": parameters})
+
+
+def projection_view(
+    form: PopulationForm, table: tuple[list[str], list[list[str]]], figures: dict[str, Figure]
+) -> dict[str, Any]:
+    """Template values of the long-term results: summary table, figures and sources."""
+    header, rows = table
+    return {
+        "form": form,
+        "header": header,
+        "rows": rows,
+        "missing_note": missing_note([cell for row in rows for cell in row], form.lang),
+        "figure_ids": list(figures),
+        "sources": [text("population_sources", form.lang)],
+    }
 
 
 async def long_term_view(form: PopulationForm, pool: SimulationPool) -> View:
     """Project the form's demographic variant (run or reused): fan charts and a five-yearly summary."""
     started = time.perf_counter()
     result = await pool.run(web.project, form.request())
-    rows = [
-        [str(record["year"]), *(format_number(float(record[name] or 0)) for name in state.POPULATION_TITLES)]
-        for record in result.summary[::SUMMARY_EVERY_YEARS]
-    ]
-    figures = state.population_figures(result, form.lang)
-    context = {
-        "form": form,
-        "columns": list(state.POPULATION_TITLES),
-        "rows": rows,
-        "figure_ids": list(figures),
-        "sources": [state.POPULATION_SOURCES],
-    }
+    figures = population.population_figures(result, form.lang)
+    context = projection_view(form, population.projection_table(result, form.lang), figures)
     return timed(View(context, figures), started)
-
-
-def plan_figures(result: web.PlanProjectionResult, lang: Lang) -> dict[str, Figure]:
-    """Fan charts of the plan next to the variant (medians; 50% and 90% bands when runs > 1)."""
-    t = Translator(lang)
-    return {
-        variable: state.fan_figure(
-            {t("variant"): result.variant.fans[variable], t("plan"): result.fans[variable]},
-            state.pick((dutch, english), lang), state.unit_text(unit, lang), lang,
-        )
-        for variable, (dutch, english, unit) in state.POPULATION_TITLES.items()
-        if variable in web.PLAN_FANS
-    }  # fmt: skip
 
 
 async def plan_view(form: PopulationForm, pool: SimulationPool) -> View:
     """Project the form's migration plan next to its variant (run or reused)."""
     started = time.perf_counter()
     result = await pool.run(web.project_migration_plan, form.plan_request())
-    variant = {record["year"]: record for record in result.variant.summary}
-    rows = [
-        [
-            str(record["year"]),
-            *(format_number(float(record[name] or 0)) for name in web.PLAN_FANS),
-            format_number(float(variant[record["year"]]["population"] or 0)),
-        ]
-        for record in result.summary[::SUMMARY_EVERY_YEARS]
-    ]
-    figures = plan_figures(result, form.lang)
-    context = {
-        "form": form,
-        "columns": [*web.PLAN_FANS, "population_variant"],
-        "rows": rows,
-        "figure_ids": list(figures),
-        "sources": [state.POPULATION_SOURCES],
-        "plan_note": form.asylum_chain,
-    }
+    figures = population.plan_figures(result, form.lang)
+    context = projection_view(form, population.plan_table(result, form.lang), figures)
+    context["plan_note"] = form.asylum_chain
     return timed(View(context, figures), started)
 
 
@@ -241,13 +218,13 @@ def api_docs() -> HTMLResponse:
 
 
 @router.get("/")
-def home(lang: Lang = "nl") -> RedirectResponse:
+def home(lang: Language = "nl") -> RedirectResponse:
     """The overview page."""
     return RedirectResponse(f"/overview?lang={lang}")
 
 
 @router.get("/overview")
-def overview_page(request: Request, lang: Lang = "nl") -> HTMLResponse:
+def overview_page(request: Request, lang: Language = "nl") -> HTMLResponse:
     """Staat van de migratie: observed figures with sources."""
     return page(request, "overview.html", lang, overview_view(lang))
 
@@ -277,7 +254,7 @@ async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Re
 
 
 @router.get("/data")
-def data_page(request: Request, lang: Lang = "nl") -> HTMLResponse:
+def data_page(request: Request, lang: Language = "nl") -> HTMLResponse:
     """Every series and parameter with its reference and date."""
     return page(request, "data.html", lang, data_view())
 

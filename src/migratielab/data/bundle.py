@@ -25,12 +25,11 @@ from migratielab.data.registry import (
     SeriesInfo,
     SeriesMeta,
     Source,
-    Strict,
     check_series_id,
     load_registry,
 )
 from migratielab.errors import InputError
-from migratielab.yamlio import load_model
+from migratielab.yamlio import Strict, load_model
 
 BUNDLE_DIR = Path(__file__).parent
 REGISTRY_FILE = BUNDLE_DIR / "series.yaml"

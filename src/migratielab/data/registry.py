@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from migratielab.data.periods import Frequency
 from migratielab.errors import InputError
-from migratielab.yamlio import load_model
+from migratielab.yamlio import Strict, load_model
 
 Confidence = Literal["H", "M", "L"]
 Kind = Literal["flow", "stock", "ratio"]
@@ -30,12 +30,6 @@ DateBasis = Literal["published", "inferred", "retrieved"]
 SERIES_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 SOURCE_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_TEXT = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-
-
-class Strict(BaseModel):
-    """Base for registry models: unknown keys are rejected, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Source(Strict):

@@ -27,9 +27,9 @@ from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
 from migratielab.models.population.projection import INFLOWS
 from migratielab.models.variables import registry
-from migratielab.params import ParamValue, Strict
+from migratielab.params import ParamValue
 from migratielab.scenario import AsylumSection, MigrationPlan, Policy, Scenario, StochasticInflow
-from migratielab.yamlio import load_model
+from migratielab.yamlio import Strict, load_model
 
 INFLOW_LEVEL = "inflow.level_multiplier"
 """Uncertainty target that scales the stochastic inflow's long-run level (dimensionless)."""

@@ -82,6 +82,7 @@ class Variable(_Frozen):
     display_unit: Unit | None = Field(None, description="unit shown in tables (values / display_scale)")
     display_scale: float = 1.0
     observed: str | None = Field(None, description="statistics-store series observing this variable")
+    derived: bool = Field(False, description="computed from the pillar's outputs, not by its step")
 
     def label(self, language: Language) -> str:
         """The variable's label in ``language``."""
@@ -110,6 +111,7 @@ class _Entry(_Frozen):
     display_unit: str | None = None
     display_scale: float = Field(1.0, gt=0)
     observed: str | None = None
+    derived: bool = False
 
 
 class _PillarFile(_Frozen):
@@ -169,6 +171,7 @@ def _entries(
                 display_unit=unit(entry.display_unit) if entry.display_unit else None,
                 display_scale=entry.display_scale,
                 observed=entry.observed,
+                derived=entry.derived,
             )
         except KeyError as error:
             raise InputError(

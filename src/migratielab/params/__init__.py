@@ -27,19 +27,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from migratielab.errors import InputError
-from migratielab.yamlio import load_model
+from migratielab.yamlio import Strict, load_model
 
 ParamValue = float | list[float]
 DateText = Annotated[str, BeforeValidator(str)]
-
-
-class Strict(BaseModel):
-    """Base for input models: unknown keys are rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Reference(Strict):

@@ -8,46 +8,42 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from migratielab.experiments.store import Manifest
+from migratielab.models.variables import Language, variable
+from migratielab.presentation.charts import fan_chart, frame_fan, to_plotly
+from migratielab.presentation.formatting import format_number
 from migratielab.report.html import Section, table_html, write_report
 
-FAN_BAND = (0.05, 0.95)
-PALETTE = ("#154273", "#d9730d", "#2e7d32", "#8e24aa", "#c62828", "#00838f", "#6d4c41", "#546e7a")
+LANG: Language = "en"
 SKETCH_NOTE = "Quantiles over runs from streaming log-histograms: within 1% (relative) of the exact value."
 
 
-def frame_table(frame: pd.DataFrame, digits: int = 3) -> str:
-    """An HTML table of a frame with numbers rounded to ``digits`` significant digits."""
+def frame_table(frame: pd.DataFrame) -> str:
+    """An HTML table of a frame with numbers in the shared format (three significant digits)."""
     rows = [
-        [f"{value:.{digits}g}" if isinstance(value, float) else value for value in record]
+        [format_number(value, LANG) if isinstance(value, float) else value for value in record]
         for record in frame.itertuples(index=False)
     ]
     return table_html([str(column) for column in frame.columns], rows)
 
 
-def fan_figure(summaries: pd.DataFrame, variable: str) -> go.Figure:
-    """Median and 5-95% band over runs per policy for one monthly variable."""
-    figure = go.Figure()
-    own = summaries[summaries["variable"] == variable]
-    for number, (policy, rows) in enumerate(own.groupby("policy", sort=False)):
-        colour = PALETTE[number % len(PALETTE)]
+def variable_title(name: str) -> tuple[str, str]:
+    """A summary variable's label and unit from the registry (the name itself when unregistered)."""
+    try:
+        entry = variable("asylum", name)
+    except KeyError:
+        return name, ""
+    return entry.label(LANG), entry.shown_unit.label(LANG)
+
+
+def fan_figure(summaries: pd.DataFrame, name: str) -> go.Figure:
+    """Median and the stored quantile bands over runs per policy for one monthly variable."""
+    own = summaries[summaries["variable"] == name]
+    series = []
+    for policy, rows in own.groupby("policy", sort=False):
         wide = rows.pivot(index="period", columns="quantile", values="value")
-        figure.add_trace(go.Scatter(x=wide.index, y=wide[FAN_BAND[1]], line={"width": 0}, showlegend=False))
-        figure.add_trace(
-            go.Scatter(
-                x=wide.index,
-                y=wide[FAN_BAND[0]],
-                fill="tonexty",
-                line={"width": 0},
-                fillcolor=colour,
-                opacity=0.25,
-                name=f"{policy} 5-95%",
-            )
-        )
-        figure.add_trace(
-            go.Scatter(x=wide.index, y=wide[0.5], line={"color": colour}, name=f"{policy} median")
-        )
-    figure.update_layout(title=variable, xaxis_title="month", height=380)
-    return figure
+        series.append(frame_fan(str(policy), wide))
+    title, unit = variable_title(name)
+    return to_plotly(fan_chart(series, title, unit, LANG))
 
 
 def sensitivity_figure(table: pd.DataFrame) -> go.Figure:

@@ -1,0 +1,206 @@
+"""The faces' charts as plain plotly figure dicts: one fan chart, plus line and bar charts.
+
+A figure is ``{"data": [...], "layout": {...}}``: valid plotly JSON that the dashboard hands to
+plotly.js as is and reports wrap in ``go.Figure`` (building ``go.Figure`` objects for the dashboard
+would cost about 0.1 s each in validation). Numbers on axes and in hover labels use the language's
+separators; colours come from ``palette``; missing values (None) stay gaps, never bridged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import text
+from migratielab.presentation.formatting import plotly_separators
+from migratielab.presentation.palette import OBSERVED, colours, rgba
+
+Figure = dict[str, Any]
+Values = Sequence[float | None]
+BANDS = (("0.05", "0.95", 0.12), ("0.25", "0.75", 0.22))
+"""The fan's bands (low and high quantile keys) and their fill opacity: 90% lighter, 50% darker."""
+MEDIAN = "0.5"
+GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#c9d3e3"}
+HEIGHT = 400
+
+
+@dataclass(frozen=True)
+class FanSeries:
+    """One series of a fan chart: quantiles over runs (keys like ``"0.05"``) per x value."""
+
+    name: str
+    x: Sequence[Any]
+    quantiles: Mapping[str, Values]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line or bar series: values per x (None where there is no value)."""
+
+    name: str
+    x: Sequence[Any]
+    y: Values
+
+
+def quantile_key(quantile: float) -> str:
+    """The key of a quantile in ``FanSeries.quantiles`` (0.05 is ``"0.05"``, 0.5 is ``"0.5"``)."""
+    return f"{quantile:g}"
+
+
+def frame_fan(name: str, frame: pd.DataFrame) -> FanSeries:
+    """A fan series from a frame indexed by month (timestamps or ``YYYY-MM``) with one column per
+    quantile (0.05, 0.5, ...); NaN becomes a gap."""
+    quantiles = {
+        quantile_key(float(q)): [None if pd.isna(v) else float(v) for v in frame[q]] for q in frame.columns
+    }
+    return FanSeries(name, [str(pd.Timestamp(t).date()) for t in frame.index], quantiles)
+
+
+def hover_format(values: Values) -> str:
+    """A d3 format for hover labels: whole numbers from 100 on, else three significant digits."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    return ",.0f" if finite and max(finite) >= 100 else ",.3~r"
+
+
+def year_axis(x: Sequence[Any]) -> dict[str, Any]:
+    """An x axis of whole years: labels like ``2024`` (no separators, no ``2.020,5``), every year or
+    every other year; other x values (dates) keep plotly's own axis."""
+    if not x or not all(isinstance(value, int) for value in x):
+        return {}
+    return {"tickformat": "d", "dtick": 1 if max(x) - min(x) <= 12 else 2}
+
+
+def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | None]]:
+    """Whole-year series with every missing year present as None, so a line breaks there."""
+    if not x or not all(isinstance(value, int) for value in x):
+        return list(x), list(y)
+    known = dict(zip(x, y, strict=True))
+    years = list(range(min(x), max(x) + 1))
+    return years, [known.get(year) for year in years]
+
+
+def range_mode(values: Values) -> str:
+    """``tozero`` when the values come near zero (or are unknown), else ``normal``: a population of
+    18-20 million keeps its bands visible instead of a flat line above an empty axis."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return "tozero" if not finite or min(finite) <= 0.5 * max(finite) else "normal"
+
+
+def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: Any) -> dict[str, Any]:
+    """The shared layout: title, y axis in ``unit`` with the language's separators, legend below."""
+    return {
+        "title": {"text": title, "font": {"size": 15}},
+        "separators": plotly_separators(lang),
+        "yaxis": {"title": {"text": unit}, "separatethousands": True, "exponentformat": "none",
+                  "hoverformat": hover_format(values), "rangemode": range_mode(values), **GRID},
+        "xaxis": {**GRID, **extra.pop("xaxis", {})},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "height": HEIGHT,
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"},
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 40},
+        **extra,
+    }  # fmt: skip
+
+
+def band_outline(x: Sequence[Any], low: Values, high: Values) -> tuple[list[Any], list[float | None]]:
+    """The closed outline of a band, one polygon per stretch without gaps, polygons separated by None
+    (plotly's ``fill: toself`` closes each stretch on its own, so a gap stays a gap)."""
+    xs: list[Any] = []
+    ys: list[float | None] = []
+    stretch: list[int] = []
+    for index in [*range(len(x)), None]:
+        known = index is not None and low[index] is not None and high[index] is not None
+        if known:
+            stretch.append(index)
+            continue
+        if stretch:
+            xs += [x[i] for i in stretch] + [x[i] for i in reversed(stretch)] + [None]
+            ys += [high[i] for i in stretch] + [low[i] for i in reversed(stretch)] + [None]
+            stretch = []
+    return xs[:-1], ys[:-1]
+
+
+def fan_traces(series: FanSeries, colour: str, label: str) -> list[dict[str, Any]]:
+    """A median line and its 50% and 90% bands (semi-transparent fills) for one series."""
+    traces = []
+    for low, high, alpha in BANDS:
+        if low in series.quantiles and high in series.quantiles:
+            xs, ys = band_outline(series.x, series.quantiles[low], series.quantiles[high])
+            traces.append(
+                {"type": "scatter", "x": xs, "y": ys, "fill": "toself", "fillcolor": rgba(colour, alpha),
+                 "line": {"width": 0}, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+                 "legendgroup": series.name}
+            )  # fmt: skip
+    traces.append(
+        {"type": "scatter", "mode": "lines", "x": list(series.x), "y": list(series.quantiles[MEDIAN]),
+         "name": label, "line": {"color": colour, "width": 2}, "connectgaps": False,
+         "legendgroup": series.name}
+    )  # fmt: skip
+    return traces
+
+
+def fan_chart(
+    series: Sequence[FanSeries],
+    title: str,
+    unit: str,
+    lang: Language,
+    observed: Series | None = None,
+) -> Figure:
+    """The fan chart: per series a median line with 50% and 90% bands, each series in its own palette
+    colour with semi-transparent bands so several stay visible, and observed values as black points."""
+    traces: list[dict[str, Any]] = []
+    for item, colour in zip(series, colours(len(series)), strict=True):
+        label = f"{item.name}{text('bands', lang)}" if item.name else text("bands_alone", lang)
+        traces += fan_traces(item, colour, label)
+    if observed is not None and observed.y:
+        traces.append(
+            {"type": "scatter", "mode": "markers", "x": list(observed.x), "y": list(observed.y),
+             "name": observed.name or text("observed", lang),
+             "marker": {"color": OBSERVED, "size": 7, "symbol": "circle-open", "line": {"width": 2}}}
+        )  # fmt: skip
+    medians = [value for item in series for value in item.quantiles[MEDIAN]]
+    axis = year_axis([x for item in series for x in item.x])
+    return {"data": traces, "layout": layout(title, unit, lang, medians, xaxis=axis)}
+
+
+def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) -> Figure:
+    """Lines with markers, one palette colour per series; gaps (None) stay gaps."""
+    traces = []
+    for item, colour in zip(series, colours(len(series)), strict=True):
+        x, y = fill_years(item.x, item.y)
+        traces.append(
+            {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": item.name,
+             "line": {"color": colour}, "marker": {"color": colour}, "connectgaps": False}
+        )  # fmt: skip
+    every_x = [x for item in series for x in item.x]
+    values = [value for item in series for value in item.y]
+    return {"data": traces, "layout": layout(title, unit, lang, values, xaxis=year_axis(every_x))}
+
+
+def bar_chart(
+    series: Sequence[Series], title: str, unit: str, lang: Language, stacked: bool = True
+) -> Figure:
+    """Bars, stacked (components of a total) or grouped, one palette colour per series."""
+    mode = "stack" if stacked else "group"
+    traces = [
+        {"type": "bar", "x": list(item.x), "y": list(item.y), "name": item.name, "marker": {"color": colour}}
+        for item, colour in zip(series, colours(len(series)), strict=True)
+    ]
+    mode = "stack" if stacked else "group"
+    return {
+        "data": traces,
+        "layout": layout(title, unit, lang, [v for s in series for v in s.y], barmode=mode),
+    }
+
+
+def to_plotly(figure: Figure) -> go.Figure:
+    """A figure dict as a ``go.Figure`` (for reports, which embed figures with plotly's writer)."""
+    return go.Figure(figure)

@@ -1,0 +1,103 @@
+"""Figures and the scorecard of an asylum-chain what-if or comparison (dashboard and report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migratielab.models.variables import Better, Language, Variable, indicator, variable
+from migratielab.presentation.catalogue import text
+from migratielab.presentation.charts import FanSeries, Figure, Series, fan_chart
+from migratielab.presentation.formatting import format_range, unit_label
+from migratielab.service.web_models import Fan, SimulationResult
+
+WHAT_IF_FANS = (
+    "in_chain",
+    "mean_wait_weeks",
+    "ind_backlog",
+    "cases_past_term",
+    "nights_without_shelter",
+    "cost_meur",
+    "holders_waiting",
+)
+OCCUPANCY_TYPES = ("regular_occupancy", "emergency_occupancy", "crisis_occupancy")
+DIMENSIONS = {
+    "median_wait_weeks": "humanitarian",
+    "p90_wait_weeks": "humanitarian",
+    "share_within_6_months": "humanitarian",
+    "nights_without_shelter": "humanitarian",
+    "cases_past_term": "social",
+    "peak_occupancy": "social",
+    "emergency_place_years": "social",
+    "total_cost_eur": "economic",
+    "cost_per_applicant_eur": "economic",
+}
+"""Scorecard rows in order, each with the dimension of broad welfare it belongs to."""
+
+
+def fan_series(name: str, fan: Fan) -> FanSeries:
+    """A monthly fan of the web result as a chart series."""
+    return FanSeries(name, fan.time, fan.quantiles)
+
+
+def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
+    """Fans of one registered variable for every policy, with observed year ends where they exist."""
+    entry = variable("asylum", name)
+    series = [fan_series(outcome.policy.name, outcome.fans[name]) for outcome in result.results]
+    seen = result.observed.get(name)
+    observed = None if seen is None else Series(text("observed", lang), seen.time, list(seen.values))
+    return fan_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang, observed)
+
+
+def occupancy_fan(result: SimulationResult, lang: Language) -> Figure:
+    """Occupancy by type of reception for the last policy (one fan per type)."""
+    outcome = result.results[-1]
+    series = [
+        fan_series(variable("asylum", name).label(lang), outcome.fans[name]) for name in OCCUPANCY_TYPES
+    ]
+    title = f"{text('occupancy_by_type', lang)}: {outcome.policy.name}"
+    return fan_chart(series, title, variable("asylum", OCCUPANCY_TYPES[0]).unit.label(lang), lang)
+
+
+def simulation_figures(result: SimulationResult, lang: Language) -> dict[str, Figure]:
+    """The what-if / comparison fan charts keyed by a stable id."""
+    figures = {"occupancy_by_type": occupancy_fan(result, lang)}
+    figures.update({name: asylum_fan(result, name, lang) for name in WHAT_IF_FANS})
+    return figures
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A scorecard row: dimension, indicator label, shown unit and one cell per policy (best marked)."""
+
+    dimension: str
+    label: str
+    unit: str
+    cells: list[str]
+    best: list[bool]
+
+
+def best_marks(entry: Variable, medians: list[float | None]) -> list[bool]:
+    """Which medians are best by the registry's direction (none with fewer than two policies)."""
+    known = [m for m in medians if m is not None]
+    if len(medians) < 2 or not known or entry.better == Better.NEUTRAL:
+        return [False] * len(medians)
+    target = min(known) if entry.better == Better.LOWER else max(known)
+    return [m is not None and m == target for m in medians]
+
+
+def scorecard(result: SimulationResult, lang: Language) -> list[ScoreRow]:
+    """Indicators per policy, grouped by humanitarian, social and economic dimension."""
+    rows = []
+    for name, dimension in DIMENSIONS.items():
+        entry = indicator("asylum", name)
+        values = [next(v for v in outcome.indicators if v.indicator == name) for outcome in result.results]
+        rows.append(
+            ScoreRow(
+                dimension=text(dimension, lang),
+                label=entry.label(lang),
+                unit=unit_label(entry, lang),
+                cells=[format_range(v.median, v.p5, v.p95, entry, lang) for v in values],
+                best=best_marks(entry, [value.median for value in values]),
+            )
+        )
+    return rows

@@ -1,0 +1,119 @@
+"""The "State of migration" panels (observed statistics) and the citations of series and parameters."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from migratielab.data import store
+from migratielab.models.population import INFLOWS
+from migratielab.models.population.setup import historical_arrivals
+from migratielab.params import Parameter, ParameterSet, default_parameters
+from migratielab.service.web_models import Panel, PanelSeries, ParameterRow
+
+OVERVIEW_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "asylum_inflow": (
+        "persons/year",
+        ("asylum.first_applications", "asylum.repeat_applications", "asylum.family_followers"),
+    ),
+    "ind_backlog": ("cases", ("ind.backlog", "ind.backlog_overdue")),
+    "coa_occupancy": ("persons", ("coa.occupancy", "coa.occupancy_emergency", "coa.outside_coa")),
+    "holders_waiting": ("persons", ("coa.status_holders_waiting",)),
+    "departures": (
+        "persons/year",
+        ("departures.independent", "departures.forced", "departures.unsupervised"),
+    ),
+}
+"""Panel key: (unit code of its values, the stored annual series it shows)."""
+OVERVIEW_SINCE = 2010
+MOTIVE_YEARS = range(2014, 2024)
+MOTIVE_PARAMETERS = (
+    "historical_immigration",
+    "historical_dutch_share",
+    "historical_motive_shares",
+    "historical_temporary_protection",
+)
+PARAMETER_MODULES = ("asylum", "population")
+
+
+def series_citation(series_id: str) -> str:
+    """``series_id (description): citation of each source`` of a stored series."""
+    info = store.series_info(series_id)
+    return f"{series_id} ({info.description}): " + "; ".join(
+        source.citation() for source in info.sources.values()
+    )
+
+
+def parameter_origin(parameter: Parameter) -> str:
+    """Where a parameter comes from: its reference with date (and URL), or why it is an estimate."""
+    reference = parameter.reference
+    if reference is None:
+        return f"estimate: {parameter.reasoning}"
+    return f"{reference.publisher}, {reference.title} ({reference.date})" + (
+        f". {reference.url}" if reference.url else ""
+    )
+
+
+def parameter_citations(parameters: ParameterSet, names: tuple[str, ...] | None = None) -> list[str]:
+    """One line per parameter: name, unit and its reference (or that it is an estimate, and why)."""
+    return [
+        f"{name} ({parameters[name].unit}): {parameter_origin(parameters[name])}"
+        for name in names or tuple(parameters)
+    ]
+
+
+def parameter_rows(module: str) -> list[ParameterRow]:
+    """Every default parameter of a model module with its value, unit, reference and date."""
+    rows = []
+    for name, parameter in default_parameters(module).items():
+        value = parameter.value if parameter.value is not None else parameter.values
+        reference = parameter.reference
+        rows.append(
+            ParameterRow(
+                module=module,
+                name=name,
+                description=parameter.description,
+                unit=parameter.unit,
+                value=str(value),
+                source=parameter_origin(parameter),
+                date=None if reference is None else reference.date,
+                estimate=parameter.estimate,
+            )
+        )
+    return rows
+
+
+def store_panel(key: str) -> Panel:
+    """An overview panel built from stored annual series (from ``OVERVIEW_SINCE``)."""
+    unit, series_ids = OVERVIEW_SERIES[key]
+    series = []
+    for series_id in series_ids:
+        values = store.annual(series_id)
+        values = values[values.index >= OVERVIEW_SINCE]
+        series.append(PanelSeries(key=series_id, years=list(map(int, values.index)), values=list(values)))
+    return Panel(key=key, unit=unit, series=series, sources=[series_citation(s) for s in series_ids])
+
+
+def motive_panel() -> Panel:
+    """Immigration of non-Dutch nationals by motive, persons per year (derived: totals times fixed
+    2018 motive shares; asylum follow-on family is part of family in the statistics)."""
+    parameters = default_parameters("population")
+    arrivals = np.array([historical_arrivals(parameters, year) for year in MOTIVE_YEARS])
+    merged = {category: arrivals[:, i] for i, category in enumerate(INFLOWS) if category != "asylum_family"}
+    return Panel(
+        key="immigration_by_motive",
+        unit="persons/year",
+        series=[
+            PanelSeries(key=category, years=list(MOTIVE_YEARS), values=[round(float(v)) for v in values])
+            for category, values in merged.items()
+        ],
+        sources=parameter_citations(parameters, MOTIVE_PARAMETERS),
+        note="derived",
+    )
+
+
+@lru_cache(maxsize=1)
+def overview() -> list[Panel]:
+    """The "State of migration" panels: immigration by motive, then the asylum chain from the store."""
+    return [motive_panel(), *(store_panel(key) for key in OVERVIEW_SERIES)]

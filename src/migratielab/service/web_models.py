@@ -1,0 +1,331 @@
+"""Request and response models of the web use cases (``service.web``), shared by the API and the dashboard.
+
+Requests are strict and capped (ensemble size, horizon, policies, inflow levels); a bad value is
+answered with 422 and the reason. Units: persons per year for immigration levels, children per
+woman for fertility, years for life expectancy.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from migratielab.models.population import MOTIVES
+from migratielab.scenario import (
+    Band,
+    Fertility,
+    Inflows,
+    InflowSpec,
+    LifeExpectancy,
+    MigrationPlan,
+    PathInflow,
+    Policy,
+    Scenario,
+    bundled_scenario_names,
+    bundled_scenario_path,
+    load_scenario,
+)
+from migratielab.service import demography
+
+MAX_RUNS = 5_000
+MAX_POLICIES = 4
+MAX_HORIZON_YEARS = 15
+MAX_POPULATION_RUNS = 200
+MAX_POPULATION_YEARS = 75
+MAX_ANNUAL_INFLOW = 1_000_000.0
+DEFAULT_RUNS = 500
+PLAN_CATEGORIES = MOTIVES
+"""The plan's gross-immigration categories are the immigrant motives (follow-on family is derived)."""
+
+
+class ScenarioInfo(BaseModel):
+    """A bundled scenario: its name (the id used in requests) and its content."""
+
+    id: str
+    scenario: Scenario
+
+
+@lru_cache(maxsize=16)
+def bundled_scenario(name: str) -> ScenarioInfo:
+    """One bundled scenario by name (KeyError when unknown; never a path from the caller)."""
+    if name not in bundled_scenario_names():
+        raise KeyError(name)
+    return ScenarioInfo(id=name, scenario=load_scenario(bundled_scenario_path(name)))
+
+
+class SimulationRequest(BaseModel):
+    """A bundled scenario with lever and inflow overrides, a capped ensemble and a capped horizon."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    scenario: str = Field("default", description="name of a bundled scenario (see GET /api/scenarios)")
+    inflow: InflowSpec | None = Field(None, description="inflow future; default: the scenario's")
+    runs: int = Field(DEFAULT_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})")
+    end_year: int | None = Field(
+        None, ge=2015, le=2100, description=f"last simulated year; at most {MAX_HORIZON_YEARS} years"
+    )
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="seed; default: the scenario's")
+
+    @model_validator(mode="after")
+    def _check(self) -> SimulationRequest:
+        if self.scenario not in bundled_scenario_names():
+            raise ValueError(
+                f"unknown scenario {self.scenario!r}; known: {', '.join(bundled_scenario_names())}"
+            )
+        start = bundled_scenario(self.scenario).scenario.start_year
+        last = start + MAX_HORIZON_YEARS - 1
+        if self.end_year is not None and not start <= self.end_year <= last:
+            raise ValueError(
+                f"end_year must lie in {start}-{last} (the horizon is capped at {MAX_HORIZON_YEARS} years)"
+            )
+        if isinstance(self.inflow, PathInflow):
+            bad = [
+                year for year, value in self.inflow.per_year.items() if not 0 <= value <= MAX_ANNUAL_INFLOW
+            ]
+            if bad or not 2000 <= min(self.inflow.per_year) <= max(self.inflow.per_year) <= 2100:
+                raise ValueError(
+                    f"inflow.per_year needs years 2000-2100 and values 0-{MAX_ANNUAL_INFLOW:,.0f}"
+                )
+        return self
+
+
+class WhatIfRequest(SimulationRequest):
+    """One policy (a set of levers) on a bundled scenario's inflow future."""
+
+    policy: Policy | None = Field(None, description="levers; default: the scenario's first policy")
+
+
+class CompareRequest(SimulationRequest):
+    """Several policies compared on the same inflow futures."""
+
+    policies: list[Policy] | None = Field(
+        None, min_length=1, max_length=MAX_POLICIES, description="policies; default: the scenario's"
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> CompareRequest:
+        names = [policy.name for policy in self.policies or []]
+        if len(set(names)) != len(names):
+            raise ValueError(f"policy names must be unique, got {names}")
+        return self
+
+
+class Fan(BaseModel):
+    """Quantiles over runs per month of one variable: ``quantiles[q]`` has one value per month
+    (None where undefined); ``unit`` is the registry's unit code (``models/units.yaml``)."""
+
+    variable: str
+    unit: str
+    time: list[str]
+    quantiles: dict[str, list[float | None]]
+
+
+class ObservedSeries(BaseModel):
+    """Observed year-end values of a fan variable, with the series they come from."""
+
+    variable: str
+    series_id: str
+    time: list[str]
+    values: list[float]
+
+
+class IndicatorValue(BaseModel):
+    """One scalar indicator of one policy: median and 5th-95th percentile over runs (registry label
+    in English and unit code; None where undefined)."""
+
+    indicator: str
+    label: str
+    unit: str
+    median: float | None
+    p5: float | None
+    p95: float | None
+
+
+class PolicyResult(BaseModel):
+    """Fan charts and indicators of one policy."""
+
+    policy: Policy
+    indicators: list[IndicatorValue]
+    fans: dict[str, Fan]
+
+
+class SimulationResult(BaseModel):
+    """The outcome of a what-if or a comparison: per policy, plus observed history and sources."""
+
+    scenario: Scenario
+    results: list[PolicyResult]
+    observed: dict[str, ObservedSeries]
+    sources: list[str]
+
+
+# ------------------------------------------------------------------ population and migration plans
+
+DEMOGRAPHY = demography.defaults()
+
+
+class VariantRequest(BaseModel):
+    """A demographic variant: constant TFR, e0 reached in the end year, constant net migration."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    start: int = Field(DEMOGRAPHY.start, ge=2020, le=2025, description="first year (population on 1 January)")
+    end: int = Field(DEMOGRAPHY.end, ge=2026, le=2100, description="last year")
+    tfr: float = Field(
+        DEMOGRAPHY.tfr, gt=0.5, le=4.0, description="total fertility rate (children per woman)"
+    )
+    e0_female: float = Field(
+        DEMOGRAPHY.e0_female, ge=70, le=100, description="female life expectancy in the end year (years)"
+    )
+    e0_male: float = Field(
+        DEMOGRAPHY.e0_male, ge=70, le=100, description="male life expectancy in the end year (years)"
+    )
+    net_migration: float = Field(
+        DEMOGRAPHY.net_migration, ge=-200_000, le=500_000, description="net migration (persons per year)"
+    )
+    runs: int = Field(
+        100, ge=1, le=MAX_POPULATION_RUNS, description=f"ensemble size (at most {MAX_POPULATION_RUNS})"
+    )
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+
+    @model_validator(mode="after")
+    def _horizon(self) -> VariantRequest:
+        if not 0 < self.end - self.start <= MAX_POPULATION_YEARS:
+            raise ValueError(f"end must be 1 to {MAX_POPULATION_YEARS} years after start")
+        return self
+
+
+class YearFan(BaseModel):
+    """Quantiles over runs per year of one population variable."""
+
+    variable: str
+    years: list[int]
+    quantiles: dict[str, list[float | None]]
+
+
+class ProjectionResult(BaseModel):
+    """A population projection: yearly medians of the headline indicators and fans, with sources."""
+
+    request: VariantRequest
+    summary: list[dict[str, float | int | None]]
+    fans: dict[str, YearFan]
+
+
+def _level(category: str, description: str) -> Any:
+    """A gross immigration level field (persons per year) defaulting to the example plan's level."""
+    default = demography.example_bands()[category].central
+    return Field(default, ge=0, le=MAX_ANNUAL_INFLOW, description=f"{description} (persons per year)")
+
+
+class PlanLevels(BaseModel):
+    """Annual gross immigration per category; the defaults are the example plan's central levels in its
+    first year (``service.demography``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    labour_eu: float = _level("labour_eu", "labour migration from the EU")
+    labour_non_eu: float = _level("labour_non_eu", "labour migration from outside the EU")
+    study: float = _level("study", "study migration")
+    family: float = _level("family", "family migration (excluding asylum follow-on family)")
+    asylum: float = _level(
+        "asylum", "asylum migration; follow-on family is added at the example plan's ratio"
+    )
+    temporary_protection: float = _level("temporary_protection", "temporary protection")
+    other: float = _level("other", "other immigration")
+
+
+class PlanRequest(VariantRequest):
+    """A migration plan (constant annual levels per category, each with the example plan's band) and,
+    for comparison, the demographic variant with constant net migration on the same demography."""
+
+    levels: PlanLevels = Field(default_factory=PlanLevels, description="gross immigration per category")
+    asylum_chain: bool = Field(
+        False,
+        description="asylum numbers from the asylum chain (grants and follow-on family) instead of the level",
+    )
+
+    def variant(self) -> VariantRequest:
+        """The comparison variant: the same demography with constant net migration."""
+        return VariantRequest.model_validate(self.model_dump(include=set(VariantRequest.model_fields)))
+
+    def plan(self) -> Scenario:
+        """The levels as a population-service plan (one band per category from ``start``, with the
+        example plan's proportions; follow-on family at its ratio to asylum)."""
+        bands = demography.example_bands()
+        central = self.levels.model_dump()
+        central["asylum_family"] = self.levels.asylum * asylum_family_per_asylum()
+        inflows = {
+            category: [Band.model_validate(
+                {"from": self.start, "central": level, "low": level * bands[category].low_factor,
+                 "high": level * bands[category].high_factor}
+            )]
+            for category, level in central.items()
+        }  # fmt: skip
+        low, high = demography.fertility_factors()
+        plan = MigrationPlan(
+            inflows=Inflows.model_validate(inflows),
+            fertility=Fertility(tfr=self.tfr, low=self.tfr * low, high=self.tfr * high),
+            life_expectancy_end=LifeExpectancy(male=self.e0_male, female=self.e0_female),
+        )
+        return Scenario(
+            name="dashboard plan",
+            start_year=self.start,
+            end_year=self.end - 1,
+            runs=self.runs,
+            seed=self.seed,
+            population=plan,
+        )
+
+
+def asylum_family_per_asylum() -> float:
+    """Follow-on family per asylum migrant in the example plan's first year."""
+    bands = demography.example_bands()
+    return bands["asylum_family"].central / bands["asylum"].central
+
+
+class PlanProjectionResult(BaseModel):
+    """A migration-plan projection next to the constant-net-migration variant: medians and fans."""
+
+    request: PlanRequest
+    summary: list[dict[str, float | int | None]]
+    fans: dict[str, YearFan]
+    variant: ProjectionResult
+    asylum_grants: list[float] | None = Field(
+        None, description="median asylum grants per year from the asylum chain (when asylum_chain is set)"
+    )
+
+
+# ----------------------------------------------------------------------------- overview and data
+
+
+class PanelSeries(BaseModel):
+    """One series of an overview panel: annual values."""
+
+    key: str
+    years: list[int]
+    values: list[float]
+
+
+class Panel(BaseModel):
+    """One overview chart's data: series, unit code (``models/units.yaml``) and the sources of every
+    figure; ``note`` names an explanatory note (``derived``) or is empty."""
+
+    key: str
+    unit: str
+    series: list[PanelSeries]
+    sources: list[str]
+    note: str = ""
+
+
+class ParameterRow(BaseModel):
+    """A model parameter as shown on the data page: value, unit and provenance."""
+
+    module: str
+    name: str
+    description: str
+    unit: str
+    value: str
+    source: str
+    date: str | None
+    estimate: bool

@@ -1,0 +1,45 @@
+"""The Dutch/English catalogue: every key in both languages, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from migratielab.presentation.catalogue import Translator, catalogue, text
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{name}`` placeholders of a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_key_has_both_languages() -> None:
+    """No key lacks a Dutch or an English text, and both use the same placeholders."""
+    entries = catalogue()
+    assert len(entries) > 100
+    for key, entry in entries.items():
+        assert entry.nl.strip() and entry.en.strip(), key
+        assert placeholders(entry.nl) == placeholders(entry.en), key
+
+
+def test_translator_formats_and_rejects_unknown_keys() -> None:
+    """Texts are formatted with their values; an unknown key is an error, not a silent echo."""
+    assert Translator("nl")("elapsed", seconds="1,2") == "berekend in 1,2 s"
+    assert text("nav_overview", "en") == "State of migration"
+    with pytest.raises(KeyError):
+        text("no_such_key", "nl")
+
+
+def test_the_templates_use_only_catalogue_keys() -> None:
+    """Every literal ``t("key")`` in the dashboard templates is in the catalogue."""
+    import re
+    from importlib import resources
+
+    folder = resources.files("migratielab.dashboard").joinpath("templates")
+    used = {
+        key
+        for item in folder.iterdir()
+        for key in re.findall(r"""\bt\(["']([a-z_.]+)["']""", item.read_text("utf-8"))
+    }
+    assert used and used <= set(catalogue())

@@ -1,0 +1,90 @@
+"""The one fan chart: gaps stay gaps, every policy is visible through the others, one colour each."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from migratielab.presentation.charts import (
+    FanSeries,
+    Series,
+    band_outline,
+    bar_chart,
+    fan_chart,
+    line_chart,
+    to_plotly,
+)
+from migratielab.presentation.palette import PALETTE, colours
+
+YEARS = [2025, 2026, 2027, 2028, 2029]
+
+
+def fan(name: str, offset: float, gap: int | None = None) -> FanSeries:
+    """A small fan with an optional missing year."""
+    quantiles: dict[str, list[float | None]] = {
+        key: [offset + shift + year - 2025 for year in YEARS]
+        for key, shift in (("0.05", -2.0), ("0.25", -1.0), ("0.5", 0.0), ("0.75", 1.0), ("0.95", 2.0))
+    }
+    if gap is not None:
+        for values in quantiles.values():
+            values[gap] = None
+    return FanSeries(name, YEARS, quantiles)
+
+
+def alpha(colour: str) -> float:
+    """The opacity of an ``rgba()`` colour."""
+    match = re.fullmatch(r"rgba\(\d+,\d+,\d+,([0-9.]+)\)", colour)
+    assert match is not None, colour
+    return float(match.group(1))
+
+
+def test_gaps_stay_gaps() -> None:
+    """A missing year breaks the median line and the bands: nothing is drawn across it."""
+    figure = fan_chart([fan("a", 10, gap=2)], "t", "persons", "en")
+    median = next(trace for trace in figure["data"] if trace.get("showlegend") is not False)
+    assert median["y"][2] is None and median["connectgaps"] is False
+    for band in (trace for trace in figure["data"] if trace.get("fill") == "toself"):
+        xs = band["x"]
+        assert None in xs and 2027 not in xs
+    xs, ys = band_outline([1, 2, 3], [1.0, None, 1.0], [2.0, None, 2.0])
+    assert xs == [1, 1, None, 3, 3] and ys == [2.0, 1.0, None, 2.0, 1.0]
+
+
+def test_every_policy_is_visible_in_its_own_colour() -> None:
+    """Each policy has a median line in its own colour and semi-transparent bands (opacity < 1)."""
+    figure = fan_chart([fan("a", 10), fan("b", 11), fan("c", 12)], "t", "persons", "nl")
+    data: list[dict[str, Any]] = figure["data"]
+    medians = [trace for trace in data if trace.get("showlegend") is not False]
+    assert [trace["legendgroup"] for trace in medians] == ["a", "b", "c"]
+    assert len({trace["line"]["color"] for trace in medians}) == 3
+    bands = [trace for trace in data if trace.get("fill") == "toself"]
+    assert len(bands) == 6 and all(0 < alpha(trace["fillcolor"]) < 1 for trace in bands)
+    assert figure["layout"]["separators"] == ",."
+    to_plotly(figure)  # valid plotly
+
+
+def test_observed_values_are_points() -> None:
+    """Observed values are drawn as points (no line drawn through missing years)."""
+    observed = Series("observed", [2023, 2024], [9.0, 9.5])
+    figure = fan_chart([fan("a", 10)], "t", "persons", "en", observed)
+    assert figure["data"][-1]["mode"] == "markers" and figure["data"][-1]["name"] == "observed"
+
+
+def test_palette_never_repeats_a_colour() -> None:
+    """Every category gets its own colour; asking for more than the palette holds is an error."""
+    assert len(set(PALETTE)) == len(PALETTE)
+    assert len(set(colours(len(PALETTE)))) == len(PALETTE)
+    with pytest.raises(ValueError, match="distinct colours"):
+        colours(len(PALETTE) + 1)
+    bars = bar_chart([Series(str(i), [1], [1.0]) for i in range(4)], "t", "u", "en")
+    assert len({trace["marker"]["color"] for trace in bars["data"]}) == 4
+
+
+def test_missing_years_break_a_line() -> None:
+    """A year absent from an annual series is a gap in its line, and year ticks are whole years."""
+    figure = line_chart([Series("backlog", [2018, 2021, 2022], [1.0, 2.0, 3.0])], "t", "cases", "nl")
+    trace = figure["data"][0]
+    assert trace["x"] == [2018, 2019, 2020, 2021, 2022] and trace["y"] == [1.0, None, None, 2.0, 3.0]
+    assert figure["layout"]["xaxis"]["tickformat"] == "d"
