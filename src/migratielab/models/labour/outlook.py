@@ -87,6 +87,8 @@ class Flows:
     departures: FloatArray
     migrant_workers: FloatArray
     """(run, occupation) plan migrants in work at the year end"""
+    working: FloatArray
+    """(run, channel) plan migrants in work at the year end"""
 
 
 def initial_state(model: Model, runs: int) -> State:
@@ -176,5 +178,5 @@ def step(state: State, model: Model, inputs: YearInputs, t: int) -> tuple[State,
     working = np.einsum("rcd,rcd->rc", cohorts, model.employment_curve)
     workers = working @ model.mix
     openings = np.maximum(expansion, 0.0) + replacement
-    flows = Flows(expansion, replacement, openings, supply, openings - supply, inputs.arrivals, departures, workers)
+    flows = Flows(expansion, replacement, openings, supply, openings - supply, inputs.arrivals, departures, workers, working)
     return State(employment, cohorts, state.reference, state.seen, state.last_labour_force), flows

@@ -25,6 +25,7 @@ from migratielab.models.labour.shortage import (
     apply_overrides,
     assess,
     default_config,
+    reserve_open,
     sensible_test,
 )
 from migratielab.models.random import pillar_stream
@@ -165,3 +166,37 @@ def build_model(
         mix=mix,
         elasticity=labour.scalar("labour_force_elasticity"),
     )
+
+
+def lever_reserve_workers(
+    data: LabourData, params: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]
+) -> FloatArray:
+    """Extra workers (run, occupation) from the levers among the domestic reserve, in reserve-open occupations."""
+    weight = np.where(reserve_open(data, params), data.employment, 0.0)
+    levers = section.levers if section is not None else None
+    reach_r = levers.diploma_recognition if levers else 0.0
+    reach_g = levers.intensive_guidance if levers else 0.0
+    effect = reach_r * values["lever_diploma_recognition_effect"] + reach_g * values["lever_intensive_guidance_effect"]
+    reserve = values["reserve_status_holders"] + values["reserve_family_migrants"]
+    return np.asarray((reserve * effect)[:, None] * (weight / weight.sum())[None, :])
+
+
+def lever_cost(params: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]) -> FloatArray:
+    """One-off public cost (run,) of reaching the reserve with the levers, euro."""
+    if section is None:
+        return np.zeros_like(values["reserve_status_holders"])
+    reserve = values["reserve_status_holders"] + values["reserve_family_migrants"]
+    per_person = section.levers.diploma_recognition * params.scalar("lever_diploma_recognition_cost")
+    per_person += section.levers.intensive_guidance * params.scalar("lever_intensive_guidance_cost")
+    return np.asarray(reserve * per_person)
+
+
+def plan_arrivals(section: LabourSection | None, years: int, runs: int) -> FloatArray:
+    """Plan arrivals (year, run, channel) persons aged 18-64 per year; the partnership's places last."""
+    levels = np.zeros(len(channels.CHANNELS))
+    if section is not None:
+        for name, level in section.plan.items():
+            levels[channels.CHANNELS.index(name)] = level
+        if section.partnership is not None:
+            levels[channels.CHANNELS.index("partnership")] = section.partnership.places_per_year
+    return np.broadcast_to(levels, (years, runs, len(levels))).copy()

@@ -22,8 +22,8 @@ from pydantic import Field, field_validator
 
 from migratielab.errors import InputError
 from migratielab.models.labour.data import ITKB_TYPES, TIGHTENING, FloatArray, LabourData
-from migratielab.params import ParameterSet, Strict, did_you_mean
-from migratielab.yamlio import SAFE_LOADER, load_model
+from migratielab.params import ParameterSet, did_you_mean
+from migratielab.yamlio import SAFE_LOADER, Strict, load_model
 
 VERDICTS = (
     "not_in_shortage",
@@ -209,9 +209,19 @@ class SensibleTest:
     unfilled_2030: FloatArray
 
 
+def wage_measured(data: LabourData) -> np.ndarray:
+    """Occupations whose own (group or segment) median wage is known, not only their class median."""
+    return np.array([basis != "class" for basis in data.wage_basis])
+
+
+def reserve_open(data: LabourData, params: ParameterSet) -> np.ndarray:
+    """Occupations open to the domestic reserve without a long training (measured pay below the line)."""
+    return wage_measured(data) & (data.median_wage <= params.scalar("reserve_wage_ratio") * data.national_wage)
+
+
 def domestic_reserve(data: LabourData, params: ParameterSet) -> tuple[np.ndarray, FloatArray]:
     """Occupations open to the reserve without long training, and the reserve's share of each (persons)."""
-    accessible = data.median_wage <= params.scalar("reserve_wage_ratio") * data.national_wage
+    accessible = reserve_open(data, params)
     size = params.scalar("reserve_status_holders") + params.scalar("reserve_family_migrants")
     weight = np.where(accessible, data.employment, 0.0)
     return accessible, size * weight / weight.sum()
@@ -220,8 +230,7 @@ def domestic_reserve(data: LabourData, params: ParameterSet) -> tuple[np.ndarray
 def sensible_test(data: LabourData, assessment: Assessment, params: ParameterSet) -> SensibleTest:
     """Could the shortage be met otherwise? Pay, training pipeline, domestic reserve, rising wages."""
     wage_ratio = data.median_wage / data.national_wage
-    measured = np.array([basis != "class" for basis in data.wage_basis])
-    low_pay = measured & (wage_ratio < params.scalar("low_pay_ratio"))
+    low_pay = wage_measured(data) & (wage_ratio < params.scalar("low_pay_ratio"))
     direction = np.array(list(data.direction))
     temporary = np.isin(direction, EASING)
     unfilled = projected_unfilled(data, params, np.ones(1))[0]
