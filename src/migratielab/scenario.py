@@ -208,7 +208,9 @@ class LabourLevers(Strict):
     """Levers for migrants already here: the share of status holders and family migrants each reaches."""
 
     diploma_recognition: float = Field(0.0, ge=0, le=1, description="share reached by diploma recognition")
-    intensive_guidance: float = Field(0.0, ge=0, le=1, description="share reached by intensive guidance to work")
+    intensive_guidance: float = Field(
+        0.0, ge=0, le=1, description="share reached by intensive guidance to work"
+    )
 
 
 class Partnership(Strict):
@@ -217,7 +219,8 @@ class Partnership(Strict):
     country: str = Field(min_length=1, max_length=80)
     places_per_year: float = Field(ge=0, le=100_000, description="persons aged 18-64 per year")
     occupations: list[str] = Field(
-        default_factory=list, description="BRC 2014 codes; empty = the occupations judged a case for labour migration"
+        default_factory=list,
+        description="BRC 2014 codes; empty = the occupations judged a case for labour migration",
     )
 
 
@@ -273,7 +276,9 @@ class Scenario(Strict):
         if self.asylum is None and self.population is None and self.labour is None:
             raise ValueError("a scenario needs at least one section: asylum, population or labour")
         if self.labour is not None and self.start_year < FIRST_LABOUR_YEAR:
-            raise ValueError(f"start_year must be at least {FIRST_LABOUR_YEAR} with a labour section (ROA outlook)")
+            raise ValueError(
+                f"start_year must be at least {FIRST_LABOUR_YEAR} with a labour section (ROA outlook)"
+            )
         if self.population is not None and self.start_year > LAST_POPULATION_START:
             raise ValueError(
                 f"start_year must be at most {LAST_POPULATION_START} with a population section "

@@ -31,18 +31,27 @@ def _shortage_table(result: ShortageList, top: int) -> Table:
     table.add_column(t("labour_wage_ratio"), justify="right")
     for o in result.occupations[:top]:
         table.add_row(
-            str(o.rank), o.code, o.name, format_share(o.score, LANG), t(f"verdict_{o.verdict}"),
-            format_number(o.unfilled_2030, LANG), format_share(o.wage_ratio, LANG),
+            str(o.rank),
+            o.code,
+            o.name,
+            format_share(o.score, LANG),
+            t(f"verdict_{o.verdict}"),
+            format_number(o.unfilled_2030, LANG),
+            format_share(o.wage_ratio, LANG),
         )
     return table
 
 
 def shortages(
-    weights: Annotated[Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the full list with evidence as JSON")] = False,
+    weights: Annotated[
+        Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the full list with evidence as JSON")
+    ] = False,
     top: Annotated[int, typer.Option(min=1, max=200, help="Rows in the table")] = 40,
 ) -> None:
-    """Rank the 114 occupation groups on the shortage indicators and say, per group, whether migration is sensible."""
+    """Rank the 114 occupation groups on shortage indicators; say per group whether migration is sensible."""
     with reported_input_errors():
         result = shortage_list(weights)
     if as_json:
@@ -55,22 +64,41 @@ def shortages(
     console.print(f"{t('labour_counts')}: {counts}")
 
 
+def _spread_text(median: float, low: float, high: float) -> str:
+    """A median with its 5-95% range."""
+    return f"{format_number(median, LANG)} ({format_number(low, LANG)} .. {format_number(high, LANG)})"
+
+
 def _channel_table(result: ChannelComparison) -> Table:
     """Channels on the broad-welfare themes."""
     t = Translator(LANG)
     table = Table(title=t("labour_channels_title"))
-    for key in ("labour_channel", "labour_plan", "labour_employed_1", "labour_employed_5", "labour_earnings",
-                "labour_stay_5", "labour_dwellings", "labour_integration", "labour_in_shortage_share"):
+    for key in (
+        "labour_channel",
+        "labour_plan",
+        "labour_employed_1",
+        "labour_employed_5",
+        "labour_earnings",
+        "labour_stay_5",
+        "labour_dwellings",
+        "labour_integration",
+        "labour_in_shortage_share",
+    ):
         table.add_column(t(key), justify="left" if key == "labour_channel" else "right")
     table.add_column(t("labour_fiscal", years=30), justify="right")
     for c in result.channels:
         fiscal = c.fiscal["30"]
         table.add_row(
-            t(f"channel_{c.channel}"), format_number(c.plan_per_year, LANG), format_share(c.employment[1], LANG),
-            format_share(c.employment[5], LANG), format_share(c.earnings_ratio, LANG), format_share(c.stay[5], LANG),
-            format_number(c.dwellings_per_person, LANG), format_number(c.integration_cost, LANG),
+            t(f"channel_{c.channel}"),
+            format_number(c.plan_per_year, LANG),
+            format_share(c.employment[1], LANG),
+            format_share(c.employment[5], LANG),
+            format_share(c.earnings_ratio, LANG),
+            format_share(c.stay[5], LANG),
+            format_number(c.dwellings_per_person, LANG),
+            format_number(c.integration_cost, LANG),
             format_share(c.shortage_share, LANG),
-            f"{format_number(fiscal.median, LANG)} ({format_number(fiscal.p5, LANG)} .. {format_number(fiscal.p95, LANG)})",
+            _spread_text(fiscal.median, fiscal.p5, fiscal.p95),
         )
     return table
 
@@ -79,20 +107,33 @@ def _coverage_lines(result: ChannelComparison) -> list[str]:
     """One line per coverage year and one for the levers."""
     t, lv = Translator(LANG), result.levers
     lines = [
-        t("labour_coverage_line", year=year, gap=format_number(gap, LANG),
-          plan=format_number(lv.shortage_closed_by_plan[year], LANG),
-          levers=format_number(lv.shortage_closed_by_levers[year], LANG))
+        t(
+            "labour_coverage_line",
+            year=year,
+            gap=format_number(gap, LANG),
+            plan=format_number(lv.shortage_closed_by_plan[year], LANG),
+            levers=format_number(lv.shortage_closed_by_levers[year], LANG),
+        )
         for year, gap in lv.unfilled_total.items()
     ]
-    lines.append(t("labour_levers_line", recognition=format_share(lv.diploma_recognition, LANG),
-                   guidance=format_share(lv.intensive_guidance, LANG),
-                   workers=format_number(lv.extra_workers.median, LANG), low=format_number(lv.extra_workers.p5, LANG),
-                   high=format_number(lv.extra_workers.p95, LANG), cost=format_number(lv.cost.median, LANG)))
+    lines.append(
+        t(
+            "labour_levers_line",
+            recognition=format_share(lv.diploma_recognition, LANG),
+            guidance=format_share(lv.intensive_guidance, LANG),
+            workers=format_number(lv.extra_workers.median, LANG),
+            low=format_number(lv.extra_workers.p5, LANG),
+            high=format_number(lv.extra_workers.p95, LANG),
+            cost=format_number(lv.cost.median, LANG),
+        )
+    )
     return lines
 
 
 def channels(
-    scenario: Annotated[Path | None, typer.Argument(help="Scenario YAML with a labour section (default: bundled)")] = None,
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML with a labour section (default: bundled)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON")] = False,
 ) -> None:
     """Compare migration channels on broad welfare and show how a plan and the levers cover the shortage."""

@@ -84,7 +84,7 @@ class PopulationPart:
 
 @dataclass(frozen=True)
 class LabourPart:
-    """The labour market's part: its step model, start state, plan arrivals (year, run, channel) persons/year."""
+    """The labour market's part: step model, start state, plan arrivals (year, run, channel) persons/year."""
 
     model: LabourModel
     state: LabourState
@@ -180,7 +180,7 @@ class _LabourLoop:
         self.recorder = LabourRecorder(part.arrivals.shape[1], years, part.codes)
 
     def advance(self, year_index: int, labour_force: LabourForce | None) -> None:
-        """Step year ``year_index`` with the plan's arrivals and, if present, the population's labour force."""
+        """Step year ``year_index`` with the plan's arrivals and the population's labour force (if any)."""
         inputs = LabourInputs(self.part.arrivals[year_index], labour_force)
         self.state, flows = labour_step(self.state, self.part.model, inputs, year_index)
         self.recorder.add(year_index, flows)
@@ -220,7 +220,9 @@ def run(system: System, progress: Progress | None = None) -> SystemRun:
         if chain is not None:
             chain.advance(t)
         if t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
-            _year_end(t // MONTHS_PER_YEAR, population, labour, chain.year_arrivals() if coupled and chain else None)
+            _year_end(
+                t // MONTHS_PER_YEAR, population, labour, chain.year_arrivals() if coupled and chain else None
+            )
         if progress is not None:
             progress(t + 1, system.months)
     return SystemRun(

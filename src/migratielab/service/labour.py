@@ -18,17 +18,23 @@ from migratielab.models.labour.setup import (
     Judgement,
     build_model,
     class_mix,
-    lever_cost,
-    lever_reserve_workers,
-    plan_arrivals,
     draws,
     employment_with_levers,
     judge,
     labour_parameters,
+    lever_cost,
+    lever_reserve_workers,
     partnership_mix,
+    plan_arrivals,
     shortage_config,
 )
-from migratielab.models.labour.shortage import VERDICTS, ShortageConfig, indicators, load_weights, wage_measured
+from migratielab.models.labour.shortage import (
+    VERDICTS,
+    ShortageConfig,
+    indicators,
+    load_weights,
+    wage_measured,
+)
 from migratielab.models.population.paths import UNCERTAIN as POPULATION_UNCERTAIN
 from migratielab.models.population.paths import plan_builder, uniform_draws
 from migratielab.models.system import LabourPart, PopulationPart, System, population_part, run
@@ -105,12 +111,17 @@ def _evidence(judgement: Judgement, i: int) -> list[IndicatorEvidence]:
         has = bool(a.available[k, i])
         rows.append(
             IndicatorEvidence(
-                name=indicator.name, nl=indicator.nl, en=indicator.en,
-                unit_nl=indicator.unit.nl, unit_en=indicator.unit.en,
+                name=indicator.name,
+                nl=indicator.nl,
+                en=indicator.en,
+                unit_nl=indicator.unit.nl,
+                unit_en=indicator.unit.en,
                 value=float(a.values[k, i]) if has else None,
-                threshold=config.thresholds[indicator.name], passes_when=indicator.passes,
+                threshold=config.thresholds[indicator.name],
+                passes_when=indicator.passes,
                 passes=bool(a.passes[k, i]) if has else None,
-                weight=config.weights[indicator.name], source=indicator.source,
+                weight=config.weights[indicator.name],
+                source=indicator.source,
             )
         )
     return rows
@@ -120,12 +131,21 @@ def _occupation(data: LabourData, judgement: Judgement, i: int) -> OccupationAss
     """Domain object of occupation ``i``."""
     a, t = judgement.assessment, judgement.test
     return OccupationAssessment(
-        code=data.codes[i], name=data.names[i], rank=int(a.rank[i]), score=float(a.score[i]),
-        in_shortage=bool(a.in_shortage[i]), verdict=VERDICTS[int(t.verdict[i])], reasons=_reasons(judgement, i),
-        indicators=_evidence(judgement, i), employment=float(data.employment[i]),
-        openings_2030=float(data.openings_6y[i]), unfilled_2030=float(t.unfilled_2030[i]),
-        median_wage=float(data.median_wage[i]), wage_ratio=float(t.wage_ratio[i]),
-        wage_basis=data.wage_basis[i], domestic_reserve=float(t.reserve[i]),
+        code=data.codes[i],
+        name=data.names[i],
+        rank=int(a.rank[i]),
+        score=float(a.score[i]),
+        in_shortage=bool(a.in_shortage[i]),
+        verdict=VERDICTS[int(t.verdict[i])],
+        reasons=_reasons(judgement, i),
+        indicators=_evidence(judgement, i),
+        employment=float(data.employment[i]),
+        openings_2030=float(data.openings_6y[i]),
+        unfilled_2030=float(t.unfilled_2030[i]),
+        median_wage=float(data.median_wage[i]),
+        wage_ratio=float(t.wage_ratio[i]),
+        wage_basis=data.wage_basis[i],
+        domestic_reserve=float(t.reserve[i]),
     )
 
 
@@ -139,8 +159,11 @@ def shortage_list(weights: Path | None = None, section: LabourSection | None = N
     judgement = judge(data, params, config)
     order = np.argsort(judgement.assessment.rank)
     return ShortageList(
-        weights=dict(config.weights), thresholds=dict(config.thresholds), cutoff=config.cutoff,
-        occupations=[_occupation(data, judgement, int(i)) for i in order], sources=data_sources(),
+        weights=dict(config.weights),
+        thresholds=dict(config.thresholds),
+        cutoff=config.cutoff,
+        occupations=[_occupation(data, judgement, int(i)) for i in order],
+        sources=data_sources(),
     )
 
 
@@ -208,14 +231,21 @@ class ChannelComparison(BaseModel):
 
 
 def _channel_summaries(
-    section: LabourSection | None, employment: np.ndarray, values: dict[str, np.ndarray], mix: np.ndarray,
+    section: LabourSection | None,
+    employment: np.ndarray,
+    values: dict[str, np.ndarray],
+    mix: np.ndarray,
     judgement: Judgement,
 ) -> list[ChannelSummary]:
     """Per-channel broad-welfare figures (fiscal spread over runs)."""
     labour, population = labour_parameters(section), default_parameters("population")
     years = int(labour.scalar("fiscal_horizon_years"))
-    padded = np.concatenate([employment, np.repeat(employment[..., -1:], years - employment.shape[-1], axis=-1)], -1)
-    fiscal_draws = ch.FiscalDraws(values["net_per_employed_year"], values["net_per_nonemployed_year"], values["collective_goods_share"])
+    padded = np.concatenate(
+        [employment, np.repeat(employment[..., -1:], years - employment.shape[-1], axis=-1)], -1
+    )
+    fiscal_draws = ch.FiscalDraws(
+        values["net_per_employed_year"], values["net_per_nonemployed_year"], values["collective_goods_share"]
+    )
     pv = ch.present_values(labour, population, padded, fiscal_draws)
     stay = ch.stay_curves(labour, population, years)
     plan = plan_arrivals(section, 1, 1)[0, 0]
@@ -224,16 +254,19 @@ def _channel_summaries(
     summaries = []
     for c, name in enumerate(ch.CHANNELS):
         labels = [*map(str, ch.HORIZONS), "lifetime"]
-        summaries.append(ChannelSummary(
-            channel=name, plan_per_year=float(plan[c]),
-            employment={k: float(central[c, k]) for k in (1, 5, 10)},
-            earnings_ratio=float(labour.vector("channel_earnings_ratio")[c]),
-            stay={k: float(stay[c, k]) for k in (5, 10)},
-            dwellings_per_person=float(labour.vector("dwellings_per_person")[c]),
-            integration_cost=float(labour.vector("integration_cost")[c]),
-            fiscal={label: _spread(pv[:, c, j]) for j, label in enumerate(labels)},
-            shortage_share=float(mix[c] @ in_shortage / max(mix[c].sum(), 1e-12)),
-        ))
+        summaries.append(
+            ChannelSummary(
+                channel=name,
+                plan_per_year=float(plan[c]),
+                employment={k: float(central[c, k]) for k in (1, 5, 10)},
+                earnings_ratio=float(labour.vector("channel_earnings_ratio")[c]),
+                stay={k: float(stay[c, k]) for k in (5, 10)},
+                dwellings_per_person=float(labour.vector("dwellings_per_person")[c]),
+                integration_cost=float(labour.vector("integration_cost")[c]),
+                fiscal={label: _spread(pv[:, c, j]) for j, label in enumerate(labels)},
+                shortage_share=float(mix[c] @ in_shortage / max(mix[c].sum(), 1e-12)),
+            )
+        )
     return summaries
 
 
@@ -242,7 +275,9 @@ def _population(scenario: Scenario, run_ids: list[int]) -> PopulationPart | None
     if scenario.population is None:
         return None
     params = default_parameters("population")
-    builder = plan_builder(scenario.population, scenario.start_year, scenario.end_year + 1, params, len(run_ids) > 1)
+    builder = plan_builder(
+        scenario.population, scenario.start_year, scenario.end_year + 1, params, len(run_ids) > 1
+    )
     paths = builder(uniform_draws(scenario.seed, run_ids, len(POPULATION_UNCERTAIN)))
     return population_part(paths, params, detail=False)
 
@@ -250,26 +285,40 @@ def _population(scenario: Scenario, run_ids: list[int]) -> PopulationPart | None
 def _coverage(
     data: LabourData, result: xr.Dataset, mix: np.ndarray, levers: np.ndarray, year: int
 ) -> tuple[list[CoverageRow], float, float, float]:
-    """Coverage rows of ``year`` (occupations with an unfilled gap) and totals: unfilled, by plan, by levers."""
+    """Coverage rows of ``year`` (occupations with a gap) and totals: unfilled, by plan, by levers."""
     at = result.sel(year=year)
     unfilled = at["unfilled_cumulative"].to_numpy()
     by_channel = at["working"].to_numpy()[:, :, None] * mix[None]
     lever = levers if year > int(result.year[0]) else np.zeros_like(levers)
     remaining = np.maximum(unfilled - by_channel.sum(axis=1) - lever, 0.0)
-    med = {"unfilled": np.median(unfilled, 0), "channel": np.median(by_channel, 0), "lever": np.median(lever, 0)}
+    med = {
+        "unfilled": np.median(unfilled, 0),
+        "channel": np.median(by_channel, 0),
+        "lever": np.median(lever, 0),
+    }
     med["remaining"] = np.median(remaining, 0)
     rows = [
         CoverageRow(
-            code=data.codes[i], name=data.names[i], year=year, unfilled=float(med["unfilled"][i]),
+            code=data.codes[i],
+            name=data.names[i],
+            year=year,
+            unfilled=float(med["unfilled"][i]),
             by_channel={c: float(med["channel"][k, i]) for k, c in enumerate(ch.CHANNELS)},
-            levers=float(med["lever"][i]), remaining=float(med["remaining"][i]),
+            levers=float(med["lever"][i]),
+            remaining=float(med["remaining"][i]),
         )
-        for i in np.argsort(-med["unfilled"]) if med["unfilled"][i] > 0
+        for i in np.argsort(-med["unfilled"])
+        if med["unfilled"][i] > 0
     ]
     gap = np.maximum(unfilled, 0.0)
     closed_plan = np.minimum(by_channel.sum(axis=1), gap)
     closed_levers = np.minimum(lever, gap - closed_plan)
-    return rows, float(np.median(gap.sum(1))), float(np.median(closed_plan.sum(1))), float(np.median(closed_levers.sum(1)))
+    return (
+        rows,
+        float(np.median(gap.sum(1))),
+        float(np.median(closed_plan.sum(1))),
+        float(np.median(closed_levers.sum(1))),
+    )
 
 
 def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelComparison:
@@ -282,9 +331,13 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
     employment = employment_with_levers(params, default_parameters("population"), section, values)
     mix = class_mix(data, params)
     mix[ch.CHANNELS.index("partnership")] = partnership_mix(data, judgement, section, source)
-    model = build_model(scenario.start_year, params, default_parameters("population"), judgement, mix, values, employment)
+    model = build_model(
+        scenario.start_year, params, default_parameters("population"), judgement, mix, values, employment
+    )
     years = len(scenario.years)
-    part = LabourPart(model, initial_state(model, len(run_ids)), plan_arrivals(section, years, len(run_ids)), data.codes)
+    part = LabourPart(
+        model, initial_state(model, len(run_ids)), plan_arrivals(section, years, len(run_ids)), data.codes
+    )
     population = _population(scenario, run_ids)
     outcome = run(System(scenario.start_year, 12 * years, population=population, labour=part))
     assert outcome.labour is not None
@@ -295,13 +348,16 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
         coverage += rows
         totals[year] = (gap, plan_closed, lever_closed)
     return ChannelComparison(
-        scenario=scenario.name, runs=scenario.runs, population_coupled=population is not None,
+        scenario=scenario.name,
+        runs=scenario.runs,
+        population_coupled=population is not None,
         channels=_channel_summaries(section, employment[:, :, : MAX_DURATION + 1], values, mix, judgement),
         coverage=coverage,
         levers=LeverSummary(
             diploma_recognition=section.levers.diploma_recognition if section else 0.0,
             intensive_guidance=section.levers.intensive_guidance if section else 0.0,
-            extra_workers=_spread(levers.sum(axis=1)), cost=_spread(lever_cost(params, section, values)),
+            extra_workers=_spread(levers.sum(axis=1)),
+            cost=_spread(lever_cost(params, section, values)),
             shortage_closed_by_levers={y: t[2] for y, t in totals.items()},
             shortage_closed_by_plan={y: t[1] for y, t in totals.items()},
             unfilled_total={y: t[0] for y, t in totals.items()},

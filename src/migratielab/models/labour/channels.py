@@ -66,7 +66,9 @@ def hazards(labour: ParameterSet, population: ParameterSet, years: int) -> Float
     bounds = population.vector("departure_bounds")
     interval = np.searchsorted(bounds, np.arange(years, dtype=float), side="right") - 1
     rows = [
-        population.vector(DEPARTURE[c])[interval] if c in DEPARTURE else labour.vector(f"departure_{c}")[interval]
+        population.vector(DEPARTURE[c])[interval]
+        if c in DEPARTURE
+        else labour.vector(f"departure_{c}")[interval]
         for c in CHANNELS
     ]
     return np.asarray(np.clip(np.stack(rows) * population.scalar("departure_multiplier"), 0.0, 1.0))
@@ -111,10 +113,12 @@ def discount(labour: ParameterSet, years: int) -> FloatArray:
 
 
 def motive_constants(labour: ParameterSet, population: ParameterSet) -> FloatArray:
-    """K per motive (4,), euro per person-year, so each reference channel reproduces its source at defaults."""
+    """K per motive (4,), euro per person-year: each reference channel reproduces its source at defaults."""
     years = int(labour.scalar("fiscal_horizon_years"))
     weights = stay_curves(labour, population, years) * discount(labour, years)[None, :]
-    base = _uncalibrated(labour, employment_curves(labour, population, years)[None], FiscalDraws.central(labour))
+    base = _uncalibrated(
+        labour, employment_curves(labour, population, years)[None], FiscalDraws.central(labour)
+    )
     pv_base = (base[0] * weights).sum(axis=1)
     reference = labour.vector("fiscal_reference_channel").astype(int)
     target = population.vector("fiscal_net_contribution")
@@ -132,7 +136,7 @@ def fiscal_profile(
 def present_values(
     labour: ParameterSet, population: ParameterSet, employment: FloatArray, draws: FiscalDraws
 ) -> FloatArray:
-    """Present value per arrival after 10, 20, 30 years and over the lifetime horizon (run, channel, 4), euro."""
+    """Present value per arrival after 10, 20, 30 years and the lifetime horizon (run, channel, 4), euro."""
     years = employment.shape[-1]
     weights = stay_curves(labour, population, years) * discount(labour, years)[None, :]
     yearly = fiscal_profile(labour, population, employment, draws) * weights[None]

@@ -109,8 +109,8 @@ def load_labour_data() -> LabourData:
         wage_basis=_text(occ, "wage_basis"),
         sector=_text(occ, "sector"),
         class_wage_growth=growth.reindex(occ["klasse"]).to_numpy(float),
-        national_wage=float(wages.loc["T", "median_wage_2022"]),
-        national_wage_growth=float(growth.loc["T"]),
+        national_wage=float(wages["median_wage_2022"].to_dict()["T"]),
+        national_wage_growth=float(growth.to_dict()["T"]),
         sector_vacancy_rate=sectors.reindex(occ["sector"]).to_numpy(float),
         national_vacancy_rate=float(sectors.loc["A-U"]),
     )

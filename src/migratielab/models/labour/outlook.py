@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from migratielab.errors import ConservationError
-from migratielab.models.labour.data import ROA_LAST_YEAR, ROA_YEARS, FloatArray
+from migratielab.models.labour.data import ROA_LAST_YEAR, FloatArray
 from migratielab.models.pillar import LabourForce
 
 MAX_DURATION = 40
@@ -46,12 +46,22 @@ class Model:
     @property
     def expansion_rate(self) -> FloatArray:
         """Expansion demand per year as a share of base-year employment (occupation,)."""
-        return np.divide(self.expansion_roa, self.employment0, out=np.zeros_like(self.employment0), where=self.employment0 > 0)
+        return np.divide(
+            self.expansion_roa,
+            self.employment0,
+            out=np.zeros_like(self.employment0),
+            where=self.employment0 > 0,
+        )
 
     @property
     def replacement_rate(self) -> FloatArray:
         """Replacement demand per year as a share of base-year employment (occupation,)."""
-        return np.divide(self.replacement_roa, self.employment0, out=np.zeros_like(self.employment0), where=self.employment0 > 0)
+        return np.divide(
+            self.replacement_roa,
+            self.employment0,
+            out=np.zeros_like(self.employment0),
+            where=self.employment0 > 0,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,9 @@ def initial_state(model: Model, runs: int) -> State:
     )
 
 
-def _demography(state: State, inputs: YearInputs, year: int) -> tuple[FloatArray, FloatArray, FloatArray, State]:
+def _demography(
+    state: State, inputs: YearInputs, year: int
+) -> tuple[FloatArray, FloatArray, FloatArray, State]:
     """Labour-force growth above its 2025-2030 mean, entrants and retirements relative to 2025-2030 (run,).
 
     Up to 2030 the values only build the reference (ROA's rates already embody that period).
@@ -124,10 +136,17 @@ def _demography(state: State, inputs: YearInputs, year: int) -> tuple[FloatArray
     if state.seen > 0:
         reference[:, 2] += (values[:, 2] - reference[:, 2]) / state.seen
     zeros = np.zeros(runs)
-    return zeros, np.ones(runs), np.ones(runs), State(state.employment, state.cohorts, reference, seen, lf.potential)
+    return (
+        zeros,
+        np.ones(runs),
+        np.ones(runs),
+        State(state.employment, state.cohorts, reference, seen, lf.potential),
+    )
 
 
-def demand(model: Model, state: State, inputs: YearInputs, year: int) -> tuple[FloatArray, FloatArray, FloatArray, State]:
+def demand(
+    model: Model, state: State, inputs: YearInputs, year: int
+) -> tuple[FloatArray, FloatArray, FloatArray, State]:
     """Expansion, replacement and domestic supply (run, occupation) of ``year``, persons per year."""
     growth, entrants, retiring, state = _demography(state, inputs, year)
     if year <= ROA_LAST_YEAR:
@@ -156,7 +175,9 @@ def _age_cohorts(model: Model, cohorts: FloatArray, arrivals: FloatArray) -> tup
     return leaving.sum(axis=2), aged
 
 
-def _check(before: FloatArray, arrivals: FloatArray, departures: FloatArray, after: FloatArray, t: int) -> None:
+def _check(
+    before: FloatArray, arrivals: FloatArray, departures: FloatArray, after: FloatArray, t: int
+) -> None:
     """Cohort conservation per run and channel, and no negative stock."""
     expected = before.sum(axis=2) + arrivals - departures
     total = after.sum(axis=2)
@@ -178,5 +199,15 @@ def step(state: State, model: Model, inputs: YearInputs, t: int) -> tuple[State,
     working = np.einsum("rcd,rcd->rc", cohorts, model.employment_curve)
     workers = working @ model.mix
     openings = np.maximum(expansion, 0.0) + replacement
-    flows = Flows(expansion, replacement, openings, supply, openings - supply, inputs.arrivals, departures, workers, working)
+    flows = Flows(
+        expansion,
+        replacement,
+        openings,
+        supply,
+        openings - supply,
+        inputs.arrivals,
+        departures,
+        workers,
+        working,
+    )
     return State(employment, cohorts, state.reference, state.seen, state.last_labour_force), flows

@@ -59,7 +59,11 @@ def shortage_config(params: ParameterSet, section: LabourSection | None, source:
     config = default_config(params)
     if section is None:
         return config
-    raw = {"weights": section.weights, "thresholds": section.thresholds, "shortage_cutoff": section.shortage_cutoff}
+    raw = {
+        "weights": section.weights,
+        "thresholds": section.thresholds,
+        "shortage_cutoff": section.shortage_cutoff,
+    }
     overrides = validate_mapping(raw, WeightsFile, f"{source}: labour")
     return apply_overrides(config, overrides, f"{source}: labour")
 
@@ -70,7 +74,9 @@ def check_occupations(data: LabourData, codes: Sequence[str], source: str, key: 
     for position, code in enumerate(codes):
         if code not in known:
             near = did_you_mean(code, known) or f" (codes such as {', '.join(data.codes[:3])}, ...)"
-            raise InputError(source, f"{key}[{position}]", f"a BRC 2014 occupation group code{near}, got {code!r}")
+            raise InputError(
+                source, f"{key}[{position}]", f"a BRC 2014 occupation group code{near}, got {code!r}"
+            )
     return np.array([known[code] for code in codes], dtype=int)
 
 
@@ -116,19 +122,26 @@ def judge(data: LabourData, params: ParameterSet, config: ShortageConfig) -> Jud
 def partnership_mix(
     data: LabourData, judgement: Judgement, section: LabourSection | None, source: str
 ) -> FloatArray:
-    """(occupation,) shares of partnership places: the chosen codes, else the labour-migration cases by gap."""
+    """(occupation,) shares of partnership places: the chosen codes, else labour-migration cases by gap."""
     if section is not None and section.partnership is not None and section.partnership.occupations:
-        chosen = check_occupations(data, section.partnership.occupations, source, "labour.partnership.occupations")
+        chosen = check_occupations(
+            data, section.partnership.occupations, source, "labour.partnership.occupations"
+        )
         weight = np.zeros(data.size)
         np.add.at(weight, chosen, np.maximum(judgement.test.unfilled_2030[chosen], 1.0))
     else:
-        weight = np.where(judgement.test.verdict == VERDICTS.index("labour_migration"), judgement.test.unfilled_2030, 0.0)
+        weight = np.where(
+            judgement.test.verdict == VERDICTS.index("labour_migration"), judgement.test.unfilled_2030, 0.0
+        )
     total = weight.sum()
     return weight / total if total > 0 else np.full(data.size, 1.0 / data.size)
 
 
 def employment_with_levers(
-    labour: ParameterSet, population: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]
+    labour: ParameterSet,
+    population: ParameterSet,
+    section: LabourSection | None,
+    values: dict[str, FloatArray],
 ) -> FloatArray:
     """Employment share (run, channel, duration) with the levers' per-run effects, capped at 1."""
     years = MAX_DURATION + 1
@@ -138,7 +151,10 @@ def employment_with_levers(
     reach_g = levers.intensive_guidance if levers else 0.0
     first, last = labour.vector("lever_effect_years")
     window = (np.arange(years) >= first) & (np.arange(years) <= last)
-    effect = reach_r * values["lever_diploma_recognition_effect"] + reach_g * values["lever_intensive_guidance_effect"]
+    effect = (
+        reach_r * values["lever_diploma_recognition_effect"]
+        + reach_g * values["lever_intensive_guidance_effect"]
+    )
     shift = effect[:, None, None] * (channels.LEVER_CHANNELS[:, None] & window[None, :])[None]
     return np.asarray(np.minimum(base[None] + shift, 1.0))
 
@@ -171,17 +187,22 @@ def build_model(
 def lever_reserve_workers(
     data: LabourData, params: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]
 ) -> FloatArray:
-    """Extra workers (run, occupation) from the levers among the domestic reserve, in reserve-open occupations."""
+    """Extra workers (run, occupation) from the levers among the domestic reserve, in open occupations."""
     weight = np.where(reserve_open(data, params), data.employment, 0.0)
     levers = section.levers if section is not None else None
     reach_r = levers.diploma_recognition if levers else 0.0
     reach_g = levers.intensive_guidance if levers else 0.0
-    effect = reach_r * values["lever_diploma_recognition_effect"] + reach_g * values["lever_intensive_guidance_effect"]
+    effect = (
+        reach_r * values["lever_diploma_recognition_effect"]
+        + reach_g * values["lever_intensive_guidance_effect"]
+    )
     reserve = values["reserve_status_holders"] + values["reserve_family_migrants"]
     return np.asarray((reserve * effect)[:, None] * (weight / weight.sum())[None, :])
 
 
-def lever_cost(params: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]) -> FloatArray:
+def lever_cost(
+    params: ParameterSet, section: LabourSection | None, values: dict[str, FloatArray]
+) -> FloatArray:
     """One-off public cost (run,) of reaching the reserve with the levers, euro."""
     if section is None:
         return np.zeros_like(values["reserve_status_holders"])

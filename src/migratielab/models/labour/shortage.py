@@ -216,7 +216,9 @@ def wage_measured(data: LabourData) -> np.ndarray:
 
 def reserve_open(data: LabourData, params: ParameterSet) -> np.ndarray:
     """Occupations open to the domestic reserve without a long training (measured pay below the line)."""
-    return wage_measured(data) & (data.median_wage <= params.scalar("reserve_wage_ratio") * data.national_wage)
+    return wage_measured(data) & (
+        data.median_wage <= params.scalar("reserve_wage_ratio") * data.national_wage
+    )
 
 
 def domestic_reserve(data: LabourData, params: ParameterSet) -> tuple[np.ndarray, FloatArray]:
