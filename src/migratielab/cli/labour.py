@@ -13,6 +13,7 @@ from migratielab.cli.common import reported_input_errors
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import Translator
 from migratielab.presentation.formatting import format_number, format_share
+from migratielab.presentation.labour import coverage_lines, spread_text
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service.labour import ChannelComparison, ShortageList, channel_comparison, shortage_list
 
@@ -64,11 +65,6 @@ def shortages(
     console.print(f"{t('labour_counts')}: {counts}")
 
 
-def _spread_text(median: float, low: float, high: float) -> str:
-    """A median with its 5-95% range."""
-    return f"{format_number(median, LANG)} ({format_number(low, LANG)} .. {format_number(high, LANG)})"
-
-
 def _channel_table(result: ChannelComparison) -> Table:
     """Channels on the broad-welfare themes."""
     t = Translator(LANG)
@@ -98,36 +94,9 @@ def _channel_table(result: ChannelComparison) -> Table:
             format_number(c.dwellings_per_person, LANG),
             format_number(c.integration_cost, LANG),
             format_share(c.shortage_share, LANG),
-            _spread_text(fiscal.median, fiscal.p5, fiscal.p95),
+            spread_text(fiscal, LANG),
         )
     return table
-
-
-def _coverage_lines(result: ChannelComparison) -> list[str]:
-    """One line per coverage year and one for the levers."""
-    t, lv = Translator(LANG), result.levers
-    lines = [
-        t(
-            "labour_coverage_line",
-            year=year,
-            gap=format_number(gap, LANG),
-            plan=format_number(lv.shortage_closed_by_plan[year], LANG),
-            levers=format_number(lv.shortage_closed_by_levers[year], LANG),
-        )
-        for year, gap in lv.unfilled_total.items()
-    ]
-    lines.append(
-        t(
-            "labour_levers_line",
-            recognition=format_share(lv.diploma_recognition, LANG),
-            guidance=format_share(lv.intensive_guidance, LANG),
-            workers=format_number(lv.extra_workers.median, LANG),
-            low=format_number(lv.extra_workers.p5, LANG),
-            high=format_number(lv.extra_workers.p95, LANG),
-            cost=format_number(lv.cost.median, LANG),
-        )
-    )
-    return lines
 
 
 def channels(
@@ -145,7 +114,7 @@ def channels(
         return
     console = Console()
     console.print(_channel_table(result))
-    for line in _coverage_lines(result):
+    for line in coverage_lines(result, LANG):
         console.print(line)
 
 

@@ -5,6 +5,7 @@ objects (pydantic models); faces render them.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,8 @@ from migratielab.models.population.paths import UNCERTAIN as POPULATION_UNCERTAI
 from migratielab.models.population.paths import plan_builder, uniform_draws
 from migratielab.models.system import LabourPart, PopulationPart, System, population_part, run
 from migratielab.params import default_parameters
-from migratielab.scenario import LabourSection, Scenario
+from migratielab.scenario import LabourSection, Scenario, bundled_scenario_path, load_scenario
+from migratielab.yamlio import validate_mapping
 
 COVERAGE_YEARS = (2030, 2035)
 
@@ -363,3 +365,16 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
             unfilled_total={y: t[0] for y, t in totals.items()},
         ),
     )
+
+
+def shortage_list_with(overrides: dict[str, object], source: str = "request") -> ShortageList:
+    """The shortage list under weights/thresholds/cutoff given as a mapping (API body, dashboard form)."""
+    section = validate_mapping({"weights": {}, **overrides}, LabourSection, source)
+    return shortage_list(section=section)
+
+
+@cache
+def bundled_channel_comparison(name: str = "labour") -> ChannelComparison:
+    """The channel comparison of a bundled scenario (cached: bundled files do not change)."""
+    path = bundled_scenario_path(name)
+    return channel_comparison(load_scenario(path), name)
