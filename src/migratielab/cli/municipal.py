@@ -17,8 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.analysis import disclosure
-from migratielab.cli.common import reported_input_errors
+from migratielab.cli.common import error_console, reported_input_errors
 from migratielab.files import atomic_path
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import LANGUAGES
+from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
 from migratielab.service import municipal
 
@@ -198,6 +201,28 @@ def experiments(
             table.add_row(str(name), *(SUPPRESSED if math.isnan(value) else f"{value:.3g}" for value in row))
         console.print(table)
     console.print(_note())
+
+
+@app.command("report")
+def report(
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/municipal.html"),
+    lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
+    scenario: ScenarioFile = None,
+    runs: Runs = municipal.DEFAULT_RUNS,
+    backtest_runs: Annotated[int, typer.Option(min=1, max=2_000, help="Runs of the backtest")] = 200,
+) -> None:
+    """Write the self-contained municipal monitor report: maps, benchmarks, Spreidingswet, backtest,
+    local experiments; every figure about persons after disclosure control."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(2)
+    chosen: Language = "nl" if lang == "nl" else "en"
+    with reported_input_errors():
+        result = municipal.run(_scenario(scenario, runs))
+    console = Console()
+    with console.status("Writing the municipal report"):
+        path = write_municipal_report(out, result, backtest_runs, chosen)
+    console.print(f"Report: {path}")
 
 
 def register(root: typer.Typer) -> None:
