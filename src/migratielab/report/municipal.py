@@ -139,7 +139,8 @@ def comparison_html(comparison: municipal.ExperimentComparison, lang: Language) 
     for name, values in comparison.outcomes.iterrows():  # outcomes
         variable = municipal.variable_of(str(name))
         per_1000 = str(name) in municipal.EXPERIMENT_OUTCOMES
-        label = variable.label(lang) + (" ‰" if per_1000 else "")
+        unit = f" ({unit_label(variable, lang)})" if variable.display_unit is not None else ""
+        label = variable.label(lang) + unit + (" ‰" if per_1000 else "")
         cells = [SUPPRESSED if math.isnan(value) else format_value(value, variable, lang) for value in values]
         rows.append([label, *cells])
     members = text(

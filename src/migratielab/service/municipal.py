@@ -285,7 +285,9 @@ def comparison_table(frame: pd.DataFrame, members: np.ndarray, matched: np.ndarr
     table = pd.DataFrame(
         {"experiment": group_outcomes(frame, members), "matched": group_outcomes(frame, matched)}
     )
-    table["difference"] = table["experiment"] - table["matched"]
+    difference = table["experiment"] - table["matched"]
+    scale = table[["experiment", "matched"]].abs().max(axis=1)
+    table["difference"] = difference.mask(difference.abs() <= 1e-9 * scale, 0.0)  # no rounding noise
     return table
 
 
