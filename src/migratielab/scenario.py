@@ -93,6 +93,23 @@ class FixedHousingQuota(Strict):
 HousingPolicy = Annotated[ForecastHousingQuota | FixedHousingQuota, Field(discriminator="rule")]
 
 
+class ReturnPolicy(Strict):
+    """Levers of return (departure of rejected applicants); the defaults are the 2015-2019 situation."""
+
+    origin_cooperation: float = Field(
+        1.0,
+        ge=0.0,
+        le=2.0,
+        description="cooperation of countries of origin relative to 2015-2019 (1 = as then)",
+    )
+    detention_places: int = Field(
+        933, ge=0, le=5000, description="immigration detention places (933 from 2016)"
+    )
+    lighter_measures_share: float = Field(
+        0.0, ge=0.0, le=1.0, description="share of rejected applicants under a reporting duty or guarantee"
+    )
+
+
 class Policy(Strict):
     """One combination of levers, compared against others in a scenario."""
 
@@ -101,6 +118,7 @@ class Policy(Strict):
     staffing: StaffingPolicy = Field(default_factory=ForecastLinkedStaffing)
     decision_term_months: int = Field(6, ge=1, le=36, description="statutory decision term, months")
     housing: HousingPolicy = Field(default_factory=ForecastHousingQuota)
+    returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
 
 
 class StochasticInflow(Strict):

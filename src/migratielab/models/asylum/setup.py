@@ -25,6 +25,7 @@ from migratielab.models.asylum.inflow import InflowGenerator, annual_path_to_mon
 from migratielab.models.asylum.parameters import ChainParameters, build_parameters
 from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
 from migratielab.models.asylum.record import ChainRun
+from migratielab.models.asylum.returns import with_return_levers
 from migratielab.models.asylum.simulate import (
     Correct,
     InitialComposition,
@@ -208,6 +209,7 @@ def forward_set_up(
     chain_parameters = build_parameters(
         parameters, runs, scenario.start_year, scenario.months, per_run_values
     )
+    chain_parameters = with_return_levers(chain_parameters, policy.returns, parameters)
     arrays = policy_arrays(policy, runs, scenario.start_year, scenario.months)
     inputs = ChainInputs(start_year=scenario.start_year, applications=inflow_paths(scenario, run_ids))
     return start_state(scenario, runs), chain_parameters, arrays, inputs

@@ -57,12 +57,16 @@ class Paths:
 
 
 def _pension_ages(params: ParameterSet, years: list[int], e65: FloatArray) -> FloatArray:
-    """AOW age (run, year) for the state years, from the law's fixed ages and the e65 link."""
+    """AOW age (run, year) for the state years, from the law's fixed ages and the e65 link.
+
+    The law links the age to CBS's projected sex-neutral e65 (L); the model's e65 is shifted by
+    ``aow_e65_offset`` (years) to that level before the formula is applied.
+    """
     last_fixed = int(params.scalar("aow_last_fixed_year"))
     fixed = {year: params.scalar("aow_age_fixed", year) for year in range(2020, last_fixed + 1)}
     return aow_age_path(
         np.array(years),
-        e65,
+        e65 + params.scalar("aow_e65_offset"),
         fixed,
         reference_e65=params.scalar("aow_reference_e65"),
         share_of_gain=params.scalar("aow_share_of_gain"),

@@ -1,0 +1,84 @@
+"""Return levers: direction of each lever, bounds of the shares, and a forward run under them."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migratielab.models.asylum.parameters import build_parameters
+from migratielab.models.asylum.returns import departure_shares, with_return_levers
+from migratielab.params import default_parameters
+from migratielab.scenario import BandInflow, Policy, ReturnPolicy, Scenario
+from migratielab.service import asylum as service
+
+PARAMS = default_parameters("asylum")
+CHAIN = build_parameters(PARAMS, 2, 2025, 12)
+
+
+def shares(**levers: float) -> tuple[float, float]:
+    """Independent and forced departure shares (run 0) under the given levers."""
+    independent, forced = departure_shares(CHAIN, ReturnPolicy.model_validate(levers), PARAMS)
+    return float(independent[0]), float(forced[0])
+
+
+def test_default_levers_leave_the_calibrated_shares_unchanged() -> None:
+    """The defaults describe 2015-2019, the period the DT&V shares come from."""
+    chain = with_return_levers(CHAIN, ReturnPolicy(), PARAMS)
+    assert np.array_equal(chain.departure_share_forced, CHAIN.departure_share_forced)
+    assert np.array_equal(chain.departure_share_independent, CHAIN.departure_share_independent)
+
+
+def test_each_lever_moves_departures_in_its_direction() -> None:
+    """Cooperation raises both; detention below the places in use lowers forced return only;
+    places beyond those in use add nothing; lighter measures raise independent departure only."""
+    independent, forced = shares()
+    assert shares(origin_cooperation=1.5)[0] > independent and shares(origin_cooperation=1.5)[1] > forced
+    assert shares(origin_cooperation=0.5)[1] < forced
+    assert shares(detention_places=200)[1] < forced and shares(detention_places=200)[0] == independent
+    assert shares(detention_places=2000) == (independent, forced)
+    assert shares(lighter_measures_share=1.0)[0] > independent
+    assert shares(lighter_measures_share=1.0)[1] == forced
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cooperation=st.floats(0.0, 2.0),
+    places=st.integers(0, 5000),
+    lighter=st.floats(0.0, 1.0),
+)
+def test_shares_stay_within_their_bounds(cooperation: float, places: int, lighter: float) -> None:
+    """Forced plus independent never exceed the share that does not stay; none is negative."""
+    independent, forced = departure_shares(
+        CHAIN,
+        ReturnPolicy(origin_cooperation=cooperation, detention_places=places, lighter_measures_share=lighter),
+        PARAMS,
+    )
+    assert np.all(independent >= 0) and np.all(forced >= 0)
+    assert np.all(independent + forced <= 1.0 - CHAIN.remain_share + 1e-12)
+
+
+def test_forward_run_with_low_cooperation_returns_fewer_people() -> None:
+    """A two-year forward run (conservation is checked every month) with half the cooperation:
+    fewer forced and independent departures, more without supervision."""
+    runs = {}
+    for name, cooperation in (("as-is", 1.0), ("half", 0.5)):
+        policy = Policy(name=name, returns=ReturnPolicy(origin_cooperation=cooperation))
+        scenario = Scenario.model_validate(
+            {
+                "name": "returns",
+                "start_year": 2025,
+                "end_year": 2027,
+                "runs": 2,
+                "inflow": BandInflow(band="medium"),
+                "policies": [policy],
+            }
+        )
+        runs[name] = service.simulate_policy(scenario, policy, np.arange(2)).monthly.sum("time")
+    assert float(runs["half"]["departures_forced"][0]) < float(runs["as-is"]["departures_forced"][0])
+    assert float(runs["half"]["departures_independent"][0]) < float(
+        runs["as-is"]["departures_independent"][0]
+    )
+    assert float(runs["half"]["departures_unsupervised"][0]) > float(
+        runs["as-is"]["departures_unsupervised"][0]
+    )
