@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -86,7 +87,7 @@ class Levers:
 
     futures: np.ndarray
     population: dict[str, np.ndarray]
-    policy: dict[str, np.ndarray]
+    policy: dict[str, Any]  # PolicyArrays attribute -> (runs,) values
 
     def rows(self, part: slice) -> Levers:
         """The levers of a slice of rows."""

@@ -25,6 +25,7 @@ from migratielab.analysis.scorecard import (
 )
 from migratielab.data import store
 from migratielab.errors import InputError
+from migratielab.models.population.paths import plan_builder
 from migratielab.models.system import SystemRun
 from migratielab.models.variables import lookup
 from migratielab.params import default_parameters
@@ -34,7 +35,6 @@ from migratielab.service.population import (
     MAX_RUNS_PER_CHUNK,
     Ensemble,
     Levers,
-    plan_builder,
     system_chunk,
     with_asylum_chain,
 )
@@ -165,7 +165,7 @@ def _paired(scenarios: list[Scenario]) -> list[Scenario]:
 
 
 def compare_plans(scenarios: list[Scenario]) -> PlanComparison:
-    """Scorecards of 2-4 plans on the same futures (the first plan's runs and seed) and their paired differences."""
+    """Scorecards of 2-4 plans on the same futures (the first plan's runs and seed), paired differences."""
     cards = [scorecard(scenario) for scenario in _paired(scenarios)]
     reference = cards[0]
     differences = []
@@ -186,7 +186,7 @@ def entry_sources(entry: Entry) -> list[str]:
     for key in (*entry.variables, *entry.per):
         variable = lookup(key)
         lines.append(
-            f"{variable.iamc} ({variable.key}, {variable.unit.en}): model variable of the {variable.pillar} pillar"
+            f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"
         )
         if variable.observed:
             lines.append(_series_citation(variable.observed))
