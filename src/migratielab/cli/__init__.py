@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migratielab.cli import asylum, data, explore, project, web
+from migratielab.cli import asylum, data, explore, project, scorecard, web
 
 app = typer.Typer(
     name="migratielab",
@@ -14,5 +14,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (asylum, data, project, explore, web):
+for module in (asylum, data, project, explore, web, scorecard):
     module.register(app)

@@ -384,3 +384,29 @@ def find_plans(spec: PlanLimits, source: str | Path = "limits") -> FinderResult:
         seconds=time.perf_counter() - started,
         fresh_seed=fresh_seed,
     )
+
+
+def finder_records(result: FinderResult) -> dict[str, object]:
+    """The finder's answer as JSON-ready data."""
+    plans = [
+        {
+            "levels": plan.levels,
+            "medians": plan.medians,
+            "share_of_futures_meeting": plan.shares,
+            "share_of_fresh_futures_meeting": plan.fresh_shares,
+            "holds_on_fresh_futures": plan.holds_on_fresh_futures,
+        }
+        for plan in result.plans
+    ]
+    diagnosis = None if result.diagnosis is None else result.diagnosis.__dict__
+    return {
+        "plans_evaluated": result.evaluated,
+        "futures": result.spec.futures,
+        "plan_futures_run": result.rows,
+        "seconds": round(result.seconds, 2),
+        "fresh_seed": result.fresh_seed,
+        "plans": plans,
+        "binding": result.binding,
+        "at_band_edges": result.edges,
+        "no_plan": diagnosis,
+    }

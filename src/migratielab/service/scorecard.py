@@ -16,6 +16,7 @@ import xarray as xr
 
 from migratielab.analysis.indicators import run_indicators
 from migratielab.analysis.scorecard import (
+    ROBUST_SHARE,
     Difference,
     Entry,
     EntryResult,
@@ -208,3 +209,50 @@ def _series_citation(series_id: str) -> str:
     return (
         f"statistics {series_id}: {info.publisher}, {info.table} ({info.date}; confidence {info.confidence})"
     )
+
+
+def _summary(values: np.ndarray | None) -> dict[str, float | None]:
+    """Median and 5-95% band over runs with a finite value."""
+    result = EntryResult(catalogue().indicators[0], values)
+    return {"median": result.quantile(0.5), "p5": result.quantile(0.05), "p95": result.quantile(0.95)}
+
+
+def scorecard_records(card: Scorecard) -> list[dict[str, object]]:
+    """One JSON-ready record per entry: definition, unit (computed values), better, median and band."""
+    return [
+        {
+            "id": result.entry.id,
+            "group": result.entry.group,
+            "theme": result.entry.theme,
+            "nl": result.entry.nl,
+            "en": result.entry.en,
+            "unit": result.entry.result_unit.code,
+            "better": str(result.entry.better),
+            **_summary(result.values),
+            "missing": result.missing,
+            "sources": entry_sources(result.entry),
+        }
+        for result in card.results
+    ]
+
+
+def comparison_records(comparison: PlanComparison) -> dict[str, object]:
+    """The comparison as JSON-ready data: plans, the robustness rule and per entry each plan's values."""
+    names = [card.scenario.name for card in comparison.scorecards]
+    entries = []
+    for index, result in enumerate(comparison.scorecards[0].results):
+        differences = [
+            d[result.entry.id].__dict__ if result.entry.id in d else None for d in comparison.differences
+        ]
+        entries.append(
+            {
+                "id": result.entry.id,
+                "unit": result.entry.result_unit.code,
+                "better": str(result.entry.better),
+                "plans": [_summary(card.results[index].values) for card in comparison.scorecards],
+                "differences_to_first": differences,
+            }
+        )
+    rule = f"robust: on the same side of the first plan in >= {ROBUST_SHARE:.0%} of paired futures"
+    first = comparison.scorecards[0].scenario
+    return {"plans": names, "runs": first.runs, "seed": first.seed, "rule": rule, "entries": entries}
