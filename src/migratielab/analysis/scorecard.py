@@ -27,7 +27,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from migratielab.errors import InputError
-from migratielab.models.variables import Better, Kind, Language, Unit, Variable, lookup, unit
+from migratielab.models.variables import Better, Kind, Language, Unit, Variable, lookup, unit, units
 from migratielab.yamlio import SAFE_LOADER, Strict, validate_mapping
 
 Group = Literal["humanitarian", "social", "economic"]
@@ -85,8 +85,8 @@ class Entry(Strict):
         if self.reduce.how == "value" and not all(indicator):
             raise ValueError("how: value is for scalar indicators (pillar.indicators.name)")
         for code in (self.unit, self.display_unit):
-            if code is not None:
-                unit(code)
+            if code is not None and code not in units():
+                raise ValueError(f"unknown unit {code!r} (see models/units.yaml)")
         return self
 
     def label(self, language: Language) -> str:
