@@ -128,7 +128,7 @@ def test_paired_difference_is_robust_only_when_nearly_every_future_agrees() -> N
     lower = paired_difference(Better.LOWER, reference, reference - 1.0)
     assert lower.verdict == "better" and lower.share_lower == 1.0 and lower.median == -1.0
     flips = np.where(np.arange(20) < 3, 1.0, -1.0)  # 3 of 20 runs higher: 85% lower < 90%
-    assert 1 - 3 / 20 < ROBUST_SHARE
+    assert ROBUST_SHARE > 1 - 3 / 20
     assert paired_difference(Better.LOWER, reference, reference + flips).verdict is None
     assert paired_difference(Better.NEUTRAL, reference, reference + 5.0).verdict == "higher"
     assert paired_difference(Better.HIGHER, reference, reference).verdict is None

@@ -125,3 +125,12 @@ def test_levers_the_scenario_cannot_move_are_refused(change: dict[str, Any], key
     with pytest.raises(InputError) as raised:
         prepare(question, SOURCE)
     assert key in str(raised.value)
+
+
+def test_unknown_policy_lever_is_named() -> None:
+    """A lever that cannot vary per run is refused with the list of those that can."""
+    question = PlanLimits.model_validate(
+        {**spec([]).model_dump(), "policy": {"staffing.ftee": {"low": 1, "high": 2}}}
+    )
+    with pytest.raises(InputError, match=r"policy\.staffing\.ftee: a per-run lever: .*staffing\.fte"):
+        prepare(question, SOURCE)

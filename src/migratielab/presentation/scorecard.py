@@ -68,6 +68,8 @@ def difference_text(difference: Difference | None, entry: Entry, lang: Language)
     """The paired verdict and median difference of a plan against the first plan."""
     if difference is None or difference.median is None:
         return ""
+    if difference.share_higher == 0 and difference.share_lower == 0:
+        return text("verdict.equal", lang)
     sign = "+" if difference.median > 0 else ""
     value = text("compare.difference", lang, value=sign + shown(difference.median, entry, lang))
     verdict = text("verdict." + (difference.verdict or "none"), lang)
@@ -112,7 +114,7 @@ def finder_table(result: FinderResult, lang: Language) -> Table:
     levers = [*spec.channels, *spec.policy]
     header = [
         "",
-        *(text(f"channel.{name}", lang) if name in spec.channels else name for name in levers),
+        *(text(name, lang) if name in spec.channels else name for name in levers),
         *(o.indicator for o in spec.objectives),
         *(limit.name for limit in spec.limits),
         text("finder.fresh", lang, seed=result.fresh_seed),

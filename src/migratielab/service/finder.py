@@ -124,6 +124,8 @@ def check_levers(spec: PlanLimits, scenario: Scenario, source: Path) -> Scenario
     assert coupled.asylum is not None
     first = coupled.asylum.policies[0]
     for name in spec.policy:
+        if name not in PER_RUN_LEVERS:
+            raise InputError(source, f"policy.{name}", f"a per-run lever: {', '.join(PER_RUN_LEVERS)}")
         part = name.split(".")[0]
         rule = getattr(first, part).rule
         if rule != LEVER_RULES[part]:
