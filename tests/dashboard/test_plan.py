@@ -17,11 +17,11 @@ def test_plan_page_in_dutch_without_javascript(client: TestClient) -> None:
 
 
 def test_plan_results_fragment_in_english(client: TestClient) -> None:
-    """The live fragment (dashboard.js) carries the same table in English."""
+    """The live fragment (dashboard.js) carries the same table in English; the default plan is the example."""
     response = client.get("/plan/results", params={"runs": 3, "end_year": 2027, "lang": "en"})
     assert response.status_code == 200
     html = response.json()["html"]
-    assert "Humanitarian" in html and "Your plan" in html and "not robust" in html
+    assert "Humanitarian" in html and "Your plan" in html and "equal in every future" in html
 
 
 def test_api_plan_scorecard_and_bad_input(client: TestClient) -> None:
