@@ -1,11 +1,13 @@
 """Scenarios: one YAML schema for a whole question, with an optional section per pillar.
 
 A scenario has a horizon, an ensemble (runs, seed) and sections: ``asylum`` (inflow future,
-policies to compare, parameter overrides) and ``population`` (a multi-year migration plan: gross
-immigration per channel with low-high bands, fertility and life expectancy). Levers are the choices
-a minister can make; uncertainties (the inflow future, parameter ranges) are separate. Files are
-validated by these pydantic models with unknown keys rejected; the older file formats (an asylum
-scenario without sections, a stand-alone migration plan) are read and converted transparently.
+policies to compare, parameter overrides), ``population`` (a multi-year migration plan: gross
+immigration per channel with low-high bands, fertility and life expectancy) and ``municipal``
+(housing of status holders, spreading of reception, civic integration, local experiments).
+Levers are the choices a minister can make; uncertainties (the inflow future, parameter ranges)
+are separate. Files are validated by these pydantic models with unknown keys rejected; the older
+file formats (an asylum scenario without sections, a stand-alone migration plan) are read and
+converted transparently.
 """
 
 from __future__ import annotations
@@ -197,6 +199,82 @@ class MigrationPlan(Strict):
     asylum_from_chain: bool = False
 
 
+class MunicipalReception(Strict):
+    """Spreidingswet levers: the national target and the size of reception locations."""
+
+    target_places: int | None = Field(
+        None, ge=0, le=300_000, description="national capacity target (places); default: the cycle in force"
+    )
+    share_small_locations: float = Field(
+        0.0, ge=0, le=1, description="share of places in small locations (under 300 places)"
+    )
+
+
+class MunicipalIntegration(Strict):
+    """Civic integration levers (Wet inburgering 2021)."""
+
+    quality_floor: float | None = Field(
+        None, ge=0, le=1, description="national quality standard: lowest pass rate within the term (share)"
+    )
+    quality_lift: float = Field(0.0, ge=-0.5, le=0.5, description="pass rate lift everywhere (share)")
+    budget_per_person: float | None = Field(
+        None, gt=0, le=100_000, description="route budget, EUR per person"
+    )
+    fines: Literal["strict", "human"] = "strict"
+    intake_within_months: int | None = Field(
+        None, ge=0, le=6, description="national standard: intake and plan within this many months of housing"
+    )
+    invite_non_obliged: bool = Field(
+        False, description="invite newcomers without the obligation to learn Dutch"
+    )
+    employer_contribution: float = Field(0.0, ge=0, le=1, description="employers' share of the course cost")
+
+
+class LocalExperiment(Strict):
+    """A local experiment in named municipalities, compared with a matched set of similar ones."""
+
+    name: str = Field(min_length=1, max_length=80)
+    municipalities: list[str] = Field(min_length=1, description="CBS codes (GM0363) or names")
+    flexible_homes_per_1000: float = Field(
+        0.0, ge=0, le=50, description="extra flexible homes per year per 1,000 inhabitants"
+    )
+    share_allocated: float | None = Field(
+        None, ge=0, le=0.5, description="share of lettings to status holders"
+    )
+    small_locations: bool = Field(False, description="all reception places in small locations")
+    pass_rate_lift: float = Field(
+        0.0, ge=0, le=0.5, description="pass rate lift from early language and work"
+    )
+    employment_gain_extra: float = Field(
+        0.0, ge=0, le=0.5, description="extra chance of work for those housed"
+    )
+
+
+class MunicipalSection(Strict):
+    """The municipalities' part of a scenario: housing, reception spreading, civic integration, experiments.
+
+    The municipalities take the asylum chain's housing task (the scenario's first asylum policy) and
+    their realisation is the chain's outflow of status holders, so an asylum section is required.
+    """
+
+    flexible_homes_per_year: float = Field(
+        0.0, ge=0, le=200_000, description="extra flexible homes per year, national (spread by population)"
+    )
+    share_allocated: float | None = Field(
+        None, ge=0, le=0.5, description="national share of lettings to status holders (default: sourced)"
+    )
+    reception: MunicipalReception = Field(default_factory=MunicipalReception)
+    integration: MunicipalIntegration = Field(default_factory=MunicipalIntegration)
+    experiments: list[LocalExperiment] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> MunicipalSection:
+        names = [experiment.name for experiment in self.experiments]
+        if len(set(names)) != len(names):
+            raise ValueError(f"experiment names must be unique, got {names}")
+        return self
+
+
 class Scenario(Strict):
     """A complete question: horizon, ensemble, and a section per pillar that takes part."""
 
@@ -208,6 +286,7 @@ class Scenario(Strict):
     seed: int = Field(20251127, ge=0)
     asylum: AsylumSection | None = None
     population: MigrationPlan | None = None
+    municipal: MunicipalSection | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -231,6 +310,8 @@ class Scenario(Strict):
             )
         if self.population is not None and self.end_year > LAST_POPULATION_YEAR:
             raise ValueError(f"end_year must be at most {LAST_POPULATION_YEAR} with a population section")
+        if self.municipal is not None and self.asylum is None:
+            raise ValueError("a municipal section needs an asylum section (the chain sets the housing task)")
         if self.population is not None and self.population.asylum_from_chain and self.asylum is None:
             raise ValueError("population.asylum_from_chain needs an asylum section (its first policy runs)")
         return self

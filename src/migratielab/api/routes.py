@@ -179,3 +179,35 @@ def show_exploration(exploration_id: str) -> ExplorationDetail:
         raise HTTPException(404, f"no stored exploration {exploration_id!r}") from None
     tables = {name: json.loads(table.to_json(orient="records")) for name, table in view.tables.items()}
     return ExplorationDetail(manifest=view.manifest, tables=tables)
+
+
+MUNICIPAL_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "unknown municipality (nearest matches named)"}
+}
+
+
+@router.get("/municipalities")
+def municipalities() -> list[dict[str, Any]]:
+    """The municipal monitor after disclosure control: one record per municipality (null = suppressed)."""
+    from migratielab.service import municipal  # the municipal run is heavy; import on first use
+
+    shown, _ = municipal.protected_frame(municipal.raw_frame(municipal.default_run()))
+    records: list[dict[str, Any]] = json.loads(shown.to_json(orient="records"))
+    return records
+
+
+@router.get("/municipalities/{code}", responses=MUNICIPAL_ERRORS)
+def municipality(code: str) -> dict[str, Any]:
+    """One municipality after disclosure control, with its disclosure flags and its peers' medians."""
+    from migratielab.service import municipal
+
+    try:
+        position = municipal.find(code)
+    except InputError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    raw = municipal.raw_frame(municipal.default_run())
+    shown, flags = municipal.protected_frame(raw)
+    record: dict[str, Any] = json.loads(shown.iloc[position].to_json())
+    record["disclosure"] = {k: v for k, v in flags.iloc[position].items() if v}
+    record["peers_median"] = json.loads(municipal.benchmarks(raw).iloc[position].to_json())
+    return record

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import plotly
 from fastapi import APIRouter, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -23,13 +25,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from migratielab.api.pool import Pool, SimulationPool
 from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PlanForm, PopulationForm
+from migratielab.errors import InputError
 from migratielab.models.variables import Language
+from migratielab.presentation import municipal as municipal_faces
 from migratielab.presentation import overview, population, simulation
 from migratielab.presentation import scorecard as scorecard_tables
 from migratielab.presentation.catalogue import Translator, text
 from migratielab.presentation.charts import Figure
-from migratielab.presentation.formatting import missing_note
-from migratielab.service import data, plan_web, web, web_models
+from migratielab.presentation.formatting import missing_note, unit_label
+from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import overview as panels
 from migratielab.service.web_models import SimulationResult
 
@@ -47,6 +51,8 @@ STATIC_FILES = {
     "favicon-32x32.png": (SWAGGER_UI / "favicon-32x32.png", "image/png"),
     "dashboard.js": (STATIC / "dashboard.js", "text/javascript"),
     "style.css": (STATIC / "style.css", "text/css"),
+    # An empty base map: maps are drawn from bundled GeoJSON only, so plotly must not fetch its world map.
+    "world_110m.json": (STATIC / "world_110m.json", "application/json"),
 }
 NAVIGATION = (
     ("/overview", "nav_overview"),
@@ -54,6 +60,7 @@ NAVIGATION = (
     ("/compare", "nav_compare"),
     ("/data", "nav_data"),
     ("/long-term", "nav_longterm"),
+    ("/municipalities", "nav_municipal"),
     ("/plan", "nav_plan"),
 )
 
@@ -325,3 +332,68 @@ def static_file(name: str) -> Response:
         return Response("not found", status_code=404, media_type="text/plain")
     path, media_type = STATIC_FILES[name]
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"})
+
+
+# ------------------------------------------------------------------------ municipalities
+
+
+def municipal_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The default municipal run after disclosure control, its flags, and the peers' medians."""
+    raw = municipal.raw_frame(municipal.default_run())
+    shown, flags = municipal.protected_frame(raw)
+    return shown, flags, municipal.benchmarks(raw)
+
+
+@router.get("/municipalities")
+def municipal_page(
+    request: Request, lang: Language = "nl", indicator: str = "housed_per_1000"
+) -> HTMLResponse:
+    """The municipal monitor: a map of the chosen indicator and the benchmark table."""
+    if indicator not in municipal.MONITOR_COLUMNS:
+        indicator = "housed_per_1000"
+    shown, flags, peers = municipal_tables()
+    scenario = municipal.default_run().scenario
+    variable = municipal.variable_of(indicator)
+    context = {
+        "options": municipal_faces.indicator_options(lang),
+        "indicator": indicator,
+        "label": variable.label(lang),
+        "unit": unit_label(variable, lang),
+        "rows": municipal_faces.table_rows(shown, flags, peers, indicator, lang),
+        "runs": scenario.runs,
+        "start": scenario.start_year,
+        "end": scenario.end_year,
+    }
+    return page(
+        request,
+        "municipal.html",
+        lang,
+        View(context, {"map": municipal_faces.map_figure(shown, indicator, lang)}),
+    )
+
+
+@router.get("/municipalities.csv")
+def municipal_csv() -> Response:
+    """Every municipality and indicator after disclosure control, with a flag column per value."""
+    shown, flags, _ = municipal_tables()
+    body = shown.join(flags.add_suffix("_flag")).to_csv(index=False)
+    headers = {"Content-Disposition": 'attachment; filename="municipalities.csv"'}
+    return Response(body, media_type="text/csv", headers=headers)
+
+
+@router.get("/municipalities/{code}")
+def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTMLResponse:
+    """One municipality: every indicator next to the median of similar municipalities."""
+    try:
+        position = municipal.find(code)
+    except InputError as error:
+        return HTMLResponse(f"<p>{html_escape(str(error))}</p>", status_code=404)
+    shown, flags, peers = municipal_tables()
+    code = str(shown.index[position])
+    rows = []
+    for name in municipal.MONITOR_COLUMNS:  # indicators, not municipalities
+        row = municipal_faces.table_rows(shown.iloc[[position]], flags.iloc[[position]], peers, name, lang)[0]
+        variable = municipal.variable_of(name)
+        rows.append({**row, "name": name, "label": variable.label(lang), "unit": unit_label(variable, lang)})
+    town = {**shown.loc[code].to_dict(), "code": code}
+    return page(request, "municipality.html", lang, View({"town": town, "rows": rows}))

@@ -50,3 +50,26 @@ class HousingTask:
     """
 
     persons: np.ndarray
+
+
+@dataclass(frozen=True)
+class StatusHoldersHoused:
+    """Coupling asylum chain -> municipalities after the chain's step: status holders it housed.
+
+    ``persons`` (run,) persons this month; never more than the ``HousingCapacity`` offered.
+    """
+
+    persons: np.ndarray
+
+
+@dataclass(frozen=True)
+class IntegrationEmployment:
+    """Coupling municipalities -> labour market: civic integration's effect on work, one month.
+
+    ``passed`` (run,) persons who passed their integration route (or a voluntary Dutch course);
+    ``extra_employed`` (run,) persons in work who would not be without passing (persons added this
+    month). A labour pillar adds ``extra_employed`` to the employment of recent migrants.
+    """
+
+    passed: np.ndarray
+    extra_employed: np.ndarray

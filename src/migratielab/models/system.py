@@ -8,7 +8,9 @@ pillars as the typed objects of ``models.pillar``:
   replace the plan's asylum numbers when the plan says ``asylum_from_chain``;
 * municipalities -> asylum chain: ``HousingCapacity`` (status holders that can be housed this month)
   is the outflow of status holders from reception; asylum chain -> municipalities: ``HousingTask``
-  (the half-yearly national task in force).
+  (the half-yearly national task in force) and, after the chain's step, ``StatusHoldersHoused`` (who
+  were housed: the municipalities share them out, so no status holder is created or lost between
+  the two). The municipal pillar (``MunicipalPart``) or any ``HousingPillar`` can take this role.
 
 This module is the only one that knows more than one pillar. A pillar's own arrays never cross into
 another pillar except through these values.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import xarray as xr
@@ -28,7 +30,20 @@ from migratielab.models.asylum.chain import State as ChainState
 from migratielab.models.asylum.chain import step as chain_step
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.setup import forward_set_up
-from migratielab.models.pillar import AsylumArrivals, HousingCapacity, HousingTask
+from migratielab.models.municipal import setup as municipal_setup
+from migratielab.models.municipal.record import MunicipalRecorder
+from migratielab.models.municipal.step import MonthInputs as MunicipalInputs
+from migratielab.models.municipal.step import Params as MunicipalParams
+from migratielab.models.municipal.step import State as MunicipalState
+from migratielab.models.municipal.step import capacity as municipal_capacity
+from migratielab.models.municipal.step import step as municipal_step
+from migratielab.models.pillar import (
+    AsylumArrivals,
+    HousingCapacity,
+    HousingTask,
+    IntegrationEmployment,
+    StatusHoldersHoused,
+)
 from migratielab.models.population.data import load_base_data
 from migratielab.models.population.projection import State as PopulationState
 from migratielab.models.population.simulate import (
@@ -41,7 +56,7 @@ from migratielab.models.population.simulate import (
 )
 from migratielab.models.population.simulate import step as population_step
 from migratielab.params import ParameterSet
-from migratielab.scenario import Policy, Scenario
+from migratielab.scenario import MunicipalSection, Policy, Scenario
 
 MONTHS_PER_YEAR = 12
 Progress = Callable[[int, int], None]
@@ -52,6 +67,14 @@ class HousingPillar(Protocol):
 
     def capacity(self, t: int, task: HousingTask) -> HousingCapacity:
         """Status holders that can be housed in month ``t`` given the task in force."""
+
+
+@runtime_checkable
+class SettlingHousingPillar(HousingPillar, Protocol):
+    """A housing pillar that also learns who the chain housed (to carry backlogs and integrate them)."""
+
+    def settle(self, t: int, housed: StatusHoldersHoused) -> None:
+        """The chain housed ``housed`` in month ``t`` (at most the capacity offered)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,14 @@ class PopulationPart:
 
 
 @dataclass(frozen=True)
+class MunicipalPart:
+    """The municipalities' part: their parameters (run, municipality) and start state."""
+
+    params: MunicipalParams
+    state: MunicipalState
+
+
+@dataclass(frozen=True)
 class System:
     """What one system run needs: the months it covers and the parts of the pillars that take part."""
 
@@ -83,6 +114,7 @@ class System:
     asylum: AsylumPart | None = None
     population: PopulationPart | None = None
     housing: HousingPillar | None = None
+    municipal: MunicipalPart | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,33 @@ class SystemRun:
 
     asylum: ChainRun | None
     population: xr.Dataset | None
+    municipal: xr.Dataset | None = None
+
+
+class _MunicipalLoop:
+    """The municipalities inside the loop: a ``SettlingHousingPillar`` over the municipal step."""
+
+    def __init__(self, part: MunicipalPart, months: int) -> None:
+        self.params, self.state = part.params, part.state
+        self.recorder = MunicipalRecorder(part.state.backlog.shape[0], months)
+        self.task = np.zeros(part.state.backlog.shape[0])
+        self.employment: list[IntegrationEmployment] = []
+
+    def capacity(self, t: int, task: HousingTask) -> HousingCapacity:
+        """What the municipalities offer to house in month ``t`` for the national task in force."""
+        self.task = np.asarray(task.persons, dtype=float)
+        return HousingCapacity(persons=municipal_capacity(self.state, self.params, self.task))
+
+    def settle(self, t: int, housed: StatusHoldersHoused) -> None:
+        """Share out who the chain housed, carry backlogs over, integrate; record the month."""
+        inputs = MunicipalInputs(task=self.task, housed=housed.persons)
+        self.state, flows = municipal_step(self.state, self.params, inputs, t)
+        self.recorder.add(t, flows, self.state)
+        self.employment.append(
+            IntegrationEmployment(
+                passed=flows.passed.sum(axis=1), extra_employed=flows.extra_employed.sum(axis=1)
+            )
+        )
 
 
 class _ChainLoop:
@@ -111,6 +170,8 @@ class _ChainLoop:
             capacity = self.housing.capacity(t, self.task)
             inputs = replace(inputs, housing_capacity=capacity.persons)
         self.state, flows = chain_step(self.state, self.part.config, inputs, t)
+        if isinstance(self.housing, SettlingHousingPillar):
+            self.housing.settle(t, StatusHoldersHoused(persons=flows.housed))
         self.recorder.add(t, flows)
         self.task = HousingTask(persons=self.state.quota_per_month)
         self.grants[:, t % MONTHS_PER_YEAR] = flows.grants_first_instance + flows.grants_appeal
@@ -165,9 +226,27 @@ def population_part(
     return PopulationPart(projection, start_state(projection, data), detail, asylum_from_chain)
 
 
+def municipal_part(
+    section: MunicipalSection,
+    params: ParameterSet,
+    seed: int,
+    run_ids: Sequence[int],
+    start_year: int,
+    sample: bool = True,
+) -> MunicipalPart:
+    """The municipalities' part for ``run_ids``; no backlog at the start (the chain's task already
+    asks for part of its waiting list, so a municipal backlog on top would count those twice)."""
+    arrays = municipal_setup.parameters(section, params, seed, run_ids, start_year, sample)
+    return MunicipalPart(arrays, municipal_setup.initial_state(arrays, np.zeros(len(run_ids))))
+
+
 def run(system: System, progress: Progress | None = None) -> SystemRun:
     """Run every pillar of ``system`` month by month; annual pillars step in December."""
-    chain = None if system.asylum is None else _ChainLoop(system.asylum, system.months, system.housing)
+    if system.municipal is not None and (system.housing is not None or system.asylum is None):
+        raise ValueError("the municipal pillar needs the asylum chain and replaces any other housing pillar")
+    municipal = None if system.municipal is None else _MunicipalLoop(system.municipal, system.months)
+    housing = municipal if municipal is not None else system.housing
+    chain = None if system.asylum is None else _ChainLoop(system.asylum, system.months, housing)
     population = None if system.population is None else _PopulationLoop(system.population)
     coupled = chain is not None and system.population is not None and system.population.asylum_from_chain
     for t in range(system.months):
@@ -180,4 +259,5 @@ def run(system: System, progress: Progress | None = None) -> SystemRun:
     return SystemRun(
         asylum=None if chain is None else chain.result(system.start_year),
         population=None if population is None else population.recorder.dataset(),
+        municipal=None if municipal is None else municipal.recorder.dataset(system.start_year),
     )

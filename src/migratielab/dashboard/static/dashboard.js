@@ -2,7 +2,8 @@
 // when a lever changes and redraw them without reloading. Without JavaScript the forms still work.
 "use strict";
 
-const PLOT_CONFIG = { responsive: true, displaylogo: false };
+// topojsonURL: plotly fetches its world base map from the CDN by default; ours is an empty local file.
+const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/static/" };
 
 function drawFigures(figures) {
   for (const element of document.querySelectorAll("div.figure[data-figure]")) {

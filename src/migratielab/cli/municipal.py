@@ -1,0 +1,200 @@
+"""``migratielab municipalities``: the municipal monitor, one municipality, the Spreidingswet, experiments.
+
+Every table shows values after disclosure control (see ``analysis.disclosure``); suppressed cells
+are ``·`` and rounded counts are marked in the JSON flags.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migratielab.analysis import disclosure
+from migratielab.cli.common import reported_input_errors
+from migratielab.files import atomic_path
+from migratielab.scenario import MunicipalSection, Scenario, load_scenario
+from migratielab.service import municipal
+
+app = typer.Typer(help="Municipalities: housing of status holders, reception spreading, civic integration.")
+SHOWN = ("task", "housed", "realisation_share", "passed", "pass_rate", "reception_places", "ses_estimate")
+SUPPRESSED = "·"
+Runs = Annotated[int, typer.Option(min=1, max=2_000, help="Ensemble size")]
+ScenarioFile = Annotated[
+    Path | None, typer.Option("--scenario", help="Scenario YAML (asylum + municipal sections)")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+def _scenario(path: Path | None, runs: int) -> Scenario:
+    """The scenario of the command: a file with its municipal section, or the default."""
+    if path is None:
+        return municipal.default_scenario(runs)
+    scenario = load_scenario(path)
+    return scenario.model_copy(update={"runs": runs, "municipal": scenario.municipal or MunicipalSection()})
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return SUPPRESSED if math.isnan(value) else (f"{value:.2f}" if abs(value) < 10 else f"{value:,.0f}")
+    return str(value)
+
+
+def _records(shown: pd.DataFrame, flags: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as JSON records: values (null where suppressed) and the disclosure flag per cell."""
+    values = json.loads(shown.to_json(orient="records"))
+    marks = flags.to_dict(orient="records")
+    return [
+        {**row, "disclosure": {k: v for k, v in mark.items() if v}}
+        for row, mark in zip(values, marks, strict=True)
+    ]
+
+
+def _print(console: Console, title: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(
+            column.replace("_", " "), justify="left" if column in ("code", "name", "province") else "right"
+        )
+    for _, row in frame.iterrows():  # rows of a printed table
+        table.add_row(*(_cell(row[column]) for column in columns))
+    console.print(table)
+    console.print(
+        f"Disclosure control: counts < {disclosure.MIN_COUNT} suppressed ({SUPPRESSED}), others rounded to "
+        f"{disclosure.ROUND_TO}; rates need >= {disclosure.MIN_DENOMINATOR} persons; one more cell per "
+        "province "
+        "suppressed where a single one would be revealed. Boundaries and population: CBS, Kadaster."
+    )
+
+
+@app.command("list")
+def list_municipalities(
+    province: Annotated[str | None, typer.Option(help="Only this province")] = None,
+    scenario: ScenarioFile = None,
+    runs: Runs = municipal.DEFAULT_RUNS,
+    csv: Annotated[
+        Path | None, typer.Option(help="Write every column (after disclosure control) as CSV")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The municipal monitor: one row per municipality (means over runs, whole horizon)."""
+    with reported_input_errors():
+        parsed = _scenario(scenario, runs)
+        shown, flags = municipal.protected_frame(municipal.raw_frame(municipal.run(parsed)))
+        if province is not None:
+            keep = shown["province"].str.lower() == province.lower()
+            shown, flags = shown[keep], flags[keep]
+        if csv is not None:
+            marked = shown.join(flags.add_suffix("_flag"))
+            with atomic_path(csv) as temporary:
+                marked.to_csv(temporary, index=False)
+    if as_json:
+        typer.echo(json.dumps(_records(shown, flags), ensure_ascii=False))
+    else:
+        _print(Console(), f"Municipal monitor: {parsed.name}", shown, ("code", "name", "province", *SHOWN))
+
+
+@app.command("show")
+def show(
+    municipality: Annotated[str, typer.Argument(help="CBS code (GM0363, 363) or name")],
+    scenario: ScenarioFile = None,
+    runs: Runs = municipal.DEFAULT_RUNS,
+    as_json: AsJson = False,
+) -> None:
+    """One municipality next to the median of similar municipalities (size class and urbanity)."""
+    with reported_input_errors():
+        position = municipal.find(municipality)
+        raw = municipal.raw_frame(municipal.run(_scenario(scenario, runs)))
+        shown, flags = municipal.protected_frame(raw)
+        peers = municipal.benchmarks(raw).iloc[position]
+    row = shown.iloc[position]
+    if as_json:
+        record = _records(shown.iloc[[position]], flags.iloc[[position]])[0]
+        record["peers_median"] = json.loads(peers.to_json())
+        typer.echo(json.dumps(record, ensure_ascii=False))
+        return
+    table = Table(
+        title=f"{row['name']} ({row['code']}), {row['province']}: {row['size_class']}, "
+        f"urbanity {row['urbanity']}"
+    )
+    for column in ("variable", "value", "peers: median per 1,000 inhabitants (counts) or value (rates)"):
+        table.add_column(column, justify="right")
+    for name in municipal.MONITOR_COLUMNS:
+        table.add_row(name, _cell(row[name]), _cell(float(peers[name])) if name in peers else "")
+    Console().print(table)
+
+
+@app.command("spreading")
+def spreading(as_json: AsJson = False) -> None:
+    """The Spreidingswet key: provincial totals from the key next to the published targets."""
+    frame = municipal.spreading_table()
+    if as_json:
+        typer.echo(frame.reset_index(names="code").to_json(orient="records", force_ascii=False))
+        return
+    table = Table(title="Spreidingswet, first cycle: places per province")
+    for column in ("code", *frame.columns):
+        table.add_column(column, justify="right")
+    for code, row in frame.iterrows():
+        table.add_row(str(code), *(_cell(value) for value in row))
+    Console().print(table)
+
+
+@app.command("backtest")
+def backtest(runs: Runs = 200, as_json: AsJson = False) -> None:
+    """National half-yearly housing task and realisation: observed against modelled."""
+    frame = municipal.backtest(runs)
+    if as_json:
+        typer.echo(frame.to_json(orient="records"))
+        return
+    table = Table(title="Housing of status holders per half-year: observed and modelled")
+    for column in frame.columns:
+        table.add_column(column.replace("_", " "), justify="right")
+    for _, row in frame.iterrows():
+        table.add_row(*(_cell(value) for value in row))
+    Console().print(table)
+
+
+@app.command("experiments")
+def experiments(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML with municipal.experiments")],
+    runs: Runs = municipal.DEFAULT_RUNS,
+    as_json: AsJson = False,
+) -> None:
+    """Local experiments against a matched set of similar municipalities (per 1,000 inhabitants)."""
+    with reported_input_errors():
+        comparisons = municipal.compare_experiments(municipal.run(_scenario(scenario, runs)))
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "name": c.name,
+                        "members": c.members,
+                        "matched": c.matched,
+                        "outcomes": json.loads(c.outcomes.to_json(orient="index")),
+                    }
+                    for c in comparisons
+                ]
+            )
+        )
+        return
+    for comparison in comparisons:
+        table = Table(
+            title=f"{comparison.name}: {', '.join(comparison.members)} vs {', '.join(comparison.matched)}"
+        )
+        for column in ("outcome", *comparison.outcomes.columns):
+            table.add_column(column, justify="right")
+        for name, row in comparison.outcomes.iterrows():
+            table.add_row(str(name), *(f"{value:.3g}" for value in row))
+        Console().print(table)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``municipalities`` verbs to the root app."""
+    root.add_typer(app, name="municipalities")

@@ -1,0 +1,61 @@
+"""Recording of the municipal pillar: per calendar year and municipality, and national per month.
+
+Flows are summed over the months of each calendar year (persons or EUR per year); the backlog is
+the stock at the end of each year. National monthly totals keep the coupling with the chain visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+import xarray as xr
+
+from migratielab.models.municipal.data import municipalities
+from migratielab.models.municipal.step import Flows, State
+
+MONTHS_PER_YEAR = 12
+FLOW_NAMES = tuple(field.name for field in fields(Flows))
+
+
+class MunicipalRecorder:
+    """Collects a run of the pillar into arrays (run, year, municipality) and (run, month)."""
+
+    def __init__(self, runs: int, months: int) -> None:
+        towns = municipalities().size
+        years = -(-months // MONTHS_PER_YEAR)
+        self.yearly = {name: np.zeros((runs, years, towns)) for name in FLOW_NAMES}
+        self.backlog = np.zeros((runs, years, towns))
+        self.monthly = {
+            name: np.zeros((runs, months)) for name in ("task", "housed", "capacity", "written_off")
+        }
+        self.monthly_backlog = np.zeros((runs, months))
+
+    def add(self, t: int, flows: Flows, state: State) -> None:
+        """Add month ``t``'s flows and the state at its end."""
+        year = t // MONTHS_PER_YEAR
+        for name in FLOW_NAMES:
+            self.yearly[name][:, year] += getattr(flows, name)
+        self.backlog[:, year] = state.backlog
+        for name in self.monthly:
+            self.monthly[name][:, t] = getattr(flows, name).sum(axis=1)
+        self.monthly_backlog[:, t] = state.backlog.sum(axis=1)
+
+    def dataset(self, start_year: int) -> xr.Dataset:
+        """Everything recorded, with coordinates ``run``, ``year``, ``municipality`` and ``time``."""
+        towns = municipalities()
+        runs, years, _ = self.backlog.shape
+        months = self.monthly_backlog.shape[1]
+        coords = {
+            "run": np.arange(runs),
+            "year": np.arange(start_year, start_year + years),
+            "municipality": towns.codes,
+            "time": np.arange(months),
+        }
+        data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {
+            name: (("run", "year", "municipality"), values) for name, values in self.yearly.items()
+        }
+        data["backlog"] = (("run", "year", "municipality"), self.backlog)
+        data.update({f"national_{name}": (("run", "time"), values) for name, values in self.monthly.items()})
+        data["national_backlog"] = (("run", "time"), self.monthly_backlog)
+        return xr.Dataset(data, coords=coords)

@@ -1,0 +1,298 @@
+"""Municipal use cases: run the municipalities coupled with the asylum chain, the municipal monitor
+(one row per municipality, disclosure-controlled), benchmarks against similar municipalities, one
+municipality's page, the Spreidingswet spread, local experiments against matched municipalities, and
+the half-year backtest. The CLI, the API, the dashboard and the report call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from migratielab.analysis import disclosure
+from migratielab.models import system
+from migratielab.models.asylum.setup import scenario_parameters
+from migratielab.models.municipal import backtest as municipal_backtest
+from migratielab.models.municipal import setup as municipal_setup
+from migratielab.models.municipal import spreiding
+from migratielab.models.municipal.data import Municipalities, municipalities, provincial_targets
+from migratielab.models.variables import Variable, indicators, registry
+from migratielab.params import default_parameters
+from migratielab.scenario import MunicipalSection, Scenario, bundled_scenario_path, load_scenario
+
+DEFAULT_RUNS = 40
+MATCHED = 5
+"""Size of the matched set of similar municipalities per experiment municipality."""
+COUNTS = (
+    "task",
+    "housed",
+    "written_off",
+    "obliged_started",
+    "passed",
+    "missed_term",
+    "fined",
+    "voluntary_learners",
+    "extra_employed",
+)
+AMOUNTS = {"cost_eur": "obliged_started", "fines_eur": "fined"}
+RATES = {
+    "realisation_share": "task",
+    "pass_rate": "obliged_started",
+    "housed_per_1000": None,
+    "months_to_pass": "passed",
+}
+ADMINISTRATIVE = (
+    "reception_places",
+    "reception_places_amv",
+    "reception_locations",
+    "reception_cost",
+    "ses_estimate",
+)
+ATTRIBUTES = ("code", "name", "province", "size_class", "urbanity", "population")
+
+
+@dataclass(frozen=True)
+class MunicipalRun:
+    """A coupled run: the municipal dataset (run, year, municipality), places and the months to pass."""
+
+    scenario: Scenario
+    section: MunicipalSection
+    dataset: xr.Dataset
+    reception: pd.DataFrame  # per municipality: places, AMV places, locations, cost, SES estimate
+    months_to_pass: np.ndarray  # (run,) months from housing to passing, for those who pass
+    pass_rate: np.ndarray  # (run, M) share passing within the term
+
+
+def default_scenario(runs: int = DEFAULT_RUNS, end_year: int = 2030) -> Scenario:
+    """The bundled asylum scenario with a default municipal section (a short horizon, few runs)."""
+    scenario = load_scenario(bundled_scenario_path("default"))
+    return scenario.model_copy(update={"runs": runs, "end_year": end_year, "municipal": MunicipalSection()})
+
+
+def reception_frame(section: MunicipalSection, year: int) -> pd.DataFrame:
+    """Spreidingswet places per municipality for the section's target and location sizes."""
+    towns, targets, params = municipalities(), provincial_targets(), default_parameters("municipal")
+    national = section.reception.target_places or params.scalar("reception_target_places", year)
+    _, places = spreiding.places(national, towns, targets)
+    share_small = municipal_setup.local_levers(section, towns).share_small_locations
+    sizes = (params.scalar("small_location_places"), params.scalar("large_location_places"))
+    spread = spreiding.locations(
+        places,
+        share_small,
+        sizes,
+        params.scalar("cost_per_place_large"),
+        params.scalar("small_location_cost_premium"),
+    )
+    return pd.DataFrame(
+        {
+            "reception_places": places,
+            "reception_places_amv": np.round(places * params.scalar("amv_share")),
+            "reception_locations": spread.locations,
+            "reception_cost": spread.cost_per_year,
+            "ses_estimate": spreiding.key(towns, targets).ses_estimate,
+        },
+        index=towns.codes,
+    )
+
+
+def run(scenario: Scenario) -> MunicipalRun:
+    """The municipalities coupled with the asylum chain (the scenario's first policy)."""
+    if scenario.asylum is None:
+        raise ValueError("a municipal run needs an asylum section")
+    section = scenario.municipal or MunicipalSection()
+    run_ids = list(range(scenario.runs))
+    parameters = scenario_parameters(scenario)
+    chain = system.asylum_part(
+        scenario,
+        scenario.asylum.policies[0],
+        np.asarray(run_ids),
+        parameters,
+        record=("housed", "housing_quota"),
+    )
+    part = system.municipal_part(
+        section, default_parameters("municipal"), scenario.seed, run_ids, scenario.start_year
+    )
+    result = system.run(system.System(scenario.start_year, scenario.months, asylum=chain, municipal=part))
+    assert result.municipal is not None
+    pmf = part.params.pass_pmf
+    months = (pmf * np.arange(pmf.shape[1])).sum(axis=1)
+    reception = reception_frame(section, scenario.start_year)
+    return MunicipalRun(scenario, section, result.municipal, reception, months, part.params.pass_rate)
+
+
+@cache
+def default_run(runs: int = DEFAULT_RUNS) -> MunicipalRun:
+    """The default municipal run, remembered (the dashboard and report share it)."""
+    return run(default_scenario(runs))
+
+
+def attributes(towns: Municipalities) -> pd.DataFrame:
+    """Code, name, province, size class, urbanity and population per municipality."""
+    return pd.DataFrame(
+        {
+            "code": towns.codes,
+            "name": towns.names,
+            "province": towns.provinces,
+            "size_class": towns.size_class(),
+            "urbanity": towns.urbanity,
+            "population": towns.population,
+        },
+        index=towns.codes,
+    )
+
+
+def raw_frame(result: MunicipalRun) -> pd.DataFrame:
+    """Per municipality: horizon totals (mean over runs), end backlog, indicators, reception places."""
+    data = result.dataset
+    frame = attributes(municipalities())
+    for name in (*COUNTS, *AMOUNTS):
+        frame[name] = data[name].sum("year").mean("run").to_numpy()
+    frame["backlog"] = data["backlog"].isel(year=-1).mean("run").to_numpy()
+    frame["realisation_share"] = (
+        (data["housed"].sum("year") / data["task"].sum("year")).mean("run").to_numpy()
+    )
+    frame["pass_rate"] = result.pass_rate.mean(axis=0)
+    frame["housed_per_1000"] = 1000 * frame["housed"] / frame["population"]
+    frame["months_to_pass"] = float(result.months_to_pass.mean())
+    return frame.join(result.reception)
+
+
+def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frame after disclosure control, and a frame of flags (``r``, ``s``, ``s2``) per cell."""
+    shown, flags = frame.copy(), pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for name in (*COUNTS, "backlog"):
+        shown[name], flags[name] = disclosure.protect_counts(frame[name], frame["province"])
+    for name, count in AMOUNTS.items():
+        shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
+    for name, denominator in RATES.items():
+        base = frame["housed"] if denominator is None else frame[denominator]
+        shown[name], flags[name] = disclosure.protect_rate(frame[name], base)
+    return shown, flags
+
+
+def variable_of(name: str) -> Variable:
+    """The registered variable or indicator behind a monitor column."""
+    return registry("municipal").get(name) or indicators("municipal")[name]
+
+
+MONITOR_COLUMNS = (
+    "task",
+    "housed",
+    "backlog",
+    "realisation_share",
+    "housed_per_1000",
+    "obliged_started",
+    "passed",
+    "pass_rate",
+    "months_to_pass",
+    "fined",
+    "cost_eur",
+    "extra_employed",
+    *ADMINISTRATIVE,
+)
+
+
+def benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality, the median of its peers (same size class and urbanity) per 1,000 inhabitants
+    for counts and as is for rates; computed on unrounded values, shown after disclosure control."""
+    per_1000 = frame[[*COUNTS, "backlog"]].div(frame["population"], axis=0) * 1000
+    values = per_1000.join(frame[["realisation_share", "pass_rate"]])
+    values["reception_places"] = 1000 * frame["reception_places"] / frame["population"]
+    peers = values.groupby([frame["size_class"], frame["urbanity"]]).transform("median")
+    peers["peer_count"] = frame.groupby(["size_class", "urbanity"])["code"].transform("count")
+    return peers
+
+
+def find(text: str, source: str = "municipality") -> int:
+    """Position of a municipality by code or name (InputError with the nearest matches if unknown)."""
+    return municipalities().index_of(text, source)
+
+
+def matched_set(position: int, excluded: np.ndarray, count: int = MATCHED) -> np.ndarray:
+    """The ``count`` most similar municipalities (log population, urbanity, non-European share), not
+    in ``excluded``: the comparison group of a local experiment."""
+    towns = municipalities()
+    features = np.stack(
+        [np.log(towns.population), towns.urbanity.astype(float), towns.share_non_european], axis=1
+    )
+    features = (features - features.mean(axis=0)) / features.std(axis=0)
+    distance = np.sqrt(((features - features[position]) ** 2).sum(axis=1))
+    distance[excluded] = np.inf
+    return np.argsort(distance, kind="stable")[:count]
+
+
+@dataclass(frozen=True)
+class ExperimentComparison:
+    """An experiment's municipalities next to their matched set, per 1,000 inhabitants or as rates."""
+
+    name: str
+    members: list[str]
+    matched: list[str]
+    outcomes: pd.DataFrame  # rows: outcome; columns: experiment, matched, difference
+
+
+EXPERIMENT_OUTCOMES = ("housed", "backlog", "passed", "extra_employed", "cost_eur")
+
+
+def compare_experiments(result: MunicipalRun) -> list[ExperimentComparison]:
+    """Every local experiment of the run against a matched set of similar municipalities."""
+    frame = raw_frame(result)
+    towns = municipalities()
+    comparisons = []
+    for experiment in result.section.experiments:  # experiments, not municipalities
+        members = municipal_setup.members(towns, experiment)
+        matched = np.unique(np.concatenate([matched_set(p, members) for p in members]))
+        per_1000 = frame[list(EXPERIMENT_OUTCOMES)].div(frame["population"], axis=0) * 1000
+        table = pd.DataFrame(
+            {
+                "experiment": per_1000.iloc[members].mean(),
+                "matched": per_1000.iloc[matched].mean(),
+            }
+        )
+        for rate in ("realisation_share", "pass_rate"):
+            table.loc[rate] = [frame[rate].iloc[members].mean(), frame[rate].iloc[matched].mean()]
+        table["difference"] = table["experiment"] - table["matched"]
+        comparisons.append(
+            ExperimentComparison(
+                experiment.name, list(towns.codes[members]), list(towns.codes[matched]), table
+            )
+        )
+    return comparisons
+
+
+def spreading_table() -> pd.DataFrame:
+    """Per province: the published target and the key's total, and the population-only spread."""
+    towns, targets = municipalities(), provincial_targets()
+    provinces, _ = spreiding.places(targets.places.sum(), towns, targets)
+    population = np.array([towns.population[towns.province_codes == code].sum() for code in targets.codes])
+    return pd.DataFrame(
+        {
+            "province": targets.names,
+            "published": targets.places,
+            "key": provinces,
+            "population_only": np.round(targets.places.sum() * population / population.sum()),
+        },
+        index=targets.codes,
+    )
+
+
+def backtest(runs: int = 200) -> pd.DataFrame:
+    """Observed half-years: task incl. backlog, observed housed, modelled median and 5-95% range."""
+    rows = []
+    for half in municipal_backtest.backtest(default_parameters("municipal"), run_ids=range(runs)):
+        low, median, high = np.percentile(half.modelled_housed, [5, 50, 95])
+        rows.append(
+            {
+                "period": half.period,
+                "task_incl_backlog": half.task_incl_backlog,
+                "observed_housed": half.observed_housed,
+                "modelled_median": median,
+                "modelled_p5": low,
+                "modelled_p95": high,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,34 @@
+"""Disclosure control: small counts suppressed, others rounded to 5, lonely suppressions protected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migratielab.analysis import disclosure
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(-500, 5_000), min_size=2, max_size=30), seed=st.integers(0, 99))
+def test_no_small_count_is_shown_and_no_group_has_one_lonely_suppression(
+    values: list[float], seed: int
+) -> None:
+    series = pd.Series(values)
+    groups = pd.Series(np.random.default_rng(seed).integers(0, 3, len(values)))
+    shown, flags = disclosure.protect_counts(series, groups)
+    visible = shown.dropna()
+    assert np.all(
+        (visible.abs() >= disclosure.MIN_COUNT - disclosure.ROUND_TO / 2) | (series[visible.index] == 0)
+    )
+    assert np.all(visible % disclosure.ROUND_TO == 0)
+    assert set(flags[shown.isna()]) <= {disclosure.SUPPRESSED, disclosure.SECONDARY}
+    hidden = shown.isna().groupby(groups).sum()
+    many = series.groupby(groups).size()
+    assert not np.any((hidden == 1) & (many > 1))
+
+
+def test_rates_need_a_denominator_of_one_hundred() -> None:
+    rate, flags = disclosure.protect_rate(pd.Series([0.5, 0.4]), pd.Series([99.0, 100.0]))
+    assert np.isnan(rate[0]) and rate[1] == 0.4 and list(flags) == ["s", ""]
