@@ -14,6 +14,7 @@ from scipy.stats import binom
 from migratielab.analysis.planfinder import (
     Limit,
     PlanLimits,
+    binding,
     diagnose,
     limit_margins,
     load_limits,
@@ -131,3 +132,11 @@ def test_diagnosis_names_unreachable_limits_then_conflicting_pairs() -> None:
     pairs = diagnose(np.array([[0.1, -0.1, 0.1], [-0.1, 0.1, 0.1]]), limits, 2)
     assert pairs.conflicts == [(limits[0].name, limits[1].name)]
     assert limits[0].name in pairs.message and limits[1].name in pairs.message
+
+
+def test_a_limit_binds_only_where_a_lever_moves_it_and_the_plan_sits_at_its_edge() -> None:
+    """Margins near zero relative to their range bind; a limit with the same margin everywhere never binds."""
+    limits = [Limit(indicator="labour_force_2040", at_least=1.0), Limit(indicator="chain_cost", at_most=1.0)]
+    evaluated = np.array([[-1.0, 0.001], [0.01, 0.001], [0.5, 0.001], [1.0, 0.001]])
+    shares = binding(evaluated[1:3], evaluated, limits)
+    assert shares == {limits[0].name: 0.5, limits[1].name: 0.0}

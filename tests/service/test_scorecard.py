@@ -10,7 +10,8 @@ import pytest
 from migratielab.analysis.indicators import annual_values
 from migratielab.data import store
 from migratielab.errors import InputError
-from migratielab.scenario import Scenario, load_scenario
+from migratielab.scenario import MunicipalSection, Scenario, load_scenario
+from migratielab.service import municipal
 from migratielab.service.asylum import evaluate_policy
 from migratielab.service.population import project_plan, with_asylum_chain
 from migratielab.service.scorecard import compare_plans, scorecard
@@ -118,3 +119,19 @@ def test_compare_refuses_different_horizons_and_too_many_plans() -> None:
         compare_plans([base, base.model_copy(update={"end_year": 2028, "name": "longer"})])
     with pytest.raises(InputError, match="between 2 and 4"):
         compare_plans([base] * 5)
+
+
+def test_municipal_entries_equal_the_municipal_pillar() -> None:
+    """With a municipal section the municipalities run in the loop; their entries are the pillar's own
+    outputs (``service.municipal.run``) summed over municipalities."""
+    scenario = small(runs=3, end_year=2027).model_copy(update={"municipal": MunicipalSection()})
+    card = scorecard(scenario)
+    alone = municipal.run(with_asylum_chain(scenario)).dataset.sum("municipality")
+    np.testing.assert_allclose(
+        card.result("integration_passed").values, alone["passed"].mean("year"), rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        card.result("housing_backlog_end").values, alone["backlog"].sel(year=2027), rtol=1e-9
+    )
+    assert small(runs=2, end_year=2026).municipal is None
+    assert "municipal" in (scorecard(small(runs=2, end_year=2026)).result("integration_passed").missing or "")

@@ -31,8 +31,9 @@ from migratielab.models.variables import Better
 from migratielab.yamlio import Strict, load_model
 
 MAX_LEVEL = 2_000_000.0
-BIND_TOLERANCE = 0.02
-"""A limit binds a plan when its margin is at most this (2% of the bound)."""
+BIND_TOLERANCE = 0.05
+"""A limit binds a plan when its margin is at most this share of the range of that limit's margins
+over every plan evaluated (a limit no lever moves never binds)."""
 EDGE_TOLERANCE = 0.01
 """A channel sits at the edge of its band when within 1% of the band's width from it."""
 
@@ -220,11 +221,14 @@ def diagnose(margins: np.ndarray, limits: list[Limit], evaluated: int) -> Diagno
     return Diagnosis([], pairs, message)
 
 
-def binding(margins: np.ndarray, limits: list[Limit]) -> dict[str, float]:
-    """Share of the given (feasible) plans in which each limit binds (margin <= ``BIND_TOLERANCE``)."""
-    if margins.shape[0] == 0:
+def binding(found: np.ndarray, evaluated: np.ndarray, limits: list[Limit]) -> dict[str, float]:
+    """Share of the found plans (margins ``found`` (plans, limits)) in which each limit binds: its
+    margin is within ``BIND_TOLERANCE`` of the range of margins over all ``evaluated`` plans."""
+    if found.shape[0] == 0:
         return {}
-    return {limit.name: float(np.mean(margins[:, j] <= BIND_TOLERANCE)) for j, limit in enumerate(limits)}
+    span = evaluated.max(axis=0) - evaluated.min(axis=0)
+    binds = (span > 0) & (found <= BIND_TOLERANCE * span)
+    return {limit.name: float(np.mean(binds[:, j])) for j, limit in enumerate(limits)}
 
 
 def at_edges(levels: np.ndarray, bands: list[LevelBand], names: list[str]) -> dict[str, float]:

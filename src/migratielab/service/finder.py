@@ -378,7 +378,7 @@ def find_plans(spec: PlanLimits, source: str | Path = "limits") -> FinderResult:
     return FinderResult(
         spec=spec,
         plans=_found(question, x, values, fresh),
-        binding=binding(found_margins, spec.limits),
+        binding=binding(found_margins, margins, spec.limits),
         edges=at_edges(x, bands, question.names) if len(x) else {},
         diagnosis=diagnosis,
         evaluated=evaluated,

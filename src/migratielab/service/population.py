@@ -107,19 +107,26 @@ def system_chunk(
     levers: Levers,
     record: Sequence[str] | None = FAMILY,
 ) -> system.SystemRun:
-    """One chunk of rows through the system loop (population, and the chain beside it with ``chain``)."""
+    """One chunk of rows through the system loop: the population, and with ``chain`` the asylum chain
+    beside it (and the municipalities when ``chain`` has a municipal section)."""
     run_ids = levers.futures.tolist()
     paths = with_population_values(
         builder(uniform_draws(ensemble.seed, run_ids, len(UNCERTAIN))), levers.population
     )
     population = system.population_part(paths, params, detail, asylum_from_chain=chain is not None)
-    asylum = None
+    asylum = municipal = None
     if chain is not None:
         asylum = coupled_chain(chain, run_ids, record)
         policy = replace(asylum.config.policy, **levers.policy)
         asylum = replace(asylum, config=replace(asylum.config, policy=policy))
+        if chain.municipal is not None:
+            parameters = default_parameters("municipal")
+            municipal = system.municipal_part(
+                chain.municipal, parameters, ensemble.seed, run_ids, ensemble.start
+            )
     months = 12 * len(builder.tfr)
-    return system.run(system.System(ensemble.start, months, asylum=asylum, population=population))
+    parts = system.System(ensemble.start, months, asylum=asylum, population=population, municipal=municipal)
+    return system.run(parts)
 
 
 def run_chunks(
