@@ -91,7 +91,6 @@ def scorecard_command(
     """One integral scorecard (humanitarian, social, economic) of a scenario, with 5-95% bands."""
     with reported_input_errors():
         chosen = language(lang)
-        _checked_report(report)
         card = scorecard(scenario_argument(scenario, runs, seed))
     if as_json:
         _json(
@@ -102,6 +101,7 @@ def scorecard_command(
     if report is not None:
         from migratielab.report.scorecard import write_scorecard_report
 
+        report.parent.mkdir(parents=True, exist_ok=True)
         write_scorecard_report(report, card, chosen)
 
 
@@ -116,7 +116,6 @@ def compare_plans_command(
     """Plans side by side on the same futures; differences robust across runs are marked."""
     with reported_input_errors():
         chosen = language(lang)
-        _checked_report(report)
         comparison = compare_plans([scenario_argument(plan, runs, seed) for plan in plans])
     if as_json:
         _json(comparison_records(comparison))
@@ -125,6 +124,7 @@ def compare_plans_command(
     if report is not None:
         from migratielab.report.scorecard import write_comparison_report
 
+        report.parent.mkdir(parents=True, exist_ok=True)
         write_comparison_report(report, comparison, chosen)
 
 
@@ -162,7 +162,6 @@ def find_plan_command(
     """Search plans within the bands that meet the limits in the stated share of futures (NSGA-II/III)."""
     with reported_input_errors():
         chosen = language(lang)
-        _checked_report(report)
         spec = load_limits(limits)
         with DelayedProgress("searching plans"):
             result = find_plans(spec, limits)
@@ -173,6 +172,7 @@ def find_plan_command(
     if report is not None:
         from migratielab.report.scorecard import write_finder_report
 
+        report.parent.mkdir(parents=True, exist_ok=True)
         write_finder_report(report, result, chosen)
     if write_plans is not None and result.plans:
         _write_plans(write_plans, result)
