@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -70,21 +71,44 @@ def test_limits_typo_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and not report.exists()
 
 
+def limits_file(folder: Path, **question: object) -> Path:
+    """A small limits file on the short plan: 3 futures, a population of 4, one generation."""
+    content = {
+        "scenario": str(short_plan(folder)),
+        "futures": 3,
+        "search": {"population": 4, "generations": 1},
+    }
+    path = folder / "limits.yaml"
+    path.write_text(yaml.safe_dump({**content, **question}))
+    return path
+
+
 def test_infeasible_limits_exit_1_naming_the_limit(tmp_path: Path) -> None:
     """A labour force no plan in the bands can reach: exit 1 and the limit is named."""
-    limits = tmp_path / "limits.yaml"
-    limits.write_text(
-        yaml.safe_dump(
-            {
-                "scenario": str(short_plan(tmp_path)),
-                "futures": 3,
-                "channels": {"study": {"low": 20000, "high": 30000}},
-                "limits": [{"indicator": "labour_force_end", "at_least": 5.0e7}],
-                "objectives": [{"indicator": "chain_cost"}],
-                "search": {"population": 4, "generations": 1},
-            }
-        )
+    limits = limits_file(
+        tmp_path,
+        channels={"study": {"low": 20000, "high": 30000}},
+        limits=[{"indicator": "labour_force_end", "at_least": 5.0e7}],
+        objectives=[{"indicator": "chain_cost"}],
     )
     result = runner.invoke(app, ["find-plan", str(limits)], env={"COLUMNS": "250"})
     assert result.exit_code == 1, result.output
     assert "No plan meets every limit" in result.output and "labour_force_end at least 5e+07" in result.output
+
+
+def test_found_plans_written_as_scenarios_reproduce_their_scores(tmp_path: Path) -> None:
+    """``--write-plans`` writes scenarios; their scorecard (same runs, seed) gives the finder's medians."""
+    limits = limits_file(
+        tmp_path,
+        channels={"study": {"low": 20000, "high": 30000}},
+        policy={"staffing.fte": {"low": 1000, "high": 2000}},
+        limits=[{"indicator": "chain_cost", "at_most": 1.0e12}],
+        objectives=[{"indicator": "decision_wait"}, {"indicator": "labour_force_end"}],
+    )
+    found = runner.invoke(app, ["find-plan", str(limits), "--json", "--write-plans", str(tmp_path / "found")])
+    assert found.exit_code == 0, found.output
+    first = json.loads(found.output)["plans"][0]
+    card = runner.invoke(app, ["scorecard", str(tmp_path / "found" / "plan_1.yaml"), "--json"])
+    entries = {entry["id"]: entry for entry in json.loads(card.output)["entries"]}
+    for entry_id in ("decision_wait", "labour_force_end"):
+        assert entries[entry_id]["median"] == pytest.approx(first["medians"][entry_id], rel=1e-9)

@@ -133,7 +133,7 @@ def _write_plans(folder: Path, result: FinderResult) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     for number, plan in enumerate(result.plans, start=1):
-        content = plan.scenario.model_dump(by_alias=True, exclude_defaults=True, mode="json")
+        content = plan.scenario.model_dump(by_alias=True, exclude_none=True, mode="json")
         (folder / f"plan_{number}.yaml").write_text(
             yaml.safe_dump(content, sort_keys=False), encoding="utf-8"
         )
