@@ -120,8 +120,7 @@ def test_limits_each_reachable_but_not_together_are_named_as_a_conflict(
 )
 def test_levers_the_scenario_cannot_move_are_refused(change: dict[str, Any], key: str) -> None:
     """Asylum numbers come from the chain; a lever needs its rule in the first policy; the file must exist."""
-    question = spec([]).model_copy(update=change)
-    question = PlanLimits.model_validate(question.model_dump())
+    question = PlanLimits.model_validate({**spec([]).model_dump(), **change})
     with pytest.raises(InputError) as raised:
         prepare(question, SOURCE)
     assert key in str(raised.value)

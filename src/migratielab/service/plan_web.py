@@ -24,7 +24,7 @@ YOURS_NAME = "yours"
 class PlanScorecardRequest(BaseModel):
     """A plan to put on the scorecard: channel levels, asylum policy, horizon and ensemble."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     levels: PlanLevels = Field(default_factory=PlanLevels, description="gross immigration per channel")
     fte: float = Field(1_500, ge=100, le=10_000, description="IND decision officers (FTE, stable)")
