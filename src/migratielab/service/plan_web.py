@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migratielab.scenario import FixedBufferReception, Policy, Scenario, StableStaffing
+from migratielab.scenario import FixedBufferReception, MunicipalSection, Policy, Scenario, StableStaffing
 from migratielab.service.population import with_asylum_chain
 from migratielab.service.scorecard import PlanComparison, compare_plans
 from migratielab.service.web_models import PlanLevels, PlanRequest
@@ -35,7 +35,8 @@ class PlanScorecardRequest(BaseModel):
     seed: int = Field(20251201, ge=0, le=2**32 - 1)
 
     def scenario(self, name: str = YOURS_NAME) -> Scenario:
-        """The request as a coupled scenario (the chain runs the policy on the plan's asylum level)."""
+        """The request as a coupled scenario: the chain runs the policy on the plan's asylum level, the
+    municipalities (default section) house its status holders and run civic integration."""
         plan = PlanRequest(
             levels=self.levels, start=FIRST_YEAR, end=self.end_year + 1, runs=self.runs, seed=self.seed
         ).plan()
@@ -44,7 +45,8 @@ class PlanScorecardRequest(BaseModel):
             reception=FixedBufferReception(base_places=self.base_places, buffer_places=self.buffer_places),
             staffing=StableStaffing(fte=self.fte),
         )
-        return with_asylum_chain(plan.model_copy(update={"name": name}), policy)
+        coupled = with_asylum_chain(plan.model_copy(update={"name": name}), policy)
+        return coupled.model_copy(update={"municipal": MunicipalSection()})
 
     def example(self) -> PlanScorecardRequest:
         """The example plan with the default policy on the same horizon and futures."""
