@@ -36,7 +36,7 @@ class PlanScorecardRequest(BaseModel):
 
     def scenario(self, name: str = YOURS_NAME) -> Scenario:
         """The request as a coupled scenario: the chain runs the policy on the plan's asylum level, the
-    municipalities (default section) house its status holders and run civic integration."""
+        municipalities (default section) house its status holders and run civic integration."""
         plan = PlanRequest(
             levels=self.levels, start=FIRST_YEAR, end=self.end_year + 1, runs=self.runs, seed=self.seed
         ).plan()
