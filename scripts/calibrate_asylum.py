@@ -1,9 +1,11 @@
-"""Calibrate the asylum chain's estimated parameters on the 2014-2023 backtest (a maintainer's tool).
+"""Calibrate the asylum chain's estimated parameters on the training window (a maintainer's tool).
 
 Searches the `estimate: true` parameters listed in CALIBRATED within plausible ranges (scipy's
-differential evolution) for the smallest weighted error on year-end COA occupancy 2014-2023 (the
-backtest target) and every observed IND backlog and status-holders-waiting value of 2014-2024
-(year-ends and dated snapshots). It prints the values;
+differential evolution) for the smallest weighted error on year-end COA occupancy 2014-2019 and
+every observed IND backlog and status-holders-waiting value of 2012-2019 (year-ends and dated
+snapshots): the training window ``service.asylum.TRAINING_YEARS``. Later years, 2025 above all,
+are never used, so the backtest of 2020-2025 stays out of sample. It prints the values and which
+ended at the edge of their range (a sign of structural misfit to be explained, not hidden);
 a maintainer copies them into params/asylum.yaml and records in each parameter's reasoning that it
 was calibrated, so that the backtest of these years is in-sample for them.
 
@@ -18,7 +20,13 @@ import numpy as np
 from scipy.optimize import differential_evolution
 
 from migratielab.params import ParameterSet, default_parameters
-from migratielab.service.asylum import backtest, mean_absolute_percentage_error, replay, snapshot_comparison
+from migratielab.service.asylum import (
+    TRAINING_YEARS,
+    backtest,
+    mean_absolute_percentage_error,
+    replay,
+    snapshot_comparison,
+)
 
 CALIBRATED = {
     "ind_max_shrink_per_month": (0.005, 0.08),
@@ -34,14 +42,14 @@ CALIBRATED = {
     "ind_budget_coverage": (0.6, 1.1),
 }
 WEIGHTS = {"ind.backlog": 1.0, "coa.status_holders_waiting": 0.5}
-YEAR_END_OCCUPANCY_WEIGHT = 2.0  # the backtest target: year-end COA occupancy 2014-2023
-YEARS = (2014, 2024)
-BACKTEST_YEARS = (2014, 2023)
+YEAR_END_OCCUPANCY_WEIGHT = 2.0  # the backtest target: year-end COA occupancy in the training years
+YEARS = TRAINING_YEARS
+BACKTEST_YEARS = (2014, TRAINING_YEARS[1])
 
 
 def snapshot_errors(parameters: ParameterSet) -> dict[str, float]:
     """MAPE (percent) per series over every observed stock value in YEARS (year-ends and snapshots)."""
-    monthly = replay(parameters).monthly
+    monthly = replay(parameters, YEARS[1]).monthly
     errors = {}
     for series_id in (*WEIGHTS, "coa.occupancy"):
         table = snapshot_comparison(monthly, series_id, YEARS)
@@ -53,7 +61,8 @@ def snapshot_errors(parameters: ParameterSet) -> dict[str, float]:
 
 def year_end_occupancy_error(parameters: ParameterSet) -> float:
     """MAPE (percent) of modelled year-end COA occupancy over BACKTEST_YEARS."""
-    return mean_absolute_percentage_error(backtest(parameters), "coa_occupancy_end", BACKTEST_YEARS)
+    records = backtest(parameters, BACKTEST_YEARS)
+    return mean_absolute_percentage_error(records, "coa_occupancy_end", BACKTEST_YEARS)
 
 
 def loss(values: np.ndarray) -> float:
@@ -82,11 +91,15 @@ def main() -> None:
     )
     best = dict(zip(CALIBRATED, result.x, strict=True))
     for name, value in best.items():
-        print(f"{name}: {value:.3f}")
+        low, high = CALIBRATED[name]
+        edge = " (AT THE EDGE of its range)" if min(value - low, high - value) < 0.02 * (high - low) else ""
+        print(f"{name}: {value:.3f}{edge}")
     calibrated = default_parameters("asylum").with_values(best)
     for series_id, error in snapshot_errors(calibrated).items():
         print(f"MAPE {YEARS[0]}-{YEARS[1]} {series_id} (all observed stock dates): {error:.1f}%")
-    print(f"backtest MAPE 2014-2023 coa_occupancy_end: {year_end_occupancy_error(calibrated):.1f}%")
+    print(
+        f"backtest MAPE {BACKTEST_YEARS[0]}-{BACKTEST_YEARS[1]} coa_occupancy_end: {year_end_occupancy_error(calibrated):.1f}%"
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def test_old_and_sectioned_asylum_files_give_the_same_scenario(tmp_path: Path) -
     ("content", "key", "fragment"),
     [
         ({"name": "x"}, "", "at least one section"),
-        ({"name": "x", "asylum": {"policies": [{"name": "a"}]}, "labour": {}}, "labour", "unknown key"),
+        ({"name": "x", "asylum": {"policies": [{"name": "a"}]}, "labor": {}}, "labor", "unknown key"),
         (
             {"name": "x", "asylum": {"policies": [{"name": "a", "bufer_places": 1}]}},
             "asylum.policies.0",

@@ -1,7 +1,6 @@
-"""Results on disk: Parquet in long format (scenario, policy, run, variable, unit, period, value).
-
-Variable names (IAMC style, ``Reception|Occupancy|Total``) and units come from the variable registry.
-"""
+"""Results on disk: Parquet in long format (scenario, policy, run, variable, unit, period, value),
+the IAMC long format (model, scenario, region, variable, unit, year; read by pyam and pandas)
+and netCDF (xarray through h5netcdf)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS
 from migratielab.files import atomic_path
-from migratielab.models.variables import variable
+from migratielab.models.variables import registry, variable
 
 MONTHLY_VARIABLES = (
     "applications",
@@ -75,4 +74,55 @@ def write_parquet(table: pd.DataFrame, path: Path) -> Path:
     """Write a table to Parquet (zstd) atomically."""
     with atomic_path(path) as temporary:
         pq.write_table(pa.Table.from_pandas(table, preserve_index=False), temporary, compression="zstd")
+    return path
+
+
+IAMC_COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
+
+
+def iamc_table(scenario: str, policy: str, monthly: xr.Dataset, model: str = "migratielab") -> pd.DataFrame:
+    """The median over runs of every registered asylum stock (year-end) and flow (year sum) per year,
+    named and united by the variable registry, in the IAMC long format (one row per variable and year).
+    """
+    rows = []
+    years = monthly["time"].dt.year
+    for name, entry in registry("asylum").items():
+        if name not in monthly or set(monthly[name].dims) != {"run", "time"}:
+            continue
+        grouped = monthly[name].groupby(years)
+        annual = grouped.last() if entry.kind == "stock" else grouped.sum()
+        median = annual.median("run")
+        for year, value in zip(median["year"].to_numpy(), median.to_numpy(), strict=True):
+            rows.append(
+                (
+                    model,
+                    f"{scenario}|{policy}",
+                    "Netherlands",
+                    entry.iamc,
+                    entry.unit.code,
+                    int(year),
+                    float(value),
+                )
+            )
+    return pd.DataFrame(rows, columns=IAMC_COLUMNS)
+
+
+def write_iamc_csv(table: pd.DataFrame, path: Path) -> Path:
+    """Write an IAMC long-format table as CSV atomically."""
+    with atomic_path(path) as temporary:
+        table.to_csv(temporary, index=False)
+    return path
+
+
+def write_netcdf(monthly: xr.Dataset, path: Path) -> Path:
+    """Write a run's monthly dataset (dims run, time) to netCDF through h5netcdf, atomically; each
+    variable carries its registered unit and IAMC name as attributes."""
+    entries = registry("asylum")
+    dataset = monthly.copy()
+    for name in dataset.data_vars:
+        if str(name) in entries:
+            entry = entries[str(name)]
+            dataset[name].attrs.update({"units": entry.unit.code, "iamc": entry.iamc, "long_name": entry.en})
+    with atomic_path(path) as temporary:
+        dataset.to_netcdf(temporary, engine="h5netcdf")
     return path

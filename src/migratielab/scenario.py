@@ -124,7 +124,15 @@ class PathInflow(Strict):
     per_year: dict[int, float] = Field(min_length=1)
 
 
-InflowSpec = Annotated[StochasticInflow | BandInflow | PathInflow, Field(discriminator="kind")]
+class ForecastInflow(Strict):
+    """Sample paths of the probabilistic applications forecast (ETS on the observed history)."""
+
+    kind: Literal["forecast"] = "forecast"
+
+
+InflowSpec = Annotated[
+    StochasticInflow | BandInflow | PathInflow | ForecastInflow, Field(discriminator="kind")
+]
 
 
 class AsylumSection(Strict):
@@ -275,6 +283,56 @@ class MunicipalSection(Strict):
         return self
 
 
+LABOUR_CHANNELS = ("labour_eu", "knowledge", "labour_non_eu_other", "study", "family", "asylum")
+"""Channels of a labour plan (the partnership channel has its own block); order as in models/labour."""
+FIRST_LABOUR_YEAR = 2025
+"""The labour pillar starts from ROA's AIS 2030 outlook, which covers 2025-2030."""
+LabourChannel = Literal["labour_eu", "knowledge", "labour_non_eu_other", "study", "family", "asylum"]
+
+
+class LabourLevers(Strict):
+    """Levers for migrants already here: the share of status holders and family migrants each reaches."""
+
+    diploma_recognition: float = Field(0.0, ge=0, le=1, description="share reached by diploma recognition")
+    intensive_guidance: float = Field(
+        0.0, ge=0, le=1, description="share reached by intensive guidance to work"
+    )
+
+
+class Partnership(Strict):
+    """A partnership with a country of origin: training there and here, places in shortage occupations."""
+
+    country: str = Field(min_length=1, max_length=80)
+    places_per_year: float = Field(ge=0, le=100_000, description="persons aged 18-64 per year")
+    occupations: list[str] = Field(
+        default_factory=list,
+        description="BRC 2014 codes; empty = the occupations judged a case for labour migration",
+    )
+
+
+class LabourSection(Strict):
+    """The labour pillar's part: a plan per channel, shortage weights and thresholds, levers, a partnership.
+
+    ``plan`` gives arrivals aged 18-64 per year from ``start_year`` on; ``weights``, ``thresholds``
+    and ``shortage_cutoff`` change the shortage assessment (names as in ``migratielab labour shortages``).
+    """
+
+    plan: dict[LabourChannel, float] = Field(default_factory=dict, description="persons aged 18-64 per year")
+    weights: dict[str, float] = Field(default_factory=dict)
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    shortage_cutoff: float | None = Field(None, gt=0, le=1)
+    levers: LabourLevers = Field(default_factory=LabourLevers)
+    partnership: Partnership | None = None
+    parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
+
+    @model_validator(mode="after")
+    def _non_negative_plan(self) -> LabourSection:
+        for channel, level in self.plan.items():
+            if level < 0:
+                raise ValueError(f"plan.{channel}: at least 0 persons per year, got {level}")
+        return self
+
+
 class Scenario(Strict):
     """A complete question: horizon, ensemble, and a section per pillar that takes part."""
 
@@ -287,6 +345,7 @@ class Scenario(Strict):
     asylum: AsylumSection | None = None
     population: MigrationPlan | None = None
     municipal: MunicipalSection | None = None
+    labour: LabourSection | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -301,8 +360,12 @@ class Scenario(Strict):
     def _check(self) -> Scenario:
         if self.end_year < self.start_year:
             raise ValueError(f"end_year ({self.end_year}) must not precede start_year ({self.start_year})")
-        if self.asylum is None and self.population is None:
-            raise ValueError("a scenario needs at least one section: asylum or population")
+        if self.asylum is None and self.population is None and self.labour is None:
+            raise ValueError("a scenario needs at least one section: asylum, population or labour")
+        if self.labour is not None and self.start_year < FIRST_LABOUR_YEAR:
+            raise ValueError(
+                f"start_year must be at least {FIRST_LABOUR_YEAR} with a labour section (ROA outlook)"
+            )
         if self.population is not None and self.start_year > LAST_POPULATION_START:
             raise ValueError(
                 f"start_year must be at most {LAST_POPULATION_START} with a population section "

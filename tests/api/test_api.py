@@ -172,7 +172,7 @@ def test_overview_panels_name_their_sources(client: TestClient) -> None:
 def test_backtest_reports_records_and_errors(client: TestClient) -> None:
     """The backtest lists modelled against observed values and a MAPE per variable."""
     body = client.get("/api/backtest").json()
-    assert {record["year"] for record in body["records"]} == set(range(2014, 2025))
+    assert {record["year"] for record in body["records"]} == set(range(2014, 2026))
     assert body["mape_percent"]["coa_occupancy_end"] is not None
 
 

@@ -95,8 +95,10 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
         "departures",
     }
     assert {record["variable"] for record in records} == variables
-    assert {record["year"] for record in records} == set(range(2014, 2025))
-    assert all(set(record) == {"year", "variable", "modelled", "observed"} for record in records)
+    assert {record["year"] for record in records} == set(range(2014, 2026))
+    assert all(set(record) == {"year", "variable", "modelled", "observed", "sample"} for record in records)
+    assert {r["sample"] for r in records if r["year"] <= 2019} == {"in"}
+    assert {r["sample"] for r in records if r["year"] >= 2020} == {"out"}
     occupancy_2015 = next(r for r in records if r["year"] == 2015 and r["variable"] == "coa_occupancy_end")
     assert occupancy_2015["observed"] == 47_764  # COA year-end 2015
     assert all(record["observed"] is None for record in records if record["variable"] == "penalties_eur")
@@ -105,7 +107,8 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
 def test_backtest_table_reports_the_error() -> None:
     result = runner.invoke(app, ["backtest"])
     assert result.exit_code == 0, result.output
-    assert "MAPE 2014-2023 coa_occupancy_end" in result.output
+    assert "out of sample" in result.output and "in sample" in result.output
+    assert "Forward run start" in result.output
 
 
 def test_unknown_parameter_override_names_the_file_and_key(tmp_path: Path) -> None:
@@ -136,11 +139,11 @@ def test_invalid_parameter_file_is_rejected_before_running(tmp_path: Path) -> No
 def test_start_after_the_observed_history_is_refused(tmp_path: Path) -> None:
     scenario = write(
         tmp_path,
-        SMALL_SCENARIO.replace("start_year: 2025", "start_year: 2027").replace(
-            "end_year: 2026", "end_year: 2028"
+        SMALL_SCENARIO.replace("start_year: 2025", "start_year: 2028").replace(
+            "end_year: 2026", "end_year: 2029"
         ),
     )
     result = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "start_year" in result.output and "at most 2025" in result.output
+    assert "start_year" in result.output and "at most 2026" in result.output
     assert not (tmp_path / "out").exists()

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 PAGES = ("/overview", "/whatif?runs=20&end_year=2026", "/compare?runs=20&end_year=2026", "/data",
-         "/long-term?runs=2&end=2030")  # fmt: skip
+         "/long-term?runs=2&end=2030", "/labour")  # fmt: skip
 
 
 def embedded_figures(html: str) -> dict[str, dict[str, object]]:

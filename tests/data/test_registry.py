@@ -102,7 +102,7 @@ def test_annual_first_applications_say_which_count_was_chosen(csv_rows: list) ->
     annual = [
         row for row in csv_rows if row["series_id"] == "asylum.first_applications" and len(row["period"]) == 4
     ]
-    assert sorted(int(row["period"]) for row in annual) == list(range(2010, 2025))
+    assert sorted(int(row["period"]) for row in annual) == list(range(2010, 2026))
     for row in annual:
         assert re.search(r"\b(IND|RVK|CBS)\b", row["note"]), row["period"]
 

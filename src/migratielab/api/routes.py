@@ -11,13 +11,15 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 import migratielab
 from migratielab.api.pool import Pool
 from migratielab.errors import InputError
 from migratielab.experiments.store import Manifest
+from migratielab.scenario import bundled_scenario_names
 from migratielab.service import asylum, data, explore, plan_web, web
+from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service import web_models as models
 from migratielab.service.scorecard import comparison_records
@@ -28,7 +30,7 @@ SLOW: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not valid JSON"},
     503: {"description": "the simulation exceeded the request time limit"},
 }
-BACKTEST_MAPE_YEARS = (2014, 2023)
+BACKTEST_MAPE_YEARS = (2014, 2024)
 
 
 class Health(BaseModel):
@@ -48,6 +50,7 @@ class BacktestRecord(BaseModel):
     variable: str
     modelled: float
     observed: float | None
+    sample: str = Field(description="'in': a year of the calibration window (2012-2019); 'out': after it")
 
 
 class Backtest(BaseModel):
@@ -211,3 +214,40 @@ def municipality(code: str) -> dict[str, Any]:
     record["disclosure"] = {k: v for k, v in flags.iloc[position].items() if v}
     record["peers_median"] = json.loads(municipal.benchmarks(raw).iloc[position].to_json())
     return record
+
+
+class LabourWeights(BaseModel):
+    """Weights, thresholds and cut-off of the shortage assessment (indicator names as in the list)."""
+
+    weights: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    shortage_cutoff: float | None = None
+
+
+@router.get("/labour/shortages")
+def labour_shortages() -> labour_service.ShortageList:
+    """The 114 occupation groups ranked under the default weights, with evidence and the sensible test."""
+    return labour_service.shortage_list()
+
+
+@router.post(
+    "/labour/shortages/weighted",
+    responses={400: SLOW[400], 422: {"description": "unknown indicator or bad weight"}},
+)
+def labour_shortages_weighted(body: LabourWeights) -> labour_service.ShortageList:
+    """The ranked list under the given weights and thresholds (422 names the key and expectation)."""
+    try:
+        return labour_service.shortage_list_with(body.model_dump(exclude_none=True), "body")
+    except InputError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+
+
+@router.get("/labour/channels", responses=NOT_FOUND)
+def labour_channels(scenario: str = "labour") -> labour_service.ChannelComparison:
+    """Migration channels compared on broad welfare for a bundled scenario with a labour section."""
+    if scenario not in bundled_scenario_names():
+        raise HTTPException(status_code=404, detail=f"unknown bundled scenario {scenario!r}")
+    try:
+        return labour_service.bundled_channel_comparison(scenario)
+    except InputError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None

@@ -18,6 +18,7 @@ from migratielab.presentation.formatting import format_number, format_share
 from migratielab.report.asylum import summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
+from migratielab.service.forecast import evaluate_forecasts
 
 LANG: Language = "en"
 """The CLI's language (tables and numbers)."""
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
     """Add ``run`` and ``backtest`` to the main app."""
     app.command("run")(run)
     app.command("backtest")(backtest)
+    app.command("forecast-eval")(forecast_eval)
 
 
 def run(
@@ -77,24 +79,91 @@ def summary_table(comparison: service.Comparison) -> Table:
 def backtest(
     as_json: Annotated[bool, typer.Option("--json", help="Print records as JSON")] = False,
 ) -> None:
-    """Replay 2014-2024 from the observed state with observed inflow; compare with observed values."""
+    """Replay 2012-2025 with observed inflow only; compare with observed values in and out of sample.
+
+    Parameters are calibrated on 2012-2019 (the training window); later years, 2025 included, are
+    out of sample. The table ends with the forward run's start against the latest observations.
+    """
     records = service.backtest()
     if as_json:
         typer.echo(json.dumps([asdict(record) for record in records], indent=1))
         return
-    table = Table(title="Backtest 2014-2024: modelled vs observed (default parameters)")
-    for column in ("year", "variable", "modelled", "observed", "error"):
-        table.add_column(column, justify="right" if column != "variable" else "left")
+    console.print(records_table(records))
+    console.print(mape_table(records))
+    console.print(start_table(service.forward_start(load_scenario(bundled_scenario_path()))))
+
+
+def records_table(records: list[service.BacktestRecord]) -> Table:
+    """Rich table of modelled against observed values per year and variable."""
+    table = Table(title="Backtest: modelled vs observed (free replay, default parameters)")
+    for column in ("year", "sample", "variable", "modelled", "observed", "error"):
+        table.add_column(column, justify="left" if column in ("variable", "sample") else "right")
     for record in records:
         error = (record.modelled - record.observed) / record.observed if record.observed else None
         table.add_row(
             str(record.year),
+            record.sample,
             record.variable,
             format_number(record.modelled, LANG),
             format_number(record.observed, LANG),
             ("+" if error is not None and error > 0 else "") + format_share(error, LANG),
         )
-    console.print(table)
+    return table
+
+
+BACKTEST_WINDOWS = {
+    "in sample 2014-2019": (2014, 2019),
+    "out of sample 2020-2024": (2020, 2024),
+    "out of sample 2025": (2025, 2025),
+    "all 2014-2024": (2014, 2024),
+}
+
+
+def mape_table(records: list[service.BacktestRecord]) -> Table:
+    """MAPE per variable in and out of sample (– where no year of the window is observed)."""
+    table = Table(title="Mean absolute percentage error (years with an observation)")
+    table.add_column("variable")
+    for window in BACKTEST_WINDOWS:
+        table.add_column(window, justify="right")
     for variable in ("coa_occupancy_end", "ind_backlog_end", "status_holders_waiting_end", "departures"):
-        mape = service.mean_absolute_percentage_error(records, variable, (2014, 2023))
-        console.print(f"MAPE 2014-2023 {variable}: {mape:.1f}%")
+        cells = []
+        for years in BACKTEST_WINDOWS.values():
+            mape = service.mean_absolute_percentage_error(records, variable, years)
+            cells.append(format_share(mape / 100.0, LANG))
+        table.add_row(variable, *cells)
+    return table
+
+
+def start_table(checks: list[service.StartCheck]) -> Table:
+    """The bundled scenario's first month against the latest observation of each stock."""
+    table = Table(title="Forward run start (first month, median) against the latest observation")
+    for column in ("stock", "observed period", "observed", "start", "difference"):
+        table.add_column(column, justify="left" if column == "stock" else "right")
+    for check in checks:
+        table.add_row(
+            check.series_id,
+            check.period,
+            format_number(check.observed, LANG),
+            format_number(check.start, LANG),
+            ("+" if check.error > 0 else "") + format_share(check.error, LANG),
+        )
+    return table
+
+
+def forecast_eval(
+    paths: Annotated[int, typer.Option(help="Sample paths per forecast", min=100, max=20000)] = 1000,
+) -> None:
+    """Rolling-origin evaluation 2015-2025 of 12-month applications forecasts against two naive ones."""
+    evaluation = evaluate_forecasts(paths=paths)
+    table = Table(title="12-month-ahead forecast of applications, rolling origin (each January 2015-2025)")
+    for column in ("method", "mean CRPS (persons)", "coverage 80%", "coverage 95%", "origins"):
+        table.add_column(column, justify="left" if column == "method" else "right")
+    for method, row in evaluation.summary.iterrows():
+        table.add_row(
+            str(method),
+            format_number(float(row["mean_crps"]), LANG),
+            format_share(float(row["coverage_80"]), LANG),
+            format_share(float(row["coverage_95"]), LANG),
+            str(int(row["origins"])),
+        )
+    console.print(table)

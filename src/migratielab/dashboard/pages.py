@@ -27,6 +27,7 @@ from migratielab.api.pool import Pool, SimulationPool
 from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PlanForm, PopulationForm
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
+from migratielab.presentation import labour as labour_rows
 from migratielab.presentation import municipal as municipal_faces
 from migratielab.presentation import overview, population, simulation
 from migratielab.presentation import scorecard as scorecard_tables
@@ -34,6 +35,7 @@ from migratielab.presentation.catalogue import Translator, text
 from migratielab.presentation.charts import Figure
 from migratielab.presentation.formatting import missing_note, unit_label
 from migratielab.service import data, municipal, plan_web, web, web_models
+from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service.web_models import SimulationResult
 
@@ -61,6 +63,7 @@ NAVIGATION = (
     ("/data", "nav_data"),
     ("/long-term", "nav_longterm"),
     ("/municipalities", "nav_municipal"),
+    ("/labour", "nav_labour"),
     ("/plan", "nav_plan"),
 )
 
@@ -113,6 +116,53 @@ def timed(view: View, started: float) -> View:
 
 
 # ------------------------------------------------------------------------------ views
+
+
+def labour_overrides(query: dict[str, str]) -> dict[str, object]:
+    """Weights (``w_<name>``), thresholds (``t_<name>``) and ``cutoff`` from the page's form fields."""
+    overrides: dict[str, object] = {"weights": {}, "thresholds": {}}
+    for key, value in query.items():
+        if key.startswith(("w_", "t_")) and value != "":
+            group = "weights" if key[0] == "w" else "thresholds"
+            overrides[group][key[2:]] = value  # type: ignore[index]
+    if query.get("cutoff"):
+        overrides["shortage_cutoff"] = query["cutoff"]
+    return overrides
+
+
+def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
+    """The ranked shortage list under the form's weights, the evidence, and the channel comparison."""
+    error, status = None, 200
+    try:
+        result = labour_service.shortage_list_with(labour_overrides(query), "form")
+    except InputError as problem:
+        error, status = str(problem), 422
+        result = labour_service.shortage_list()
+    t = Translator(lang)
+    controls = [
+        {
+            "name": row.name,
+            "label": row.nl if lang == "nl" else row.en,
+            "unit": row.unit_nl if lang == "nl" else row.unit_en,
+            "sign": "≥" if row.passes_when == "at_least" else "≤",
+            "weight": f"{row.weight:g}",
+            "threshold": f"{row.threshold:g}",
+            "source": row.source,
+        }
+        for row in result.occupations[0].indicators
+    ]
+    comparison = labour_service.bundled_channel_comparison()
+    context = {
+        "error": error,
+        "controls": controls,
+        "cutoff": f"{result.cutoff:g}",
+        "counts": [(t(f"verdict_{verdict}"), n) for verdict, n in result.counts().items()],
+        "occupations": [labour_rows.occupation_row(o, lang) for o in result.occupations],
+        "channels": labour_rows.channel_rows(comparison, lang),
+        "scenario_name": comparison.scenario,
+        "coverage": labour_rows.coverage_lines(comparison, lang),
+    }
+    return View(context), status
 
 
 def overview_view(lang: Language) -> View:
@@ -297,6 +347,15 @@ async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Re
 def data_page(request: Request, lang: Language = "nl") -> HTMLResponse:
     """Every series and parameter with its reference and date."""
     return page(request, "data.html", lang, data_view())
+
+
+@router.get("/labour")
+def labour_page(request: Request, lang: Language = "nl") -> HTMLResponse:
+    """Shortage list with weight controls (plain GET form), evidence per occupation, channels compared."""
+    view, status = labour_view(dict(request.query_params), lang)
+    response = page(request, "labour.html", lang, view)
+    response.status_code = status
+    return response
 
 
 @router.get("/long-term")

@@ -73,3 +73,17 @@ class IntegrationEmployment:
 
     passed: np.ndarray
     extra_employed: np.ndarray
+
+
+@dataclass(frozen=True)
+class LabourForce:
+    """Coupling population -> labour market: the labour force and its age structure at a year end.
+
+    ``potential`` (run,) persons aged 20 to the state pension age; ``entrants`` (run,) persons aged
+    20 (the cohort entering the labour force); ``retiring`` (run,) persons at the state pension age
+    (the cohort leaving it); all on 1 January after the step, persons.
+    """
+
+    potential: np.ndarray
+    entrants: np.ndarray
+    retiring: np.ndarray

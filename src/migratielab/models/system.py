@@ -1,7 +1,7 @@
 """The system loop: every pillar of a scenario in one monthly loop, coupled both ways where reality is.
 
 Monthly pillars (the asylum chain; later the municipalities' housing) step every month; annual
-pillars (population; later the labour market) step at each year end. Coupling values pass between
+pillars (population, then the labour market) step at each year end. Coupling values pass between
 pillars as the typed objects of ``models.pillar``:
 
 * asylum chain -> population: ``AsylumArrivals`` (grants and follow-on family of the calendar year)
@@ -11,6 +11,8 @@ pillars as the typed objects of ``models.pillar``:
   (the half-yearly national task in force) and, after the chain's step, ``StatusHoldersHoused`` (who
   were housed: the municipalities share them out, so no status holder is created or lost between
   the two). The municipal pillar (``MunicipalPart``) or any ``HousingPillar`` can take this role.
+* population -> labour market: ``LabourForce`` (potential labour force, entrants, people at the
+  state pension age) drives replacement demand and domestic supply after 2030.
 
 This module is the only one that knows more than one pillar. A pillar's own arrays never cross into
 another pillar except through these values.
@@ -30,6 +32,11 @@ from migratielab.models.asylum.chain import State as ChainState
 from migratielab.models.asylum.chain import step as chain_step
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.setup import forward_set_up
+from migratielab.models.labour.outlook import Model as LabourModel
+from migratielab.models.labour.outlook import State as LabourState
+from migratielab.models.labour.outlook import YearInputs as LabourInputs
+from migratielab.models.labour.outlook import step as labour_step
+from migratielab.models.labour.record import Recorder as LabourRecorder
 from migratielab.models.municipal import setup as municipal_setup
 from migratielab.models.municipal.record import MunicipalRecorder
 from migratielab.models.municipal.step import MonthInputs as MunicipalInputs
@@ -42,9 +49,11 @@ from migratielab.models.pillar import (
     HousingCapacity,
     HousingTask,
     IntegrationEmployment,
+    LabourForce,
     StatusHoldersHoused,
 )
 from migratielab.models.population.data import load_base_data
+from migratielab.models.population.indicators import potential_labour_force
 from migratielab.models.population.projection import State as PopulationState
 from migratielab.models.population.simulate import (
     Paths,
@@ -106,6 +115,16 @@ class MunicipalPart:
 
 
 @dataclass(frozen=True)
+class LabourPart:
+    """The labour market's part: step model, start state, plan arrivals (year, run, channel) persons/year."""
+
+    model: LabourModel
+    state: LabourState
+    arrivals: np.ndarray
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class System:
     """What one system run needs: the months it covers and the parts of the pillars that take part."""
 
@@ -115,6 +134,7 @@ class System:
     population: PopulationPart | None = None
     housing: HousingPillar | None = None
     municipal: MunicipalPart | None = None
+    labour: LabourPart | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +143,7 @@ class SystemRun:
 
     asylum: ChainRun | None
     population: xr.Dataset | None
+    labour: xr.Dataset | None = None
     municipal: xr.Dataset | None = None
 
 
@@ -201,6 +222,31 @@ class _PopulationLoop:
         self.recorder.record_flows(year_index, flows, inputs)
         self.recorder.record_state(year_index + 1, self.state)
 
+    def labour_force(self, year_index: int) -> LabourForce:
+        """The labour force on 1 January after flow year ``year_index`` (coupling to the labour market)."""
+        by_sex_age = self.state.by_sex_age()
+        aow = self.part.projection.aow[:, year_index + 1]
+        by_age = by_sex_age.sum(axis=1)
+        at_pension_age = np.take_along_axis(by_age, np.floor(aow).astype(int)[:, None], axis=1)[:, 0]
+        return LabourForce(
+            potential=potential_labour_force(by_sex_age, aow), entrants=by_age[:, 20], retiring=at_pension_age
+        )
+
+
+class _LabourLoop:
+    """The labour market inside the loop: one annual step at each year end, after the population's."""
+
+    def __init__(self, part: LabourPart, start_year: int) -> None:
+        self.part, self.state = part, part.state
+        years = list(range(start_year, start_year + part.arrivals.shape[0]))
+        self.recorder = LabourRecorder(part.arrivals.shape[1], years, part.codes)
+
+    def advance(self, year_index: int, labour_force: LabourForce | None) -> None:
+        """Step year ``year_index`` with the plan's arrivals and the population's labour force (if any)."""
+        inputs = LabourInputs(self.part.arrivals[year_index], labour_force)
+        self.state, flows = labour_step(self.state, self.part.model, inputs, year_index)
+        self.recorder.add(year_index, flows)
+
 
 def asylum_part(
     scenario: Scenario,
@@ -248,16 +294,30 @@ def run(system: System, progress: Progress | None = None) -> SystemRun:
     housing = municipal if municipal is not None else system.housing
     chain = None if system.asylum is None else _ChainLoop(system.asylum, system.months, housing)
     population = None if system.population is None else _PopulationLoop(system.population)
+    labour = None if system.labour is None else _LabourLoop(system.labour, system.start_year)
     coupled = chain is not None and system.population is not None and system.population.asylum_from_chain
     for t in range(system.months):
         if chain is not None:
             chain.advance(t)
-        if population is not None and t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
-            population.advance(t // MONTHS_PER_YEAR, chain.year_arrivals() if coupled and chain else None)
+        if t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
+            _year_end(
+                t // MONTHS_PER_YEAR, population, labour, chain.year_arrivals() if coupled and chain else None
+            )
         if progress is not None:
             progress(t + 1, system.months)
     return SystemRun(
         asylum=None if chain is None else chain.result(system.start_year),
         population=None if population is None else population.recorder.dataset(),
         municipal=None if municipal is None else municipal.recorder.dataset(system.start_year),
+        labour=None if labour is None else labour.recorder.dataset(),
     )
+
+
+def _year_end(
+    year: int, population: _PopulationLoop | None, labour: _LabourLoop | None, asylum: AsylumArrivals | None
+) -> None:
+    """December: the population steps first, then the labour market with the population's labour force."""
+    if population is not None:
+        population.advance(year, asylum)
+    if labour is not None:
+        labour.advance(year, None if population is None else population.labour_force(year))

@@ -31,7 +31,7 @@ from migratielab.errors import InputError
 from migratielab.yamlio import SAFE_LOADER
 
 Language = Literal["nl", "en"]
-PILLARS = ("asylum", "population", "municipal")
+PILLARS = ("asylum", "population", "labour", "municipal")
 """Pillars with a registry, in the order faces list them."""
 
 

@@ -14,11 +14,12 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quantiles, run_indicators
 from migratielab.data import store
-from migratielab.data.periods import parse_period
 from migratielab.models import system
+from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.asylum.record import ChainRun
 from migratielab.models.asylum.setup import (
     check_start_year,
+    default_replay,
     inflow_generator,
     replay,
     scenario_parameters,
@@ -28,7 +29,11 @@ from migratielab.models.asylum.setup import (
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import AsylumSection, Policy, Scenario
 
-BACKTEST_YEARS = (2014, 2024)
+BACKTEST_YEARS = (2014, 2025)
+#: Calibration window: parameters are fitted on observations of these years only (the replay
+#: starts in 2012; the backtest scores from 2014). Later years are out of sample; 2025 outcomes
+#: are never used in a calibration.
+TRAINING_YEARS = (2012, 2019)
 DEFAULT_CHUNK = 500
 FAN_VARIABLES = [
     "in_chain",
@@ -207,6 +212,7 @@ class BacktestRecord:
     variable: str
     modelled: float
     observed: float | None
+    sample: str = "in"  # "in": a year of the calibration window; "out": after it
 
 
 BACKTEST_OBSERVED = {
@@ -219,14 +225,37 @@ BACKTEST_OBSERVED = {
 }
 
 
-def backtest(parameters: ParameterSet | None = None) -> list[BacktestRecord]:
-    """Replay 2012-2024 with observed inputs and compare 2014-2024 with observed year-end values."""
+DEPARTURE_PARTS = ("departures.independent", "departures.forced", "departures.unsupervised")
+
+
+def observed_annual(series_id: str | None) -> pd.Series:
+    """Observed annual values of a backtest series (year-end levels for stocks).
+
+    DT&V total departures: the published total where there is one, otherwise the sum of its three
+    published parts in years where all three cover the whole year (derived, as the registry says).
+    """
+    if series_id is None:
+        return pd.Series(dtype=float)
+    observed = store.annual(series_id)
+    if series_id != "departures.dtv_total":
+        return observed
+    parts = pd.concat([store.annual(part) for part in DEPARTURE_PARTS], axis=1).dropna()
+    return observed.combine_first(parts.sum(axis=1))
+
+
+def backtest(
+    parameters: ParameterSet | None = None, years: tuple[int, int] = BACKTEST_YEARS
+) -> list[BacktestRecord]:
+    """Replay from 2012 with observed inputs only (no state correction) and compare ``years``.
+
+    Years after ``TRAINING_YEARS`` are marked out of sample.
+    """
     chosen = parameters if parameters is not None else default_parameters("asylum")
-    annual = annual_values(replay(chosen, BACKTEST_YEARS[1]).monthly).isel(run=0)
+    annual = annual_values(replay(chosen, years[1]).monthly).isel(run=0)
     records = []
     for variable, series_id in BACKTEST_OBSERVED.items():
-        observed = store.annual(series_id) if series_id else pd.Series(dtype=float)
-        for year in range(BACKTEST_YEARS[0], BACKTEST_YEARS[1] + 1):
+        observed = observed_annual(series_id)
+        for year in range(years[0], years[1] + 1):
             value = observed.get(year)
             records.append(
                 BacktestRecord(
@@ -234,6 +263,7 @@ def backtest(parameters: ParameterSet | None = None) -> list[BacktestRecord]:
                     variable=variable,
                     modelled=float(annual[variable].sel(year=year)),
                     observed=None if value is None or pd.isna(value) else float(value),
+                    sample="in" if year <= TRAINING_YEARS[1] else "out",
                 )
             )
     return records
@@ -286,24 +316,6 @@ SNAPSHOT_VARIABLES = {
 }
 
 
-def snapshot_month(period: str) -> pd.Timestamp | None:
-    """The simulated month whose end-of-month stock matches an observed stock period.
-
-    An annual value is taken as year-end, a month as its end, a dated snapshot as the nearest
-    month end (1 July is the end of June, 25 September the end of September); half-years and
-    quarters are not stock dates.
-    """
-    parsed = parse_period(period)
-    if parsed.kind == "annual":
-        return pd.Timestamp(parsed.year, 12, 1)
-    if parsed.kind == "monthly":
-        return pd.Timestamp(parsed.start)
-    if parsed.kind == "snapshot":
-        nearest_month_end = pd.Timestamp(parsed.start) - pd.Timedelta(days=15)
-        return pd.Timestamp(nearest_month_end.year, nearest_month_end.month, 1)
-    return None
-
-
 def snapshot_comparison(monthly: xr.Dataset, series_id: str, years: tuple[int, int]) -> pd.DataFrame:
     """Every observed stock value of ``series_id`` in ``years`` next to the modelled run-0 value."""
     variable = monthly[SNAPSHOT_VARIABLES[series_id]].isel(run=0)
@@ -317,3 +329,52 @@ def snapshot_comparison(monthly: xr.Dataset, series_id: str, years: tuple[int, i
             {"period": period, "observed": float(observed), "modelled": float(variable.sel(time=month))}
         )
     return pd.DataFrame(rows, columns=["period", "observed", "modelled"])
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    """A forward run's first month against the latest observation of the same stock."""
+
+    series_id: str
+    variable: str
+    period: str  # the latest observed period
+    observed: float
+    start: float  # the forward run's value at the end of its first month (median over runs)
+
+    @property
+    def error(self) -> float:
+        """Relative difference of the start from the observation."""
+        return (self.start - self.observed) / self.observed
+
+
+def latest_observation(series_id: str, before_year: int) -> tuple[str, float] | None:
+    """The latest observed stock level of ``series_id`` before January ``before_year``."""
+    frame = store.get_series(series_id)
+    dated = [
+        (month, str(period), float(value))
+        for period, value in zip(frame["period"], frame["value"], strict=True)
+        if (month := snapshot_month(str(period))) is not None and month.year < before_year
+    ]
+    if not dated:
+        return None
+    _, period, value = max(dated)
+    return period, value
+
+
+def forward_start(scenario: Scenario, runs: int = 20) -> list[StartCheck]:
+    """Where the scenario's first policy starts against the latest observations (three stocks)."""
+    short = scenario.model_copy(update={"runs": runs, "end_year": scenario.start_year})
+    monthly = simulate_policy(short, policies_of(short)[0], np.arange(runs)).monthly
+    checks = []
+    for series_id, variable in SNAPSHOT_VARIABLES.items():
+        latest = latest_observation(series_id, scenario.start_year)
+        if latest is not None:
+            start = float(monthly[variable].isel(time=0).median("run"))
+            checks.append(StartCheck(series_id, variable, latest[0], latest[1], start))
+    return checks
+
+
+def replayed_history(start_year: int) -> xr.Dataset:
+    """The assimilated replay up to December ``start_year - 1`` (dims time): the history part of a
+    continuous line whose forecast part is a forward run starting in ``start_year``."""
+    return default_replay(start_year - 1).monthly[FAN_VARIABLES].isel(run=0)

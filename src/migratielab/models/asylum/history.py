@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from migratielab.data import store
+from migratielab.data.periods import parse_period
 
 FIRST = "asylum.first_applications"
 REPEAT = "asylum.repeat_applications"
@@ -86,3 +87,44 @@ def decision_term_history(start_year: int, end_year: int) -> np.ndarray:
     months = pd.date_range(f"{start_year}-01-01", f"{end_year}-12-01", freq="MS")
     extended = (months >= pd.Timestamp("2022-10-01")) & (months <= pd.Timestamp("2024-12-01"))
     return np.where(extended, 15.0, 6.0)
+
+
+def snapshot_month(period: str) -> pd.Timestamp | None:
+    """The simulated month whose end-of-month stock matches an observed stock period.
+
+    An annual value is taken as year-end, a month as its end, a dated snapshot as the nearest
+    month end (1 July is the end of June, 25 September the end of September); half-years and
+    quarters are not stock dates.
+    """
+    parsed = parse_period(period)
+    if parsed.kind == "annual":
+        return pd.Timestamp(parsed.year, 12, 1)
+    if parsed.kind == "monthly":
+        return pd.Timestamp(parsed.start)
+    if parsed.kind == "snapshot":
+        nearest_month_end = pd.Timestamp(parsed.start) - pd.Timedelta(days=15)
+        return pd.Timestamp(nearest_month_end.year, nearest_month_end.month, 1)
+    return None
+
+
+def observed_stocks(
+    series_ids: tuple[str, ...], start_year: int, end_year: int
+) -> dict[int, dict[str, float]]:
+    """Observed stock levels by simulated month index (0 = January ``start_year``) and series.
+
+    Where two observations fall in the same month, the year-end (annual) value wins.
+    """
+    stocks: dict[int, dict[str, float]] = {}
+    for series_id in series_ids:
+        frame = store.get_series(series_id)
+        ordered = sorted(
+            zip(frame["period"].astype(str), frame["value"].astype(float), strict=True),
+            key=lambda row: len(row[0]) == 4,
+        )
+        for period, value in ordered:
+            month = snapshot_month(period)
+            if month is None or not start_year <= month.year <= end_year:
+                continue
+            t = 12 * (month.year - start_year) + month.month - 1
+            stocks.setdefault(t, {})[series_id] = value
+    return stocks

@@ -1,12 +1,16 @@
 """Set-up of the asylum chain from data: the replay of observed history, the start state of forward
 runs, the inflow futures, and the scenario's parameters.
 
-Forward runs start from the state the replay reaches at the end of the year before the scenario
-starts (observed applications, follow-on family, municipal quotas and decision terms).
+Two replays: the free replay (observed inputs only: applications, follow-on family, municipal
+quotas and decision terms) is what the backtest scores; the assimilated replay also corrects the
+stocks to every observed snapshot of reception occupancy, IND backlog and status holders waiting
+(``assimilate``). Forward runs start from the assimilated replay's state at the end of the year
+before the scenario starts, so they continue where the observed line ends.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -14,17 +18,26 @@ import numpy as np
 from migratielab.data import store
 from migratielab.errors import InputError
 from migratielab.models.asylum import history
+from migratielab.models.asylum.assimilate import ASSIMILATED, Correction, analyse
 from migratielab.models.asylum.chain import ChainInputs, State
+from migratielab.models.asylum.forecast import ets_paths, standard_draws
 from migratielab.models.asylum.inflow import InflowGenerator, annual_path_to_monthly, band_level, calibrate
 from migratielab.models.asylum.parameters import ChainParameters, build_parameters
 from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
 from migratielab.models.asylum.record import ChainRun
-from migratielab.models.asylum.simulate import InitialComposition, broadcast_state, initial_state, simulate
+from migratielab.models.asylum.simulate import (
+    Correct,
+    InitialComposition,
+    broadcast_state,
+    initial_state,
+    simulate,
+)
 from migratielab.models.random import pillar_stream
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import (
     AsylumSection,
     BandInflow,
+    ForecastInflow,
     ForecastLinkedStaffing,
     PathInflow,
     Policy,
@@ -67,8 +80,42 @@ def replay_policy() -> Policy:
     )
 
 
-def replay(parameters: ParameterSet, end_year: int) -> ChainRun:
-    """Replay the chain from January 2012 to December ``end_year`` with observed inputs (one run)."""
+@dataclass(frozen=True)
+class AssimilatedReplay:
+    """The replay corrected to observed stocks, and every correction it made."""
+
+    run: ChainRun
+    corrections: list[Correction]
+
+
+def replay(parameters: ParameterSet, end_year: int, assimilate: bool = False) -> ChainRun:
+    """Replay the chain from January 2012 to December ``end_year`` with observed inputs (one run).
+
+    With ``assimilate`` the stocks are corrected at every observed snapshot (see
+    ``assimilated_replay``, which also returns the corrections).
+    """
+    if assimilate:
+        return assimilated_replay(parameters, end_year).run
+    return _replay(parameters, end_year, None)
+
+
+def assimilated_replay(parameters: ParameterSet, end_year: int) -> AssimilatedReplay:
+    """The replay with its stocks corrected to every observed snapshot up to December ``end_year``."""
+    observed = history.observed_stocks(ASSIMILATED, REPLAY_START, end_year)
+    corrections: list[Correction] = []
+
+    def correct(t: int, state: State) -> State:
+        if t not in observed:
+            return state
+        corrected, made = analyse(state, observed[t], t)
+        corrections.extend(made)
+        return corrected
+
+    return AssimilatedReplay(run=_replay(parameters, end_year, correct), corrections=corrections)
+
+
+def _replay(parameters: ParameterSet, end_year: int, correct: Correct | None) -> ChainRun:
+    """The replay from January 2012 to December ``end_year``, corrected by ``correct`` if given."""
     months = 12 * (end_year - REPLAY_START + 1)
     chain_parameters = build_parameters(parameters, 1, REPLAY_START, months)
     policy = policy_arrays(
@@ -93,13 +140,14 @@ def replay(parameters: ParameterSet, end_year: int) -> ChainRun:
         family_observed=history.monthly_family(REPLAY_START, end_year),
         quota_observed=history.monthly_quota(REPLAY_START, end_year),
     )
-    return simulate(initial_state(composition, chain_parameters, policy), chain_parameters, policy, inputs)
+    start = initial_state(composition, chain_parameters, policy)
+    return simulate(start, chain_parameters, policy, inputs, correct=correct)
 
 
 @lru_cache(maxsize=4)
 def default_replay(end_year: int) -> ChainRun:
-    """The replay with default parameters (cached: it is the start of every forward run)."""
-    return replay(default_parameters("asylum"), end_year)
+    """The assimilated replay with default parameters (cached: it is the start of every forward run)."""
+    return replay(default_parameters("asylum"), end_year, assimilate=True)
 
 
 @lru_cache(maxsize=1)
@@ -121,9 +169,12 @@ def inflow_paths(scenario: Scenario, run_ids: np.ndarray) -> np.ndarray:
     if isinstance(spec, PathInflow):
         path = annual_path_to_monthly(spec.per_year, scenario.start_year, months)
         return np.repeat(path[None, :], len(run_ids), axis=0)
+    streams = [pillar_stream(scenario.seed, "asylum", int(run)) for run in run_ids]
+    if isinstance(spec, ForecastInflow):
+        observed_months = history.monthly_applications(REPLAY_START, scenario.start_year - 1)
+        return ets_paths(observed_months, standard_draws(streams, months))
     observed = history.annual_applications()
     last_level = float(observed.get(scenario.start_year - 1, observed.iloc[-1])) / 12.0
-    streams = [pillar_stream(scenario.seed, "asylum", int(run)) for run in run_ids]
     return inflow_generator().paths(streams, months, last_level, spec.level_multiplier)
 
 
@@ -140,7 +191,7 @@ def check_start_year(scenario: Scenario, source: str | None = None) -> None:
 
 
 def start_state(scenario: Scenario, runs: int) -> State:
-    """The state at the start of the scenario: the default replay's end state, for every run."""
+    """The state at the start of the scenario: the assimilated replay's end state, for every run."""
     check_start_year(scenario)
     return broadcast_state(default_replay(scenario.start_year - 1).final_state, runs)
 

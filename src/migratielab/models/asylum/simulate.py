@@ -24,6 +24,7 @@ from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.substeps import track_shares, work_weights
 
 ProgressCallback = Callable[[int, int], None]
+Correct = Callable[[int, State], State]
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,12 @@ def simulate(
     inputs: ChainInputs,
     record: Sequence[str] | None = None,
     progress: ProgressCallback | None = None,
+    correct: Correct | None = None,
 ) -> ChainRun:
     """Step the chain alone through every month of ``inputs``; record the named flows (default: all).
+
+    ``correct(t, state)``, if given, returns the state after month ``t`` corrected to observations
+    (the replay's state estimation, ``assimilate.analyse``); flows are recorded before it.
 
     The chain's own driver, for the replay of observed history and the pillar's tests; scenario runs
     go through the system loop (``models.system.run``), which steps every pillar of a scenario.
@@ -110,6 +115,8 @@ def simulate(
     for t in range(months):
         state, flows = step(state, config, inputs.month(t), t)
         recorder.add(t, flows)
+        if correct is not None:
+            state = correct(t, state)
         if progress is not None:
             progress(t + 1, months)
     return recorder.result(inputs.start_year, state)

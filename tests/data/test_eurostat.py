@@ -1,0 +1,37 @@
+from pathlib import Path
+
+import pytest
+
+from migratielab.data.eurostat import read_eurostat_tsv, store_period
+from migratielab.errors import InputError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "migr_asyappctzm_sample.tsv"
+NL_FIRST = {"geo": "NL", "applicant": "NASY_APP", "citizen": "TOTAL", "sex": "T", "age": "TOTAL"}
+
+
+def test_reads_the_selected_row_and_skips_missing_cells() -> None:
+    frame = read_eurostat_tsv(FIXTURE, "migr_asyappctzm", "asylum.first_applications", NL_FIRST)
+    assert list(frame["period"]) == ["2024-01", "2024-03"]  # February is ':' (not available)
+    assert list(frame["value"]) == [100.0, 120.0]
+    assert frame["note"].iloc[1].endswith("flag p")
+    assert set(frame["series_id"]) == {"asylum.first_applications"}
+
+
+def test_periods_become_store_notation() -> None:
+    assert [store_period(text) for text in ("2024-01 ", "2024-Q3", "2024")] == ["2024-01", "2024-Q3", "2024"]
+    with pytest.raises(ValueError):
+        store_period("2024M01")
+
+
+def test_ambiguous_filters_and_unknown_dimensions_are_refused() -> None:
+    with pytest.raises(InputError, match="exactly one matching row"):
+        read_eurostat_tsv(FIXTURE, "migr_asyappctzm", "asylum.first_applications", {"geo": "NL"})
+    with pytest.raises(InputError, match="filter 'country'"):
+        read_eurostat_tsv(FIXTURE, "migr_asyappctzm", "asylum.first_applications", {"country": "NL"})
+
+
+def test_a_broken_cell_names_file_row_and_period(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.tsv"
+    broken.write_text(FIXTURE.read_text().replace("120 p", "12O"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, period 2024-03"):
+        read_eurostat_tsv(broken, "migr_asyappctzm", "asylum.first_applications", NL_FIRST)
