@@ -10,10 +10,14 @@ import pytest
 from migratielab.analysis.indicators import annual_values
 from migratielab.data import store
 from migratielab.errors import InputError
-from migratielab.scenario import MunicipalSection, Scenario, load_scenario
+from migratielab.models import system
+from migratielab.models.population.paths import UNCERTAIN, plan_builder, uniform_draws
+from migratielab.params import default_parameters
+from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load_scenario
 from migratielab.service import municipal
 from migratielab.service.asylum import evaluate_policy
-from migratielab.service.population import project_plan, with_asylum_chain
+from migratielab.service.labour import labour_set_up
+from migratielab.service.population import coupled_chain, project_plan, with_asylum_chain
 from migratielab.service.scorecard import compare_plans, scorecard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +139,30 @@ def test_municipal_entries_equal_the_municipal_pillar() -> None:
     )
     assert small(runs=2, end_year=2026).municipal is None
     assert "municipal" in (scorecard(small(runs=2, end_year=2026)).result("integration_passed").missing or "")
+
+
+def test_labour_entries_equal_the_labour_pillar_in_the_coupled_loop() -> None:
+    """With a labour section the labour market steps after the population in the same loop; the entries
+    are its own outputs summed over occupations (the loop assembled here from the pillars' set-ups)."""
+    scenario = with_asylum_chain(small(runs=3, end_year=2027).model_copy(update={"labour": LabourSection()}))
+    card = scorecard(scenario)
+    run_ids = [0, 1, 2]
+    params = default_parameters("population")
+    assert scenario.population is not None
+    builder = plan_builder(scenario.population, 2025, 2028, params, True)
+    people = system.population_part(
+        builder(uniform_draws(scenario.seed, run_ids, len(UNCERTAIN))), params, False, True
+    )
+    parts = system.System(
+        2025,
+        36,
+        asylum=coupled_chain(scenario, run_ids),
+        population=people,
+        labour=labour_set_up(scenario, run_ids).part,
+    )
+    labour = system.run(parts).labour
+    assert labour is not None
+    unfilled = labour["unfilled"].sum("occupation").sel(year=[2025, 2026, 2027]).mean("year")
+    np.testing.assert_allclose(card.result("unfilled_openings").values, unfilled, rtol=1e-9)
+    shortage = labour["unfilled_cumulative"].sum("occupation").sel(year=2027)
+    np.testing.assert_allclose(card.result("shortage_end").values, shortage, rtol=1e-9)

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migratielab.scenario import FixedBufferReception, MunicipalSection, Policy, Scenario, StableStaffing
+from migratielab.scenario import (
+    FixedBufferReception,
+    LabourSection,
+    MunicipalSection,
+    Policy,
+    Scenario,
+    StableStaffing,
+)
 from migratielab.service.population import with_asylum_chain
 from migratielab.service.scorecard import PlanComparison, compare_plans
 from migratielab.service.web_models import PlanLevels, PlanRequest
@@ -36,7 +43,8 @@ class PlanScorecardRequest(BaseModel):
 
     def scenario(self, name: str = YOURS_NAME) -> Scenario:
         """The request as a coupled scenario: the chain runs the policy on the plan's asylum level, the
-        municipalities (default section) house its status holders and run civic integration."""
+            municipalities (default section) house its status holders and run civic integration, and the
+        labour market (default section, no labour plan of its own) meets the projected labour force."""
         plan = PlanRequest(
             levels=self.levels, start=FIRST_YEAR, end=self.end_year + 1, runs=self.runs, seed=self.seed
         ).plan()
@@ -46,7 +54,7 @@ class PlanScorecardRequest(BaseModel):
             staffing=StableStaffing(fte=self.fte),
         )
         coupled = with_asylum_chain(plan.model_copy(update={"name": name}), policy)
-        return coupled.model_copy(update={"municipal": MunicipalSection()})
+        return coupled.model_copy(update={"municipal": MunicipalSection(), "labour": LabourSection()})
 
     def example(self) -> PlanScorecardRequest:
         """The example plan with the default policy on the same horizon and futures."""

@@ -27,6 +27,7 @@ from migratielab.models.population.paths import (
 )
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import AsylumSection, MigrationPlan, PathInflow, Policy, Scenario
+from migratielab.service.labour import labour_set_up
 
 MAX_RUNS_PER_CHUNK = 500
 
@@ -108,7 +109,7 @@ def system_chunk(
     record: Sequence[str] | None = FAMILY,
 ) -> system.SystemRun:
     """One chunk of rows through the system loop: the population, and with ``chain`` the asylum chain
-    beside it (and the municipalities when ``chain`` has a municipal section)."""
+    beside it (and the municipalities and the labour market when ``chain`` has their sections)."""
     run_ids = levers.futures.tolist()
     paths = with_population_values(
         builder(uniform_draws(ensemble.seed, run_ids, len(UNCERTAIN))), levers.population
@@ -124,8 +125,11 @@ def system_chunk(
             municipal = system.municipal_part(
                 chain.municipal, parameters, ensemble.seed, run_ids, ensemble.start
             )
+    labour = None if chain is None or chain.labour is None else labour_set_up(chain, run_ids).part
     months = 12 * len(builder.tfr)
-    parts = system.System(ensemble.start, months, asylum=asylum, population=population, municipal=municipal)
+    parts = system.System(
+        ensemble.start, months, asylum=asylum, population=population, municipal=municipal, labour=labour
+    )
     return system.run(parts)
 
 

@@ -61,8 +61,10 @@ def _chunk_datasets(result: SystemRun, rows: np.ndarray) -> Datasets:
         )
     if result.population is not None:
         datasets["population"] = result.population.assign_coords(run=rows)
-    if result.municipal is not None:
-        datasets["municipal"] = result.municipal.assign_coords(run=rows)
+    for pillar in ("municipal", "labour"):
+        output = getattr(result, pillar)
+        if output is not None:
+            datasets[pillar] = output.assign_coords(run=rows)
     return datasets
 
 
