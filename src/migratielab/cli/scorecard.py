@@ -140,6 +140,16 @@ def _write_plans(folder: Path, result: FinderResult) -> None:
 
 
 def _print_finder(result: FinderResult, lang: Language) -> None:
+    summary = text(
+        "finder.search",
+        lang,
+        plans=result.evaluated,
+        futures=result.spec.futures,
+        rows=result.rows,
+        seconds=f"{result.seconds:.0f}",
+        found=len(result.plans),
+    )
+    console.print(summary, highlight=False)
     if result.diagnosis is not None:
         console.print(f"[bold]{text('finder.none', lang)}[/] {result.diagnosis.message}", highlight=False)
         return
