@@ -32,3 +32,26 @@ def test_no_small_count_is_shown_and_no_group_has_one_lonely_suppression(
 def test_rates_need_a_denominator_of_one_hundred() -> None:
     rate, flags = disclosure.protect_rate(pd.Series([0.5, 0.4]), pd.Series([99.0, 100.0]))
     assert np.isnan(rate[0]) and rate[1] == 0.4 and list(flags) == ["s", ""]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    counts=st.lists(st.floats(-50, 500), min_size=1, max_size=20),
+    bases=st.lists(st.floats(0, 1_000), min_size=20, max_size=20),
+)
+def test_a_ratio_is_shown_only_from_a_safe_count_and_base(counts: list[float], bases: list[float]) -> None:
+    count = pd.Series(counts)
+    base = pd.Series(bases[: len(counts)])
+    ratio = count / base.where(base > 0, 1.0)
+    shown, flags = disclosure.protect_ratio(ratio, count, base)
+    visible = shown.notna()
+    assert np.all((count[visible].abs() >= disclosure.MIN_COUNT) | (count[visible] == 0))
+    assert np.all(base[visible] >= disclosure.MIN_DENOMINATOR)
+    assert (flags[~visible] == disclosure.SUPPRESSED).all() and (flags[visible] == "").all()
+
+
+def test_a_group_statistic_needs_enough_members() -> None:
+    values = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
+    shown, flags = disclosure.protect_groups(values, pd.Series([2, 3, 1]))
+    assert shown.iloc[[0, 2]].isna().all().all() and shown.iloc[1].tolist() == [2.0, 5.0]
+    assert (flags.iloc[[0, 2]] == disclosure.SUPPRESSED).all().all() and (flags.iloc[1] == "").all()

@@ -7,6 +7,10 @@ Inkomensstatistiek", criteria for disclosure risk, 2021; CBS Kerncijfers wijken 
   counts are rounded to a multiple of ``ROUND_TO`` (5), as CBS rounds neighbourhood counts;
 * amounts in euro tied to a count (costs, fines) are suppressed with that count;
 * shares and rates: shown only when their denominator has at least ``MIN_DENOMINATOR`` (100) persons;
+  a ratio built from a count (per 1,000 inhabitants of a group of municipalities) is also suppressed
+  when that count is a small count (below ``MIN_COUNT``, not zero);
+* statistics of a group of municipalities (the median of similar municipalities) are shown only for
+  groups of at least ``MIN_GROUP`` (3) municipalities, so no median is one municipality's own value;
 * secondary suppression: where a group (province) has exactly one suppressed count, the next smallest
   count in that group is suppressed too, so the province total cannot reveal it.
 
@@ -23,6 +27,7 @@ import pandas as pd
 MIN_COUNT = 10
 ROUND_TO = 5
 MIN_DENOMINATOR = 100
+MIN_GROUP = 3
 ROUNDED, SUPPRESSED, SECONDARY = "r", "s", "s2"
 
 
@@ -46,8 +51,22 @@ def protect_counts(values: pd.Series, groups: pd.Series) -> tuple[pd.Series, pd.
 
 def protect_rate(rate: pd.Series, denominator: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Rates shown only where the denominator has at least ``MIN_DENOMINATOR`` persons."""
-    small = denominator < MIN_DENOMINATOR
-    return rate.where(~small), pd.Series(np.where(small, SUPPRESSED, ""), index=rate.index)
+    return protect_ratio(rate, denominator, denominator)
+
+
+def protect_ratio(ratio: pd.Series, count: pd.Series, denominator: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Ratios built from ``count`` over ``denominator`` (persons): suppressed where the count is a small
+    count (below ``MIN_COUNT``, not zero) or the denominator is below ``MIN_DENOMINATOR``."""
+    small = ((count.abs() < MIN_COUNT) & (count != 0)) | (denominator < MIN_DENOMINATOR)
+    return ratio.where(~small), pd.Series(np.where(small, SUPPRESSED, ""), index=ratio.index)
+
+
+def protect_groups(values: pd.DataFrame, members: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Statistics of groups (one row per unit, ``members`` the size of its group): every cell of a
+    group with fewer than ``MIN_GROUP`` members suppressed and flagged."""
+    small = (members < MIN_GROUP).to_numpy()[:, None] & np.ones(values.shape, dtype=bool)
+    flags = pd.DataFrame(np.where(small, SUPPRESSED, ""), index=values.index, columns=values.columns)
+    return values.mask(small), flags
 
 
 def follow(amounts: pd.Series, count_flags: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -191,12 +191,13 @@ MUNICIPAL_ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.get("/municipalities")
 def municipalities() -> list[dict[str, Any]]:
-    """The municipal monitor after disclosure control: one record per municipality (null = suppressed)."""
+    """The municipal monitor after disclosure control: one record per municipality (null = suppressed),
+    with the disclosure flag of every affected cell (``r`` rounded, ``s`` suppressed, ``s2`` suppressed
+    to protect another cell)."""
     from migratielab.service import municipal  # the municipal run is heavy; import on first use
 
-    shown, _ = municipal.protected_frame(municipal.raw_frame(municipal.default_run()))
-    records: list[dict[str, Any]] = json.loads(shown.to_json(orient="records"))
-    return records
+    shown, flags = municipal.protected_frame(municipal.raw_frame(municipal.default_run()))
+    return municipal.records(shown, flags)
 
 
 @router.get("/municipalities/{code}", responses=MUNICIPAL_ERRORS)

@@ -17,8 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.analysis import disclosure
-from migratielab.cli.common import reported_input_errors
+from migratielab.cli.common import error_console, reported_input_errors
 from migratielab.files import atomic_path
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import LANGUAGES
+from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
 from migratielab.service import municipal
 
@@ -46,14 +49,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _records(shown: pd.DataFrame, flags: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as JSON records: values (null where suppressed) and the disclosure flag per cell."""
-    values = json.loads(shown.to_json(orient="records"))
-    marks = flags.to_dict(orient="records")
-    return [
-        {**row, "disclosure": {k: v for k, v in mark.items() if v}}
-        for row, mark in zip(values, marks, strict=True)
-    ]
+def _note() -> str:
+    """The disclosure-control rule, as printed under every municipal table."""
+    return (
+        f"Disclosure control: counts < {disclosure.MIN_COUNT} suppressed ({SUPPRESSED}), others rounded to "
+        f"{disclosure.ROUND_TO}; rates need >= {disclosure.MIN_DENOMINATOR} persons; one more cell per "
+        "province suppressed where a single one would be revealed; medians of similar municipalities "
+        f"need >= {disclosure.MIN_GROUP} of them. Boundaries and population: CBS, Kadaster."
+    )
 
 
 def _print(console: Console, title: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
@@ -65,12 +68,7 @@ def _print(console: Console, title: str, frame: pd.DataFrame, columns: tuple[str
     for _, row in frame.iterrows():  # rows of a printed table
         table.add_row(*(_cell(row[column]) for column in columns))
     console.print(table)
-    console.print(
-        f"Disclosure control: counts < {disclosure.MIN_COUNT} suppressed ({SUPPRESSED}), others rounded to "
-        f"{disclosure.ROUND_TO}; rates need >= {disclosure.MIN_DENOMINATOR} persons; one more cell per "
-        "province "
-        "suppressed where a single one would be revealed. Boundaries and population: CBS, Kadaster."
-    )
+    console.print(_note())
 
 
 @app.command("list")
@@ -95,7 +93,7 @@ def list_municipalities(
             with atomic_path(csv) as temporary:
                 marked.to_csv(temporary, index=False)
     if as_json:
-        typer.echo(json.dumps(_records(shown, flags), ensure_ascii=False))
+        typer.echo(json.dumps(municipal.records(shown, flags), ensure_ascii=False))
     else:
         _print(Console(), f"Municipal monitor: {parsed.name}", shown, ("code", "name", "province", *SHOWN))
 
@@ -115,7 +113,7 @@ def show(
         peers = municipal.benchmarks(raw).iloc[position]
     row = shown.iloc[position]
     if as_json:
-        record = _records(shown.iloc[[position]], flags.iloc[[position]])[0]
+        record = municipal.records(shown.iloc[[position]], flags.iloc[[position]])[0]
         record["peers_median"] = json.loads(peers.to_json())
         typer.echo(json.dumps(record, ensure_ascii=False))
         return
@@ -127,7 +125,9 @@ def show(
         table.add_column(column, justify="right")
     for name in municipal.MONITOR_COLUMNS:
         table.add_row(name, _cell(row[name]), _cell(float(peers[name])) if name in peers else "")
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print(_note())
 
 
 @app.command("spreading")
@@ -166,7 +166,8 @@ def experiments(
     runs: Runs = municipal.DEFAULT_RUNS,
     as_json: AsJson = False,
 ) -> None:
-    """Local experiments against a matched set of similar municipalities (per 1,000 inhabitants)."""
+    """Local experiments against a matched set of similar municipalities (per 1,000 inhabitants),
+    after disclosure control (a cell built from a small count or base is suppressed)."""
     with reported_input_errors():
         comparisons = municipal.compare_experiments(municipal.run(_scenario(scenario, runs)))
     if as_json:
@@ -178,12 +179,18 @@ def experiments(
                         "members": c.members,
                         "matched": c.matched,
                         "outcomes": json.loads(c.outcomes.to_json(orient="index")),
+                        "disclosure": {
+                            outcome: {k: v for k, v in marks.items() if v}
+                            for outcome, marks in c.flags.to_dict(orient="index").items()
+                            if any(marks.values())
+                        },
                     }
                     for c in comparisons
                 ]
             )
         )
         return
+    console = Console()
     for comparison in comparisons:
         table = Table(
             title=f"{comparison.name}: {', '.join(comparison.members)} vs {', '.join(comparison.matched)}"
@@ -191,8 +198,31 @@ def experiments(
         for column in ("outcome", *comparison.outcomes.columns):
             table.add_column(column, justify="right")
         for name, row in comparison.outcomes.iterrows():
-            table.add_row(str(name), *(f"{value:.3g}" for value in row))
-        Console().print(table)
+            table.add_row(str(name), *(SUPPRESSED if math.isnan(value) else f"{value:.3g}" for value in row))
+        console.print(table)
+    console.print(_note())
+
+
+@app.command("report")
+def report(
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/municipal.html"),
+    lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
+    scenario: ScenarioFile = None,
+    runs: Runs = municipal.DEFAULT_RUNS,
+    backtest_runs: Annotated[int, typer.Option(min=1, max=2_000, help="Runs of the backtest")] = 200,
+) -> None:
+    """Write the self-contained municipal monitor report: maps, benchmarks, Spreidingswet, backtest,
+    local experiments; every figure about persons after disclosure control."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(2)
+    chosen: Language = "nl" if lang == "nl" else "en"
+    with reported_input_errors():
+        result = municipal.run(_scenario(scenario, runs))
+    console = Console()
+    with console.status("Writing the municipal report"):
+        path = write_municipal_report(out, result, backtest_runs, chosen)
+    console.print(f"Report: {path}")
 
 
 def register(root: typer.Typer) -> None:

@@ -55,6 +55,11 @@ STATIC_FILES = {
     "style.css": (STATIC / "style.css", "text/css"),
     # An empty base map: maps are drawn from bundled GeoJSON only, so plotly must not fetch its world map.
     "world_110m.json": (STATIC / "world_110m.json", "application/json"),
+    # The municipal boundaries, once per page for every map layer (presentation.municipal.BOUNDARIES_URL).
+    "gemeenten_2024.geojson": (
+        Path(str(resources.files("migratielab.data"))) / "municipal" / "gemeenten_2024.geojson",
+        "application/geo+json",
+    ),
 }
 NAVIGATION = (
     ("/overview", "nav_overview"),

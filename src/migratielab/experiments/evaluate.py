@@ -19,6 +19,8 @@ from migratielab.analysis.indicators import COST_VARIABLES, run_indicators
 from migratielab.errors import ConservationError
 from migratielab.experiments.schema import (
     INFLOW_LEVEL,
+    MUNICIPAL_PREFIX,
+    MUNICIPAL_TARGETS,
     PER_RUN_LEVERS,
     POPULATION_TARGETS,
     Experiment,
@@ -254,14 +256,39 @@ class SystemModel:
         params = default_parameters("population")
         builder = plan_builder(plan, experiment.start_year, experiment.end_year + 1, params, sample=True)
         paths = builder(uniform_draws(experiment.seed, task.futures.tolist(), len(UNCERTAIN)))
-        columns = {u.target: u.name for u in experiment.uncertainties} | {
-            lv.field: lv.name for lv in experiment.levers
-        }
         values = {
-            target: task.values[name] for target, name in columns.items() if target in POPULATION_TARGETS
+            target: task.values[name]
+            for target, name in self.columns().items()
+            if target in POPULATION_TARGETS
         }
         return system.population_part(
             with_population_values(paths, values), params, False, plan.asylum_from_chain
+        )
+
+    def columns(self) -> dict[str, str]:
+        """Uncertainty target or lever field -> the column of per-run values that feeds it."""
+        experiment = self.experiment
+        return {u.target: u.name for u in experiment.uncertainties} | {
+            lv.field: lv.name for lv in experiment.levers
+        }
+
+    def municipal(self, task: ChunkTask) -> system.MunicipalPart:
+        """The municipalities' part for the chunk: the section's levers, per-run municipal inputs.
+
+        Parameters that are not uncertainties of the experiment keep their registry values; each
+        future keeps its own draws of the municipalities' spread (its stream is the future's).
+        """
+        experiment = self.experiment
+        section = experiment.municipal_section()
+        assert section is not None
+        per_run = {
+            target.removeprefix(MUNICIPAL_PREFIX): task.values[name]
+            for target, name in self.columns().items()
+            if target in MUNICIPAL_TARGETS
+        }
+        params = default_parameters("municipal")
+        return system.municipal_part(
+            section, params, experiment.seed, task.futures.tolist(), experiment.start_year, False, per_run
         )
 
     def references(self) -> list[tuple[str, str, int]]:
@@ -274,16 +301,20 @@ class SystemModel:
         pillars = self.experiment.pillars
         asylum = self.asylum(task) if "asylum" in pillars else None
         population = self.population(task) if "population" in pillars else None
+        municipal = self.municipal(task) if "municipal" in pillars else None
         start = self.experiment.start_year
-        result = system.run(system.System(start, self.months, asylum=asylum, population=population))
+        result = system.run(
+            system.System(start, self.months, asylum=asylum, population=population, municipal=municipal)
+        )
         outcomes: dict[str, Any] = {}
         monthly = np.empty((0, len(task.runs), self.months))
         if result.asylum is not None:
             outcomes.update(self.chain_outcomes(result.asylum))
             if self.summaries:
                 monthly = np.stack([result.asylum.monthly[name].to_numpy() for name in self.summaries])
-        if result.population is not None:
-            outcomes.update(self.population_outcomes(result.population))
+        for pillar, dataset in (("population", result.population), ("municipal", result.municipal)):
+            if dataset is not None:
+                outcomes.update(self.yearly_outcomes(pillar, dataset))
         return ModelOutput(outcomes=outcomes, monthly=monthly)
 
     def chain_outcomes(self, run: ChainRun) -> dict[str, np.ndarray]:
@@ -301,12 +332,12 @@ class SystemModel:
                 outcomes[f"asylum.{variable}@{year}"] = december[variable].to_numpy()[:, years.index(year)]
         return outcomes
 
-    def population_outcomes(self, result: xr.Dataset) -> dict[str, np.ndarray]:
-        """``population.variable@year`` values per run."""
+    def yearly_outcomes(self, of: str, result: xr.Dataset) -> dict[str, np.ndarray]:
+        """``<of>.variable@year`` values per run from a pillar's (run, year) variables."""
         return {
-            f"population.{variable}@{year}": result[variable].sel(year=year).to_numpy()
+            f"{of}.{variable}@{year}": result[variable].sel(year=year).to_numpy()
             for pillar, variable, year in self.references()
-            if pillar == "population"
+            if pillar == of
         }
 
 

@@ -69,8 +69,9 @@ def resolve_registry(uncertainty: Uncertainty, parameters: ParameterSet) -> Unce
     if uncertainty.distribution != "registry":
         return uncertainty
     target = uncertainty.target
-    if target_pillar(target) == "population":
-        given = default_parameters("population")[target.removeprefix("population.")].uncertainty
+    pillar = target_pillar(target)
+    if pillar in ("population", "municipal"):
+        given = default_parameters(pillar)[target.removeprefix(f"{pillar}.")].uncertainty
     else:
         given = parameters[target].uncertainty
     if given is None or given.distribution not in ("uniform", "triangular"):

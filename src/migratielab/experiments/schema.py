@@ -10,7 +10,12 @@ Pillars: ``asylum`` (the chain; its parameters and policy fields), ``population`
 per-run inputs ``population.tfr_multiplier``, ``population.departure_multiplier``,
 ``population.native_net_emigration_rate`` and ``population.inflows.<channel>``, a multiplier of that
 channel's plan levels). With both and ``population.asylum_from_chain`` the chain's grants feed the
-population month by month in the system loop.
+population month by month in the system loop. ``municipal`` (the municipalities, with the chain:
+they take its housing task and their realisation is its outflow of status holders; an optional
+``municipal`` section of the scenario): per-run inputs ``municipal.<parameter>`` for its uncertain
+parameters (``params/municipal.yaml``) and the national levers ``municipal.flexible_homes_per_year``,
+``municipal.share_allocated``, ``municipal.quality_lift`` and ``municipal.budget_per_person``;
+outcomes are its national totals per year, e.g. ``municipal.total_housed@2030``.
 """
 
 from __future__ import annotations
@@ -25,10 +30,19 @@ from migratielab.analysis.indicators import INDICATORS
 from migratielab.analysis.robustness import Threshold
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
+from migratielab.models.municipal.setup import LEVERS as MUNICIPAL_LEVERS
+from migratielab.models.municipal.setup import UNCERTAIN as MUNICIPAL_UNCERTAIN
 from migratielab.models.population.projection import INFLOWS
 from migratielab.models.variables import registry
 from migratielab.params import ParamValue
-from migratielab.scenario import AsylumSection, MigrationPlan, Policy, Scenario, StochasticInflow
+from migratielab.scenario import (
+    AsylumSection,
+    MigrationPlan,
+    MunicipalSection,
+    Policy,
+    Scenario,
+    StochasticInflow,
+)
 from migratielab.yamlio import Strict, load_model
 
 INFLOW_LEVEL = "inflow.level_multiplier"
@@ -44,7 +58,7 @@ PER_RUN_LEVERS = {
 }
 """Policy fields that vary per run inside one vectorised evaluation (field -> PolicyArrays attribute)."""
 MAX_FACTORIAL_RUNS = 10_000_000
-Pillar = Literal["asylum", "population"]
+Pillar = Literal["asylum", "population", "municipal"]
 DEFAULT_PILLARS: tuple[Pillar, ...] = ("asylum",)
 ASYLUM_PREFIX = "asylum."
 POPULATION_CHANNELS = tuple(f"population.inflows.{channel}" for channel in INFLOWS)
@@ -57,7 +71,14 @@ POPULATION_TARGETS = (
 )
 """Population inputs that vary per run: TFR multiplier, departure-hazard multiplier, native net
 emigration rate (per person per year), and channel multipliers."""
-REGISTRY_LESS = ("population.tfr_multiplier", *POPULATION_CHANNELS)
+MUNICIPAL_PREFIX = "municipal."
+MUNICIPAL_LEVER_TARGETS = tuple(MUNICIPAL_PREFIX + name for name in MUNICIPAL_LEVERS)
+"""National municipal levers that vary per run: extra flexible homes per year (dwellings per year),
+share of lettings to status holders (fraction), pass-rate lift (share), route budget (EUR per person)."""
+MUNICIPAL_TARGETS = (*(MUNICIPAL_PREFIX + name for name in MUNICIPAL_UNCERTAIN), *MUNICIPAL_LEVER_TARGETS)
+"""Municipal inputs that vary per run: its uncertain parameters (units as in ``params/municipal.yaml``)
+and its national levers."""
+REGISTRY_LESS = ("population.tfr_multiplier", *POPULATION_CHANNELS, *MUNICIPAL_LEVER_TARGETS)
 """Uncertainty targets without a range in a parameter registry."""
 
 
@@ -68,6 +89,8 @@ def without_asylum_prefix(name: str) -> str:
 
 def target_pillar(target: str) -> Pillar:
     """The pillar an uncertainty target or lever field belongs to."""
+    if target.startswith(MUNICIPAL_PREFIX):
+        return "municipal"
     return "population" if target.startswith("population.") else "asylum"
 
 
@@ -77,7 +100,7 @@ def parse_outcome(name: str) -> tuple[Pillar, str, int] | None:
         return None
     reference, year = name.rsplit("@", 1)
     pillar, variable = reference.split(".", 1)
-    if pillar not in ("asylum", "population") or not year.isdigit():
+    if pillar not in ("asylum", "population", "municipal") or not year.isdigit():
         raise ValueError(f"outcome {name!r}: expected pillar.variable@year, e.g. population.population@2040")
     return pillar, variable, int(year)  # type: ignore[return-value]
 
@@ -109,10 +132,11 @@ class Uncertainty(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Uncertainty:
-        if self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS):
+        if self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS, *MUNICIPAL_TARGETS):
             raise ValueError(
                 f"target {self.target!r} cannot vary per run; use {INFLOW_LEVEL!r}, an asylum parameter "
-                f"({', '.join(PER_RUN)}) or a population input ({', '.join(POPULATION_TARGETS)})"
+                f"({', '.join(PER_RUN)}), a population input ({', '.join(POPULATION_TARGETS)}) "
+                f"or a municipal input ({', '.join(MUNICIPAL_TARGETS)})"
             )
         needed = {
             "uniform": ("low", "high"),
@@ -159,6 +183,10 @@ class Lever(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Lever:
+        if self.field.startswith("population.") and self.field not in POPULATION_CHANNELS:
+            raise ValueError(f"population levers are channel multipliers: {', '.join(POPULATION_CHANNELS)}")
+        if self.field.startswith(MUNICIPAL_PREFIX) and self.field not in MUNICIPAL_LEVER_TARGETS:
+            raise ValueError(f"municipal levers are {', '.join(MUNICIPAL_LEVER_TARGETS)}")
         has_range = self.low is not None or self.high is not None
         if (self.options is not None) == has_range:
             raise ValueError("give either options or a range (low and high)")
@@ -167,17 +195,19 @@ class Lever(Strict):
                 raise ValueError("a range needs low below high")
             if not self.per_run:
                 raise ValueError(
-                    f"a range is possible for {sorted(PER_RUN_LEVERS)} and {', '.join(POPULATION_CHANNELS)}; "
-                    "use options for others"
+                    f"a range is possible for {sorted(PER_RUN_LEVERS)}, {', '.join(POPULATION_CHANNELS)} "
+                    f"and {', '.join(MUNICIPAL_LEVER_TARGETS)}; use options for others"
                 )
-        if self.field.startswith("population.") and self.field not in POPULATION_CHANNELS:
-            raise ValueError(f"population levers are channel multipliers: {', '.join(POPULATION_CHANNELS)}")
+        if self.field.startswith(MUNICIPAL_PREFIX) and not all(
+            isinstance(value, int | float) and not isinstance(value, bool) for value in self.options or ()
+        ):
+            raise ValueError("a municipal lever takes numbers")
         return self
 
     @property
     def per_run(self) -> bool:
         """True when the lever's value can differ between runs of one vectorised evaluation."""
-        return self.field in PER_RUN_LEVERS or self.field in POPULATION_CHANNELS
+        return self.field in (*PER_RUN_LEVERS, *POPULATION_CHANNELS, *MUNICIPAL_LEVER_TARGETS)
 
 
 class Sampler(Strict):
@@ -232,6 +262,9 @@ class Experiment(Strict):
     parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
     pillars: list[Pillar] = Field(default_factory=lambda: list(DEFAULT_PILLARS), min_length=1)
     population: MigrationPlan | None = Field(None, description="the migration plan (population pillar)")
+    municipal: MunicipalSection | None = Field(
+        None, description="the municipalities' levers (municipal pillar; default: the sourced values)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -247,6 +280,10 @@ class Experiment(Strict):
             raise ValueError("the population pillar needs a population plan, and a plan needs the pillar")
         if self.population is not None and self.population.asylum_from_chain and "asylum" not in self.pillars:
             raise ValueError("population.asylum_from_chain needs the asylum pillar")
+        if self.municipal is not None and "municipal" not in self.pillars:
+            raise ValueError("a municipal section needs the municipal pillar in pillars")
+        if "municipal" in self.pillars and "asylum" not in self.pillars:
+            raise ValueError("the municipal pillar needs the asylum pillar (it houses its status holders)")
         used = [u.target for u in self.uncertainties] + [lever.field for lever in self.levers]
         missing = sorted({target_pillar(name) for name in used} - set(self.pillars))
         if missing:
@@ -313,7 +350,14 @@ class Experiment(Strict):
             seed=self.seed,
             asylum=asylum,
             population=self.population,
+            municipal=self.municipal_section(),
         )
+
+    def municipal_section(self) -> MunicipalSection | None:
+        """The municipalities' section when their pillar takes part (the default levers if none given)."""
+        if "municipal" not in self.pillars:
+            return None
+        return self.municipal or MunicipalSection()
 
 
 def check_outcome(name: str, pillars: list[Pillar], start_year: int, end_year: int) -> None:
@@ -351,7 +395,7 @@ def lever_values(lever: Lever) -> list[Any]:
 def apply_levers(base: Policy, values: dict[str, Any], name: str) -> Policy:
     """A copy of ``base`` named ``name`` with dotted ``field: value`` pairs set (whole objects first).
 
-    Population levers (``population.inflows.<channel>``) are not policy fields and are skipped.
+    Population and municipal levers are not policy fields and are skipped.
     """
     content = base.model_dump()
     content["name"] = name

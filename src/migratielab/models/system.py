@@ -20,7 +20,7 @@ another pillar except through these values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
 
@@ -279,10 +279,12 @@ def municipal_part(
     run_ids: Sequence[int],
     start_year: int,
     sample: bool = True,
+    per_run: Mapping[str, np.ndarray] | None = None,
 ) -> MunicipalPart:
     """The municipalities' part for ``run_ids``; no backlog at the start (the chain's task already
-    asks for part of its waiting list, so a municipal backlog on top would count those twice)."""
-    arrays = municipal_setup.parameters(section, params, seed, run_ids, start_year, sample)
+    asks for part of its waiting list, so a municipal backlog on top would count those twice).
+    ``per_run``: (run,) values of uncertain parameters or national levers (``municipal_setup.PER_RUN``)."""
+    arrays = municipal_setup.parameters(section, params, seed, run_ids, start_year, sample, per_run)
     return MunicipalPart(arrays, municipal_setup.initial_state(arrays, np.zeros(len(run_ids))))
 
 

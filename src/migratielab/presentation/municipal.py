@@ -12,22 +12,37 @@ import plotly.graph_objects as go
 
 from migratielab.analysis import disclosure
 from migratielab.models.municipal.data import BOUNDARY_CREDIT, boundaries
-from migratielab.models.variables import Language
+from migratielab.models.variables import Language, Variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import MISSING, format_value, plotly_separators, unit_label
 from migratielab.service.municipal import MONITOR_COLUMNS, variable_of
 
 SUPPRESSED_GREY = "#d9d9d9"
+BOUNDARIES_URL = "/static/gemeenten_2024.geojson"
+"""Where a map's traces find the municipal boundaries: the dashboard serves the bundled GeoJSON there
+(plotly.js fetches it once per page, for every trace); a report registers it once under this key in
+plotly's ``PlotlyGeoAssets`` (``geo_assets_script``)."""
+EMPTY_WORLD: dict[str, Any] = {
+    "type": "Topology",
+    "objects": {
+        name: {"type": "GeometryCollection", "geometries": []}
+        for name in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
+    },
+    "arcs": [],
+    "transform": {"scale": [1, 1], "translate": [0, 0]},
+}
+"""plotly's world base map, empty: maps are drawn from the bundled boundaries only, nothing fetched."""
 SCALE = "Blues"
 MARKS = {disclosure.SUPPRESSED: "◦", disclosure.SECONDARY: "◦◦", disclosure.ROUNDED: ""}
 
 
 def indicator_options(lang: Language) -> list[dict[str, str]]:
-    """Every mapped indicator with its label and unit (from the registry)."""
-    return [
-        {"name": name, "label": variable_of(name).label(lang), "unit": unit_label(variable_of(name), lang)}
-        for name in MONITOR_COLUMNS
-    ]
+    """Every mapped indicator with its label and unit (from the registry; the unit once)."""
+    options = []
+    for name in MONITOR_COLUMNS:  # indicators, not municipalities
+        label, unit = variable_of(name).label(lang), unit_label(variable_of(name), lang)
+        options.append({"name": name, "label": label if label.endswith(unit) else f"{label} ({unit})"})
+    return options
 
 
 def cell(value: object, name: str, flag: str, lang: Language) -> str:
@@ -42,7 +57,8 @@ def cell(value: object, name: str, flag: str, lang: Language) -> str:
 def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]:
     """A choropleth of one indicator per municipality from the bundled boundaries (no tiles, offline).
 
-    Suppressed municipalities are grey; the hover shows the formatted value.
+    Suppressed municipalities are grey; the hover shows the formatted value. Both layers name the
+    boundaries by ``BOUNDARIES_URL``, so a page carries them once (not once per layer).
     """
     variable = variable_of(name)
     values = shown[name].astype(float) / variable.display_scale
@@ -50,7 +66,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
     figure = go.Figure()
     figure.add_trace(
         go.Choropleth(
-            geojson=boundaries(),
+            geojson=BOUNDARIES_URL,
             locations=shown["code"],
             featureidkey="properties.code",
             z=[0] * len(shown),
@@ -64,7 +80,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
     visible = values.notna()
     figure.add_trace(
         go.Choropleth(
-            geojson=boundaries(),
+            geojson=BOUNDARIES_URL,
             locations=shown["code"][visible],
             featureidkey="properties.code",
             z=values[visible],
@@ -73,7 +89,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
             marker_line_color="white",
             text=[h for h, v in zip(hover, visible, strict=True) if v],
             hoverinfo="text",
-            colorbar={"title": {"text": unit_label(variable, lang)}},
+            colorbar=colorbar(variable, lang),
         )
     )
     figure.update_geos(fitbounds="locations", visible=False)
@@ -96,6 +112,24 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
     )
     parsed: dict[str, Any] = json.loads(figure.to_json())
     return parsed
+
+
+def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
+    """The colour bar of a map: the unit as title, thousands grouped (also 4 digits), shares in %."""
+    bar: dict[str, Any] = {"title": {"text": unit_label(variable, lang)}, "separatethousands": True}
+    if variable.unit.code == "share":
+        bar["tickformat"] = ".0%"
+    return bar
+
+
+def geo_assets_script() -> str:
+    """JavaScript that gives plotly the boundaries (once, under ``BOUNDARIES_URL``) and an empty world
+    map, for a self-contained page that must fetch nothing; run it after plotly.js is loaded."""
+    return (
+        "window.PlotlyGeoAssets=window.PlotlyGeoAssets||{topojson:{}};"
+        f"window.PlotlyGeoAssets.topojson.world_110m={json.dumps(EMPTY_WORLD)};"
+        f"window.PlotlyGeoAssets[{json.dumps(BOUNDARIES_URL)}]={json.dumps(boundaries())};"
+    )
 
 
 def table_rows(

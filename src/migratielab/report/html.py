@@ -49,12 +49,13 @@ def figure_div(figure: go.Figure) -> str:
     return str(plotly.offline.plot(figure, output_type="div", include_plotlyjs=False))
 
 
-def render_report(title: str, sections: Sequence[Section], lang: str = "en") -> str:
-    """The full HTML text of a report, with plotly.js embedded once."""
+def render_report(title: str, sections: Sequence[Section], lang: str = "en", head_script: str = "") -> str:
+    """The full HTML text of a report, with plotly.js embedded once (then ``head_script``, if any)."""
     parts = [
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style>",
-        f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>",
+        f"<script>{plotly.offline.get_plotlyjs()}</script>",
+        f"<script>{head_script}</script></head><body>" if head_script else "</head><body>",
         f"<h1>{html.escape(title)}</h1>",
     ]
     for section in sections:
@@ -72,8 +73,11 @@ def render_report(title: str, sections: Sequence[Section], lang: str = "en") -> 
     return "".join(parts)
 
 
-def write_report(path: Path, title: str, sections: Sequence[Section], lang: str = "en") -> Path:
+def write_report(
+    path: Path, title: str, sections: Sequence[Section], lang: str = "en", head_script: str = ""
+) -> Path:
     """Render and write a self-contained HTML report; return its path."""
+    text = render_report(title, sections, lang, head_script)
     with atomic_path(path) as temporary:
-        temporary.write_text(render_report(title, sections, lang), encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
     return path

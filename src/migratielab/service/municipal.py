@@ -6,6 +6,7 @@ the half-year backtest. The CLI, the API, the dashboard and the report call thes
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -198,13 +199,28 @@ MONITOR_COLUMNS = (
 
 def benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
     """Per municipality, the median of its peers (same size class and urbanity) per 1,000 inhabitants
-    for counts and as is for rates; computed on unrounded values, shown after disclosure control."""
-    per_1000 = frame[[*COUNTS, "backlog"]].div(frame["population"], axis=0) * 1000
-    values = per_1000.join(frame[["realisation_share", "pass_rate"]])
+    for counts and as is for rates. Computed from the values after disclosure control (suppressed
+    cells left out), so a median reveals no more than the published cells; groups of fewer than
+    ``disclosure.MIN_GROUP`` municipalities get no median."""
+    shown, _ = protected_frame(frame)
+    per_1000 = shown[[*COUNTS, "backlog"]].div(frame["population"], axis=0) * 1000
+    values = per_1000.join(shown[["realisation_share", "pass_rate"]])
     values["reception_places"] = 1000 * frame["reception_places"] / frame["population"]
     peers = values.groupby([frame["size_class"], frame["urbanity"]]).transform("median")
-    peers["peer_count"] = frame.groupby(["size_class", "urbanity"])["code"].transform("count")
+    count = frame.groupby(["size_class", "urbanity"])["code"].transform("count")
+    peers, _ = disclosure.protect_groups(peers, count)
+    peers["peer_count"] = count
     return peers
+
+
+def records(shown: pd.DataFrame, flags: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as JSON-ready records: values (None where suppressed) and the disclosure flag per cell."""
+    values = json.loads(shown.to_json(orient="records"))
+    marks = flags.to_dict(orient="records")
+    return [
+        {**row, "disclosure": {k: v for k, v in mark.items() if v}}
+        for row, mark in zip(values, marks, strict=True)
+    ]
 
 
 def find(text: str, source: str = "municipality") -> int:
@@ -227,15 +243,52 @@ def matched_set(position: int, excluded: np.ndarray, count: int = MATCHED) -> np
 
 @dataclass(frozen=True)
 class ExperimentComparison:
-    """An experiment's municipalities next to their matched set, per 1,000 inhabitants or as rates."""
+    """An experiment's municipalities next to their matched set, per 1,000 inhabitants or as rates,
+    after disclosure control (``flags``: ``s`` where a cell is suppressed)."""
 
     name: str
     members: list[str]
     matched: list[str]
     outcomes: pd.DataFrame  # rows: outcome; columns: experiment, matched, difference
+    flags: pd.DataFrame  # same shape as ``outcomes``
 
 
-EXPERIMENT_OUTCOMES = ("housed", "backlog", "passed", "extra_employed", "cost_eur")
+EXPERIMENT_OUTCOMES = {
+    "housed": "housed",
+    "backlog": "backlog",
+    "passed": "passed",
+    "extra_employed": "extra_employed",
+    "cost_eur": "obliged_started",
+}
+"""Outcomes per 1,000 inhabitants of a group, with the count of persons each is built from."""
+EXPERIMENT_RATES = {"realisation_share": "task", "pass_rate": "obliged_started"}
+"""Rates of a group (mean over its municipalities), with the persons they are a share of."""
+
+
+def group_outcomes(frame: pd.DataFrame, positions: np.ndarray) -> pd.Series:
+    """A group's outcomes after disclosure control (NaN where suppressed): counts pooled per 1,000
+    inhabitants of the group, rates as the mean over its municipalities."""
+    group = frame.iloc[positions]
+    sums = group[[*COUNTS, "backlog", *AMOUNTS, "population"]].sum()
+    values, counts, denominators = {}, {}, {}
+    for name, count in EXPERIMENT_OUTCOMES.items():  # outcomes, not municipalities
+        values[name] = 1000 * sums[name] / sums["population"]
+        counts[name], denominators[name] = sums[count], sums["population"]
+    for name, base in EXPERIMENT_RATES.items():
+        values[name], counts[name], denominators[name] = group[name].mean(), sums[base], sums[base]
+    shown, _ = disclosure.protect_ratio(pd.Series(values), pd.Series(counts), pd.Series(denominators))
+    return shown
+
+
+def comparison_table(frame: pd.DataFrame, members: np.ndarray, matched: np.ndarray) -> pd.DataFrame:
+    """Experiment, matched set and their difference per outcome (NaN where suppressed)."""
+    table = pd.DataFrame(
+        {"experiment": group_outcomes(frame, members), "matched": group_outcomes(frame, matched)}
+    )
+    difference = table["experiment"] - table["matched"]
+    scale = table[["experiment", "matched"]].abs().max(axis=1)
+    table["difference"] = difference.mask(difference.abs() <= 1e-9 * scale, 0.0)  # no rounding noise
+    return table
 
 
 def compare_experiments(result: MunicipalRun) -> list[ExperimentComparison]:
@@ -246,19 +299,13 @@ def compare_experiments(result: MunicipalRun) -> list[ExperimentComparison]:
     for experiment in result.section.experiments:  # experiments, not municipalities
         members = municipal_setup.members(towns, experiment)
         matched = np.unique(np.concatenate([matched_set(p, members) for p in members]))
-        per_1000 = frame[list(EXPERIMENT_OUTCOMES)].div(frame["population"], axis=0) * 1000
-        table = pd.DataFrame(
-            {
-                "experiment": per_1000.iloc[members].mean(),
-                "matched": per_1000.iloc[matched].mean(),
-            }
+        table = comparison_table(frame, members, matched)
+        flags = pd.DataFrame(
+            np.where(table.isna(), disclosure.SUPPRESSED, ""), index=table.index, columns=table.columns
         )
-        for rate in ("realisation_share", "pass_rate"):
-            table.loc[rate] = [frame[rate].iloc[members].mean(), frame[rate].iloc[matched].mean()]
-        table["difference"] = table["experiment"] - table["matched"]
         comparisons.append(
             ExperimentComparison(
-                experiment.name, list(towns.codes[members]), list(towns.codes[matched]), table
+                experiment.name, list(towns.codes[members]), list(towns.codes[matched]), table, flags
             )
         )
     return comparisons

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from migratielab.errors import InputError
 
@@ -158,3 +159,12 @@ def boundaries() -> dict[str, Any]:
 
 
 BOUNDARY_CREDIT = "CBS, Kadaster (Wijk- en buurtkaart 2024, CC BY 4.0)"
+
+
+def sources() -> dict[str, str]:
+    """Each bundled file's source as one line (publisher, table, date), from ``sources.yaml``."""
+    resource = resources.files("migratielab.data").joinpath("municipal/sources.yaml")
+    files: dict[str, dict[str, str]] = yaml.safe_load(resource.read_text(encoding="utf-8"))["files"]
+    return {
+        name: f"{entry['publisher']}: {entry['table']} ({entry['date']})" for name, entry in files.items()
+    }

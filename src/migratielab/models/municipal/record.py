@@ -1,7 +1,8 @@
 """Recording of the municipal pillar: per calendar year and municipality, and national per month.
 
 Flows are summed over the months of each calendar year (persons or EUR per year); the backlog is
-the stock at the end of each year. National monthly totals keep the coupling with the chain visible.
+the stock at the end of each year. National totals per year (``total_<name>``, registered, the
+outcomes of experiments) and per month (``national_<name>``) keep the coupling with the chain visible.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from migratielab.models.municipal.step import Flows, State
 
 MONTHS_PER_YEAR = 12
 FLOW_NAMES = tuple(field.name for field in fields(Flows))
+TOTALS = (
+    "task",
+    "housed",
+    "written_off",
+    "backlog",
+    "obliged_started",
+    "passed",
+    "fined",
+    "cost_eur",
+    "extra_employed",
+)
+"""Variables also recorded as national totals per run and year (``total_<name>``)."""
 
 
 class MunicipalRecorder:
@@ -56,6 +69,8 @@ class MunicipalRecorder:
             name: (("run", "year", "municipality"), values) for name, values in self.yearly.items()
         }
         data["backlog"] = (("run", "year", "municipality"), self.backlog)
+        for name in TOTALS:
+            data[f"total_{name}"] = (("run", "year"), data[name][1].sum(axis=2))
         data.update({f"national_{name}": (("run", "time"), values) for name, values in self.monthly.items()})
         data["national_backlog"] = (("run", "time"), self.monthly_backlog)
         return xr.Dataset(data, coords=coords)

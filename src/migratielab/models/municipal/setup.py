@@ -7,7 +7,7 @@ normal per municipality for its share of lettings and one for its pass rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,12 @@ UNCERTAIN = (
     "invitation_uptake",
 )
 """Parameters drawn per run when sampling, in this order (then 2 x M normals)."""
+LEVERS = ("flexible_homes_per_year", "share_allocated", "quality_lift", "budget_per_person")
+"""National levers of the section that may also take a value per run (experiments): extra flexible
+homes per year (dwellings per year, national), share of lettings to status holders (fraction),
+pass-rate lift (share) and route budget (EUR per person)."""
+PER_RUN = (*UNCERTAIN, *LEVERS)
+"""Names that ``parameters(..., per_run=...)`` accepts: uncertain parameters and national levers."""
 PASS_TIME_SHAPE = 4.0
 """Gamma shape of the time to pass after the route starts (months); an assumption, see docs."""
 
@@ -54,8 +60,15 @@ def draws(seed: int, run_ids: Sequence[int], towns: int) -> tuple[np.ndarray, np
     return np.asarray(uniforms).reshape(len(run_ids), -1), np.asarray(normals).reshape(len(run_ids), 2, towns)
 
 
-def values(params: ParameterSet, uniforms: np.ndarray, sample: bool, year: int) -> dict[str, np.ndarray]:
-    """Every numeric parameter as a (run, 1) array: drawn within its range when sampling, else its value."""
+def values(
+    params: ParameterSet,
+    uniforms: np.ndarray,
+    sample: bool,
+    year: int,
+    per_run: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Every numeric parameter as a (run, 1) array: drawn within its range when sampling, else its value;
+    a parameter in ``per_run`` ((run,) arrays, e.g. an experiment's uncertainty) takes that value."""
     runs = uniforms.shape[0]
     out = {name: np.full((runs, 1), params.scalar(name, year)) for name in params}
     if sample:
@@ -63,6 +76,27 @@ def values(params: ParameterSet, uniforms: np.ndarray, sample: bool, year: int) 
             spread = params[name].uncertainty
             if spread is not None:
                 out[name] = (spread.low + (spread.high - spread.low) * uniforms[:, k])[:, None]
+    for name, column in (per_run or {}).items():
+        if name in UNCERTAIN:
+            out[name] = np.asarray(column, dtype=float).reshape(runs, 1)
+    return out
+
+
+def national_levers(
+    section: MunicipalSection, runs: int, per_run: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """The section's national levers as (run, 1) arrays (NaN: the sourced parameter applies); a lever
+    in ``per_run`` ((run,) arrays) replaces the section's value."""
+    given = {
+        "flexible_homes_per_year": section.flexible_homes_per_year,
+        "share_allocated": section.share_allocated,
+        "quality_lift": section.integration.quality_lift,
+        "budget_per_person": section.integration.budget_per_person,
+    }
+    out = {name: np.full((runs, 1), np.nan if value is None else value) for name, value in given.items()}
+    for name, column in (per_run or {}).items():
+        if name in LEVERS:
+            out[name] = np.asarray(column, dtype=float).reshape(runs, 1)
     return out
 
 
@@ -76,20 +110,18 @@ def members(towns: Municipalities, experiment: LocalExperiment) -> np.ndarray:
 class LocalLevers:
     """Per-municipality levers after local experiments (arrays of length M)."""
 
-    flexible_homes_per_year: np.ndarray
-    share_allocated: np.ndarray  # NaN where the national share applies
+    flexible_homes_per_year: np.ndarray  # extra homes of local experiments, dwellings per year
+    share_allocated: np.ndarray  # share set by a local experiment; NaN where the national share applies
     share_small_locations: np.ndarray
     pass_rate_lift: np.ndarray
     employment_gain_extra: np.ndarray
 
 
 def local_levers(section: MunicipalSection, towns: Municipalities) -> LocalLevers:
-    """National levers spread over municipalities, with each experiment's levers in its municipalities."""
+    """Levers per municipality set by local experiments (the national levers: ``national_levers``)."""
     levers = LocalLevers(
-        flexible_homes_per_year=section.flexible_homes_per_year * towns.population_share,
-        share_allocated=np.full(
-            towns.size, np.nan if section.share_allocated is None else section.share_allocated
-        ),
+        flexible_homes_per_year=np.zeros(towns.size),
+        share_allocated=np.full(towns.size, np.nan),
         share_small_locations=np.full(towns.size, section.reception.share_small_locations),
         pass_rate_lift=np.zeros(towns.size),
         employment_gain_extra=np.zeros(towns.size),
@@ -122,22 +154,34 @@ def pass_pmf(mean_months: np.ndarray, delay: int, term: int) -> np.ndarray:
 
 
 def _pass_rate(
-    section: MunicipalSection, v: dict[str, np.ndarray], normals: np.ndarray, lift: np.ndarray
+    section: MunicipalSection,
+    v: dict[str, np.ndarray],
+    normals: np.ndarray,
+    lift: np.ndarray,
+    national: dict[str, np.ndarray],
 ) -> np.ndarray:
-    """Pass rate within the term per run and municipality (share), after the integration levers."""
+    """Pass rate within the term per run and municipality (share), after the integration levers
+    (``national``: the national levers, (run, 1))."""
     z, education = v["route_share_z"], v["route_share_education"]
-    national = (
+    average = (
         (1.0 - z - education) * v["pass_within_term_b1"]
         + education * v["pass_within_term_education"]
         + z * v["pass_within_term_z"]
     )
-    levers = section.integration
-    budget = levers.budget_per_person or float(v["budget_per_person"][0, 0])
+    budget = _budget(v, national)
     factor = 1.0 + v["budget_elasticity"] * (budget / v["budget_per_person"] - 1.0)
-    rate = national * factor + levers.quality_lift + lift[None, :] + v["municipal_quality_spread"] * normals
-    if levers.quality_floor is not None:
-        rate = np.maximum(rate, levers.quality_floor)
+    spread = v["municipal_quality_spread"] * normals
+    rate = average * factor + national["quality_lift"] + lift[None, :] + spread
+    floor = section.integration.quality_floor
+    if floor is not None:
+        rate = np.maximum(rate, floor)
     return np.asarray(np.clip(rate, 0.02, 0.98), dtype=float)
+
+
+def _budget(v: dict[str, np.ndarray], national: dict[str, np.ndarray]) -> np.ndarray:
+    """Route budget (run, 1), EUR per person: the lever where set, else the sourced parameter."""
+    chosen = national["budget_per_person"]
+    return np.where(np.isnan(chosen), v["budget_per_person"], chosen)
 
 
 def parameters(
@@ -147,23 +191,32 @@ def parameters(
     run_ids: Sequence[int],
     year: int,
     sample: bool = True,
+    per_run: Mapping[str, np.ndarray] | None = None,
 ) -> Params:
-    """The pillar's arrays for ``run_ids`` (first simulated ``year`` picks dated parameter values)."""
+    """The pillar's arrays for ``run_ids`` (first simulated ``year`` picks dated parameter values).
+
+    ``per_run`` gives (run,) values of names in ``PER_RUN``: uncertain parameters or national levers.
+    """
     towns = municipalities()
     uniforms, normals = draws(seed, run_ids, towns.size)
-    v = values(params, uniforms, sample, year)
+    v = values(params, uniforms, sample, year, per_run)
     levers = local_levers(section, towns)
-    national_share = (
-        v["share_allocated_to_status_holders"] if section.share_allocated is None else section.share_allocated
+    national = national_levers(section, len(run_ids), per_run)
+    national_share = np.where(
+        np.isnan(national["share_allocated"]),
+        v["share_allocated_to_status_holders"],
+        national["share_allocated"],
     )
     sigma = v["municipal_share_spread"]
-    base = np.where(
-        np.isnan(levers.share_allocated),
+    spread = np.where(
+        np.isnan(national["share_allocated"]),
         national_share * np.exp(sigma * normals[:, 0] - sigma**2 / 2),
-        levers.share_allocated,
+        national_share,  # a national lever: every municipality lets this share
     )
+    base = np.where(np.isnan(levers.share_allocated), spread, levers.share_allocated)
     flexible = (
-        v["flexible_homes_per_year_baseline"] * towns.population_share + levers.flexible_homes_per_year
+        (v["flexible_homes_per_year_baseline"] + national["flexible_homes_per_year"]) * towns.population_share
+        + levers.flexible_homes_per_year
     ) / MONTHS_PER_YEAR
     integration = section.integration
     delay = (
@@ -171,7 +224,6 @@ def parameters(
         if integration.intake_within_months is None
         else integration.intake_within_months
     )
-    budget = integration.budget_per_person or float(v["budget_per_person"][0, 0])
     fined = v["fined_share_strict"] if integration.fines == "strict" else v["fined_share_human"]
     voluntary = v["non_obliged_newcomers_per_year"] * v["invitation_uptake"] / MONTHS_PER_YEAR
     return Params(
@@ -191,13 +243,13 @@ def parameters(
         family_obliged_per_month=float(params.scalar("family_migrants_obliged_per_year", year))
         * towns.population_share
         / MONTHS_PER_YEAR,
-        pass_rate=_pass_rate(section, v, normals[:, 1], levers.pass_rate_lift),
+        pass_rate=_pass_rate(section, v, normals[:, 1], levers.pass_rate_lift, national),
         pass_pmf=pass_pmf(
             v["months_to_pass_mean"], min(delay, MAX_INTAKE_DELAY), int(v["term_months"][0, 0])
         ),
         fined_share=fined,
         fine_amount=float(v["fine_amount"][0, 0]),
-        cost_per_person=budget + v["execution_cost_per_person"],
+        cost_per_person=_budget(v, national) + v["execution_cost_per_person"],
         employment_gain=v["employment_gain_b1"] + levers.employment_gain_extra[None, :],
         voluntary_per_month=(voluntary * towns.population_share)
         if integration.invite_non_obliged
