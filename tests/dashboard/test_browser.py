@@ -192,3 +192,20 @@ def test_api_docs_render_offline(page: Any, server_url: str) -> None:
     page.wait_for_selector(".opblock-summary-path", timeout=UPDATE_TIMEOUT_MS)
     assert "/api/whatif" in page.locator(".opblock-summary-path").all_inner_texts()
     screenshot(page, "api-docs")
+
+
+def test_plan_page_scorecard_changes_with_the_plan(page: Any, server_url: str) -> None:
+    """Raising non-EU labour migration redraws the scorecard: the labour force becomes robustly better."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{server_url}/plan?runs=12&end_year=2040")
+    assert page.locator("h1").inner_text() == "Integrale afweging"
+    before = page.locator("table.scorecard").inner_text()
+    change_lever(page, "input[name=labour_non_eu]", "80000")
+    after = page.locator("table.scorecard").inner_text()
+    assert before != after and "robuust beter" in after
+    screenshot(page, "plan-nl")
+    page.click("#lang-switch")
+    page.wait_for_url("**lang=en**")
+    assert page.locator("h1").inner_text() == "Integral trade-off"
+    assert "robustly better" in page.locator("table.scorecard").inner_text()
+    screenshot(page, "plan-en")

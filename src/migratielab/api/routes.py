@@ -18,10 +18,11 @@ from migratielab.api.pool import Pool
 from migratielab.errors import InputError
 from migratielab.experiments.store import Manifest
 from migratielab.scenario import bundled_scenario_names
-from migratielab.service import asylum, data, explore, web
+from migratielab.service import asylum, data, explore, plan_web, web
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service import web_models as models
+from migratielab.service.scorecard import comparison_records
 
 router = APIRouter(prefix="/api")
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
@@ -109,6 +110,13 @@ async def population_plan(request: models.PlanRequest, pool: Pool) -> models.Pla
     """Project a migration plan (gross immigration per category, optionally with asylum numbers from
     the asylum chain) next to the constant-net-migration variant: yearly medians and fans of both."""
     return await pool.run(web.project_migration_plan, request)
+
+
+@router.post("/plans/scorecard", responses=SLOW)
+async def plan_scorecard(request: plan_web.PlanScorecardRequest, pool: Pool) -> dict[str, Any]:
+    """The integral scorecard of a plan (levels per channel, asylum policy) next to the example plan on
+    the same futures: median and 5-95% band per indicator, paired differences marked when robust."""
+    return comparison_records(await pool.run(plan_web.plan_scorecard, request))
 
 
 @router.get("/overview")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from migratielab.cli import asylum, data, explore, labour, municipal, project, web
+from migratielab.cli import asylum, data, explore, labour, municipal, project, scorecard, web
 
 app = typer.Typer(
     name="migratielab",
@@ -14,5 +14,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (asylum, data, project, explore, web, municipal, labour):
+for module in (asylum, data, project, explore, web, municipal, labour, scorecard):
     module.register(app)

@@ -18,7 +18,7 @@ from migratielab.scenario import (
     StableStaffing,
     StochasticInflow,
 )
-from migratielab.service import asylum, web_models
+from migratielab.service import asylum, plan_web, web_models
 
 DASHBOARD_MAX_RUNS = 2_000
 YOUR_POLICY = "your policy"
@@ -121,3 +121,31 @@ class PopulationForm(web_models.VariantRequest):
         return web_models.PlanRequest.model_validate(
             {**self.request().model_dump(), "levels": levels, "asylum_chain": self.asylum_chain}
         )
+
+
+class PlanForm(BaseModel):
+    """The integral-trade-off page's plan as flat query parameters (levels per channel, asylum policy)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    lang: Literal["nl", "en"] = "nl"
+    labour_eu: float = Field(web_models.PlanLevels().labour_eu, ge=0, le=1_000_000)
+    labour_non_eu: float = Field(web_models.PlanLevels().labour_non_eu, ge=0, le=1_000_000)
+    study: float = Field(web_models.PlanLevels().study, ge=0, le=1_000_000)
+    family: float = Field(web_models.PlanLevels().family, ge=0, le=1_000_000)
+    asylum: float = Field(web_models.PlanLevels().asylum, ge=0, le=1_000_000)
+    temporary_protection: float = Field(web_models.PlanLevels().temporary_protection, ge=0, le=1_000_000)
+    other: float = Field(web_models.PlanLevels().other, ge=0, le=1_000_000)
+    fte: float = Field(1_500, ge=100, le=10_000)
+    base_places: int = Field(41_000, ge=0, le=150_000)
+    buffer_places: int = Field(15_000, ge=0, le=100_000)
+    end_year: int = Field(2040, ge=2026, le=2060)
+    runs: int = Field(20, ge=2, le=plan_web.MAX_PLAN_RUNS)
+
+    def request(self) -> plan_web.PlanScorecardRequest:
+        """The form as the service's request."""
+        levels = web_models.PlanLevels.model_validate(
+            self.model_dump(include=set(web_models.PlanLevels.model_fields))
+        )
+        fields = self.model_dump(include={"fte", "base_places", "buffer_places", "end_year", "runs"})
+        return plan_web.PlanScorecardRequest(levels=levels, **fields)

@@ -24,16 +24,17 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from migratielab.api.pool import Pool, SimulationPool
-from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PopulationForm
+from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PlanForm, PopulationForm
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation import labour as labour_rows
 from migratielab.presentation import municipal as municipal_faces
 from migratielab.presentation import overview, population, simulation
+from migratielab.presentation import scorecard as scorecard_tables
 from migratielab.presentation.catalogue import Translator, text
 from migratielab.presentation.charts import Figure
 from migratielab.presentation.formatting import missing_note, unit_label
-from migratielab.service import data, municipal, web
+from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service.web_models import SimulationResult
@@ -68,6 +69,7 @@ NAVIGATION = (
     ("/long-term", "nav_longterm"),
     ("/municipalities", "nav_municipal"),
     ("/labour", "nav_labour"),
+    ("/plan", "nav_plan"),
 )
 
 
@@ -264,6 +266,37 @@ async def population_view(form: PopulationForm, pool: SimulationPool) -> View:
     return await (plan_view(form, pool) if form.mode == "plan" else long_term_view(form, pool))
 
 
+async def integral_view(form: PlanForm, pool: SimulationPool) -> View:
+    """The form's plan next to the example plan on the integral scorecard (run or reused)."""
+    started = time.perf_counter()
+    comparison = await pool.run(plan_web.plan_scorecard, form.request())
+    lang = form.lang
+    names = {plan_web.EXAMPLE_NAME: text("plan.example", lang), plan_web.YOURS_NAME: text("plan.yours", lang)}
+    header, rows = scorecard_tables.comparison_table(comparison, lang)
+    header = [names.get(column, column) for column in header]
+    scenario = comparison.scorecards[0].scenario
+    context = {
+        "form": form,
+        "channels": list(web_models.PlanLevels.model_fields),
+        "max_runs": plan_web.MAX_PLAN_RUNS,
+        "header": header,
+        "rows": rows,
+        "groups": [result.entry.group for result in comparison.scorecards[0].results],
+        "runs_note": text(
+            "scorecard.runs",
+            lang,
+            runs=scenario.runs,
+            start=scenario.start_year,
+            end=scenario.end_year,
+            seed=scenario.seed,
+        ),
+        "rule": scorecard_tables.robust_rule(lang),
+        "missing_note": missing_note([cell for row in rows for cell in row], lang),
+        "sources": scorecard_tables.source_lines(comparison.scorecards[0].results, lang),
+    }
+    return timed(View(context), started)
+
+
 # ------------------------------------------------------------------------------ routes
 
 
@@ -342,6 +375,18 @@ async def long_term_page(
 async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
     """The projection for new inputs (used by dashboard.js)."""
     return fragment("longterm_results.html", form.lang, await population_view(form, pool))
+
+
+@router.get("/plan")
+async def plan_page(request: Request, form: Annotated[PlanForm, Query()], pool: Pool) -> HTMLResponse:
+    """The integral trade-off: edit a plan and see its scorecard next to the example plan."""
+    return page(request, "plan.html", form.lang, await integral_view(form, pool))
+
+
+@router.get("/plan/results")
+async def plan_results(form: Annotated[PlanForm, Query()], pool: Pool) -> Response:
+    """The scorecard for new plan values (used by dashboard.js)."""
+    return fragment("plan_results.html", form.lang, await integral_view(form, pool))
 
 
 @static_router.get("/{name}")

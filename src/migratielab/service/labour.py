@@ -5,6 +5,7 @@ objects (pydantic models); faces render them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from migratielab.models.labour.shortage import (
 from migratielab.models.population.paths import UNCERTAIN as POPULATION_UNCERTAIN
 from migratielab.models.population.paths import plan_builder, uniform_draws
 from migratielab.models.system import LabourPart, PopulationPart, System, population_part, run
-from migratielab.params import default_parameters
+from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import LabourSection, Scenario, bundled_scenario_path, load_scenario
 from migratielab.yamlio import validate_mapping
 
@@ -323,12 +324,25 @@ def _coverage(
     )
 
 
-def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelComparison:
-    """Run the labour pillar (with the population if the scenario has it) and compare the channels."""
+@dataclass(frozen=True)
+class LabourSetUp:
+    """The labour pillar set up for some runs: parameters, data, shortage judgement, per-run draws,
+    employment paths, occupation mix per channel, and its part of a system run."""
+
+    params: ParameterSet
+    data: LabourData
+    judgement: Judgement
+    values: dict[str, np.ndarray]
+    employment: np.ndarray
+    mix: np.ndarray
+    part: LabourPart
+
+
+def labour_set_up(scenario: Scenario, run_ids: list[int], source: str = "scenario") -> LabourSetUp:
+    """The labour pillar of ``scenario`` for ``run_ids`` (their draws depend only on the run id)."""
     section = scenario.labour
     params, data = labour_parameters(section, source), load_labour_data()
     judgement = judge(data, params, shortage_config(params, section, source))
-    run_ids = list(range(scenario.runs))
     values = draws(params, scenario.seed, run_ids, scenario.runs > 1)
     employment = employment_with_levers(params, default_parameters("population"), section, values)
     mix = class_mix(data, params)
@@ -340,8 +354,18 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
     part = LabourPart(
         model, initial_state(model, len(run_ids)), plan_arrivals(section, years, len(run_ids)), data.codes
     )
+    return LabourSetUp(params, data, judgement, values, employment, mix, part)
+
+
+def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelComparison:
+    """Run the labour pillar (with the population if the scenario has it) and compare the channels."""
+    section = scenario.labour
+    run_ids = list(range(scenario.runs))
+    setup = labour_set_up(scenario, run_ids, source)
+    params, data, judgement, values = setup.params, setup.data, setup.judgement, setup.values
+    employment, mix, part = setup.employment, setup.mix, setup.part
     population = _population(scenario, run_ids)
-    outcome = run(System(scenario.start_year, 12 * years, population=population, labour=part))
+    outcome = run(System(scenario.start_year, 12 * len(scenario.years), population=population, labour=part))
     assert outcome.labour is not None
     levers = lever_reserve_workers(data, params, section, values)
     coverage, totals = [], {}

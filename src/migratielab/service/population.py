@@ -8,11 +8,13 @@ The CLI, the HTTP API and reports call these functions; the model set-up (paths,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
+from migratielab.experiments.evaluate import FAMILY, with_population_values
 from migratielab.models import system
 from migratielab.models.asylum.setup import scenario_parameters, section
 from migratielab.models.population.paths import (
@@ -25,6 +27,7 @@ from migratielab.models.population.paths import (
 )
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import AsylumSection, MigrationPlan, PathInflow, Policy, Scenario
+from migratielab.service.labour import labour_set_up
 
 MAX_RUNS_PER_CHUNK = 500
 
@@ -64,12 +67,70 @@ class Ensemble:
     seed: int
 
 
-def coupled_chain(scenario: Scenario, run_ids: Sequence[int]) -> system.AsylumPart:
-    """The asylum chain beside the population: the scenario's first policy, recording grants and family."""
+def coupled_chain(
+    scenario: Scenario, run_ids: Sequence[int], record: Sequence[str] | None = FAMILY
+) -> system.AsylumPart:
+    """The asylum chain beside the population: the scenario's first policy (``record``: None keeps all)."""
     policy = section(scenario).policies[0]
-    record = ("grants_first_instance", "grants_appeal", "family_arrivals")
     parameters = scenario_parameters(scenario)
     return system.asylum_part(scenario, policy, np.asarray(run_ids), parameters, record=record)
+
+
+@dataclass(frozen=True)
+class Levers:
+    """Per-run levers of a batched run (one row per plan and future).
+
+    ``futures`` (runs,) are the run ids whose random streams each row uses (the same future for
+    every plan); ``population`` maps population inputs (``population.inflows.<channel>``, see
+    ``experiments.schema.POPULATION_TARGETS``) to per-run multipliers; ``policy`` maps
+    ``PolicyArrays`` attributes (``stable_fte``, ``buffer_places``, ...) to per-run values.
+    """
+
+    futures: np.ndarray
+    population: dict[str, np.ndarray]
+    policy: dict[str, Any]  # PolicyArrays attribute -> (runs,) values
+
+    def rows(self, part: slice) -> Levers:
+        """The levers of a slice of rows."""
+        return Levers(
+            self.futures[part],
+            {name: values[part] for name, values in self.population.items()},
+            {name: values[part] for name, values in self.policy.items()},
+        )
+
+
+def system_chunk(
+    ensemble: Ensemble,
+    builder: PathBuilder,
+    params: ParameterSet,
+    detail: bool,
+    chain: Scenario | None,
+    levers: Levers,
+    record: Sequence[str] | None = FAMILY,
+) -> system.SystemRun:
+    """One chunk of rows through the system loop: the population, and with ``chain`` the asylum chain
+    beside it (and the municipalities and the labour market when ``chain`` has their sections)."""
+    run_ids = levers.futures.tolist()
+    paths = with_population_values(
+        builder(uniform_draws(ensemble.seed, run_ids, len(UNCERTAIN))), levers.population
+    )
+    population = system.population_part(paths, params, detail, asylum_from_chain=chain is not None)
+    asylum = municipal = None
+    if chain is not None:
+        asylum = coupled_chain(chain, run_ids, record)
+        policy = replace(asylum.config.policy, **levers.policy)
+        asylum = replace(asylum, config=replace(asylum.config, policy=policy))
+        if chain.municipal is not None:
+            parameters = default_parameters("municipal")
+            municipal = system.municipal_part(
+                chain.municipal, parameters, ensemble.seed, run_ids, ensemble.start
+            )
+    labour = None if chain is None or chain.labour is None else labour_set_up(chain, run_ids).part
+    months = 12 * len(builder.tfr)
+    parts = system.System(
+        ensemble.start, months, asylum=asylum, population=population, municipal=municipal, labour=labour
+    )
+    return system.run(parts)
 
 
 def run_chunks(
@@ -85,13 +146,9 @@ def run_chunks(
     and supplies its asylum numbers.
     """
     parts = []
-    months = 12 * len(builder.tfr)
     for first in range(0, ensemble.runs, MAX_RUNS_PER_CHUNK):
-        run_ids = list(range(first, min(first + MAX_RUNS_PER_CHUNK, ensemble.runs)))
-        paths = builder(uniform_draws(ensemble.seed, run_ids, len(UNCERTAIN)))
-        population = system.population_part(paths, params, detail, asylum_from_chain=chain is not None)
-        asylum = None if chain is None else coupled_chain(chain, run_ids)
-        result = system.run(system.System(ensemble.start, months, asylum=asylum, population=population))
+        run_ids = np.arange(first, min(first + MAX_RUNS_PER_CHUNK, ensemble.runs))
+        result = system_chunk(ensemble, builder, params, detail, chain, Levers(run_ids, {}, {}))
         assert result.population is not None
         parts.append(result.population.assign_coords(run=run_ids))
     return xr.concat(parts, dim="run") if len(parts) > 1 else parts[0]

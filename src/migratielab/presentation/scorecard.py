@@ -1,0 +1,146 @@
+"""Tables of the integral scorecard, plans side by side and the plan finder, in Dutch or English.
+
+The CLI, the dashboard and the reports draw these same rows; labels and units come from the
+scorecard catalogue and the variable registry, texts from the catalogue, numbers from the formatter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import text
+from migratielab.presentation.formatting import MISSING, format_number, format_share
+from migratielab.service.finder import FinderResult
+from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
+
+Table = tuple[list[str], list[list[str]]]
+SHARE_UNITS = ("share", "share of completions")
+
+
+def shown(value: float | None, entry: Entry, lang: Language) -> str:
+    """A value of an entry in its shown unit (shares as percentages)."""
+    if entry.result_unit.code in SHARE_UNITS:
+        return format_share(value, lang)
+    return format_number(None if value is None else value / entry.shown_scale, lang)
+
+
+def unit_of(entry: Entry, lang: Language) -> str:
+    """The unit an entry is shown in."""
+    return "%" if entry.result_unit.code in SHARE_UNITS else entry.shown_unit.label(lang)
+
+
+def cell(result: EntryResult, lang: Language) -> str:
+    """``median [p5 – p95]``, or why the entry is missing."""
+    if result.values is None:
+        return text("scorecard.missing", lang, reason=result.missing or "")
+    median, low, high = (result.quantile(q) for q in (0.5, 0.05, 0.95))
+    if median is None:
+        return MISSING
+    centre, bottom, top = (shown(value, result.entry, lang) for value in (median, low, high))
+    return f"{centre} [{bottom} – {top}]"
+
+
+def _label_columns(entry: Entry, lang: Language) -> list[str]:
+    return [text(f"group.{entry.group}", lang), entry.label(lang), text(f"theme.{entry.theme}", lang)]
+
+
+def scorecard_table(card: Scorecard, lang: Language) -> Table:
+    """One row per entry: group, indicator, theme, median [band], unit, better direction."""
+    header = [
+        "",
+        *(text(f"scorecard.{key}", lang) for key in ("indicator", "theme", "value", "unit", "better")),
+    ]
+    rows = [
+        [
+            *_label_columns(r.entry, lang),
+            cell(r, lang),
+            unit_of(r.entry, lang),
+            text(f"better.{r.entry.better}", lang),
+        ]
+        for r in card.results
+    ]
+    return header, rows
+
+
+def difference_text(difference: Difference | None, entry: Entry, lang: Language) -> str:
+    """The paired verdict and median difference of a plan against the first plan."""
+    if difference is None or difference.median is None:
+        return ""
+    if difference.share_higher == 0 and difference.share_lower == 0:
+        return text("verdict.equal", lang)
+    sign = "+" if difference.median > 0 else ""
+    value = text("compare.difference", lang, value=sign + shown(difference.median, entry, lang))
+    verdict = text("verdict." + (difference.verdict or "none"), lang)
+    return f"{verdict}; {value}"
+
+
+def comparison_table(comparison: PlanComparison, lang: Language) -> Table:
+    """One row per entry; a column per plan, later plans with their paired verdict against the first."""
+    names = [card.scenario.name for card in comparison.scorecards]
+    header = [
+        "",
+        text("scorecard.indicator", lang),
+        text("scorecard.theme", lang),
+        text("scorecard.unit", lang),
+        *names,
+    ]
+    rows = []
+    for index, result in enumerate(comparison.scorecards[0].results):
+        entry = result.entry
+        cells = [cell(result, lang)]
+        for card, differences in zip(comparison.scorecards[1:], comparison.differences, strict=True):
+            verdict = difference_text(differences.get(entry.id), entry, lang)
+            cells.append(cell(card.results[index], lang) + (f" ({verdict})" if verdict else ""))
+        rows.append([*_label_columns(entry, lang), unit_of(entry, lang), *cells])
+    return header, rows
+
+
+def robust_rule(lang: Language) -> str:
+    """The rule that marks a difference robust."""
+    return text("compare.rule", lang, share=format_share(ROBUST_SHARE, lang))
+
+
+def _limit_cell(search: float, fresh: float, lang: Language) -> str:
+    """Share of the search futures / of the fresh futures meeting a limit."""
+    return f"{format_share(search, lang)} / {format_share(fresh, lang)}"
+
+
+def finder_table(result: FinderResult, lang: Language) -> Table:
+    """One row per plan found: levels, objective medians, share of futures meeting each limit
+    (search / fresh futures) and whether every limit holds on the fresh futures."""
+    spec = result.spec
+    levers = [*spec.channels, *spec.policy]
+    header = [
+        "",
+        *(text(name, lang) if name in spec.channels else name for name in levers),
+        *(o.indicator for o in spec.objectives),
+        *(limit.name for limit in spec.limits),
+        text("finder.fresh", lang, seed=result.fresh_seed),
+    ]
+    rows = []
+    for number, plan in enumerate(result.plans, start=1):
+        rows.append(
+            [
+                text("finder.plan", lang, number=number),
+                *(format_number(plan.levels[name], lang, digits=6) for name in levers),
+                *(format_number(plan.medians[o.indicator], lang) for o in spec.objectives),
+                *(
+                    _limit_cell(plan.shares[limit.name], plan.fresh_shares[limit.name], lang)
+                    for limit in spec.limits
+                ),
+                text(f"answer.{'yes' if plan.holds_on_fresh_futures else 'no'}", lang),
+            ]
+        )
+    return header, rows
+
+
+def share_lines(shares: dict[str, float], lang: Language) -> list[str]:
+    """``name: 40%`` lines (binding limits, channels at band edges)."""
+    return [f"{name}: {format_share(share, lang)}" for name, share in shares.items()]
+
+
+def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
+    """Per entry: its label, then its variables, series and parameter references."""
+    return [f"{r.entry.label(lang)} [{r.entry.id}]: " + "; ".join(entry_sources(r.entry)) for r in results]

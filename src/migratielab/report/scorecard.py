@@ -1,0 +1,84 @@
+"""Reports of the integral trade-off: a scorecard, plans side by side, plans found; one page a minister's
+staff can attach to a note (self-contained HTML, sources listed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import text
+from migratielab.presentation.formatting import format_number
+from migratielab.presentation.scorecard import (
+    comparison_table,
+    finder_table,
+    robust_rule,
+    scorecard_table,
+    share_lines,
+    source_lines,
+)
+from migratielab.report.html import Section, table_html, write_report
+from migratielab.service.finder import FinderResult
+from migratielab.service.scorecard import PlanComparison, Scorecard
+
+
+def _runs_text(card: Scorecard, lang: Language) -> str:
+    scenario = card.scenario
+    return text(
+        "scorecard.runs",
+        lang,
+        runs=scenario.runs,
+        start=scenario.start_year,
+        end=scenario.end_year,
+        seed=scenario.seed,
+    )
+
+
+def _sources(card: Scorecard, lang: Language) -> Section:
+    return Section(
+        text("scorecard.sources", lang),
+        text("scorecard.not_modelled", lang),
+        sources=source_lines(card.results, lang),
+        sources_label=text("scorecard.sources", lang),
+    )
+
+
+def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -> Path:
+    """The scorecard of one scenario, with definitions and sources."""
+    header, rows = scorecard_table(card, lang)
+    title = text("scorecard.title", lang, name=card.scenario.name)
+    main = Section(title, _runs_text(card, lang), tables_html=[table_html(header, rows)])
+    return write_report(path, title, [main, _sources(card, lang)], lang)
+
+
+def write_comparison_report(path: Path, comparison: PlanComparison, lang: Language = "en") -> Path:
+    """Plans side by side with robust differences marked, with definitions and sources."""
+    header, rows = comparison_table(comparison, lang)
+    first = comparison.scorecards[0]
+    intro = f"{_runs_text(first, lang)} {robust_rule(lang)}"
+    title = text("compare.title", lang)
+    main = Section(title, intro, tables_html=[table_html(header, rows)])
+    return write_report(path, title, [main, _sources(first, lang)], lang)
+
+
+def write_finder_report(path: Path, result: FinderResult, lang: Language = "en") -> Path:
+    """The plans found (or why none), the binding limits and the channels at their band edges."""
+    title = text("finder.title", lang)
+    summary = text(
+        "finder.search",
+        lang,
+        plans=result.evaluated,
+        futures=result.spec.futures,
+        rows=format_number(result.rows, lang, digits=9),
+        seconds=format_number(result.seconds, lang),
+        found=len(result.plans),
+    )
+    if result.diagnosis is not None:
+        sections = [Section(title, f"{summary} {text('finder.none', lang)} {result.diagnosis.message}")]
+        return write_report(path, title, sections, lang)
+    header, rows = finder_table(result, lang)
+    sections = [
+        Section(title, summary, tables_html=[table_html(header, rows)]),
+        Section(text("finder.binding", lang), "; ".join(share_lines(result.binding, lang))),
+        Section(text("finder.edges", lang), "; ".join(share_lines(result.edges, lang))),
+    ]
+    return write_report(path, title, sections, lang)

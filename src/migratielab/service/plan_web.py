@@ -1,0 +1,66 @@
+"""The integral trade-off for the HTTP API and the dashboard: a plan's scorecard next to the example plan.
+
+A request holds constant levels per channel (``web_models.PlanLevels``) and an asylum policy (a fixed
+reception base with a buffer, stable IND staffing); the asylum chain runs on the plan's asylum level
+and its grants enter the population (``service.population.with_asylum_chain``). The example plan
+(the levels' defaults with the same policy defaults) runs on the same futures for comparison.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migratielab.scenario import (
+    FixedBufferReception,
+    LabourSection,
+    MunicipalSection,
+    Policy,
+    Scenario,
+    StableStaffing,
+)
+from migratielab.service.population import with_asylum_chain
+from migratielab.service.scorecard import PlanComparison, compare_plans
+from migratielab.service.web_models import PlanLevels, PlanRequest
+
+MAX_PLAN_RUNS = 100
+FIRST_YEAR = 2025
+EXAMPLE_NAME = "example"
+YOURS_NAME = "yours"
+
+
+class PlanScorecardRequest(BaseModel):
+    """A plan to put on the scorecard: channel levels, asylum policy, horizon and ensemble."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    levels: PlanLevels = Field(default_factory=PlanLevels, description="gross immigration per channel")
+    fte: float = Field(1_500, ge=100, le=10_000, description="IND decision officers (FTE, stable)")
+    base_places: int = Field(41_000, ge=0, le=150_000, description="standing regular reception places")
+    buffer_places: int = Field(15_000, ge=0, le=100_000, description="buffer places kept in reserve")
+    end_year: int = Field(2040, ge=2026, le=2060, description="last simulated year")
+    runs: int = Field(30, ge=2, le=MAX_PLAN_RUNS, description=f"futures (at most {MAX_PLAN_RUNS})")
+    seed: int = Field(20251201, ge=0, le=2**32 - 1)
+
+    def scenario(self, name: str = YOURS_NAME) -> Scenario:
+        """The request as a coupled scenario: the chain runs the policy on the plan's asylum level, the
+            municipalities (default section) house its status holders and run civic integration, and the
+        labour market (default section, no labour plan of its own) meets the projected labour force."""
+        plan = PlanRequest(
+            levels=self.levels, start=FIRST_YEAR, end=self.end_year + 1, runs=self.runs, seed=self.seed
+        ).plan()
+        policy = Policy(
+            name=name,
+            reception=FixedBufferReception(base_places=self.base_places, buffer_places=self.buffer_places),
+            staffing=StableStaffing(fte=self.fte),
+        )
+        coupled = with_asylum_chain(plan.model_copy(update={"name": name}), policy)
+        return coupled.model_copy(update={"municipal": MunicipalSection(), "labour": LabourSection()})
+
+    def example(self) -> PlanScorecardRequest:
+        """The example plan with the default policy on the same horizon and futures."""
+        return PlanScorecardRequest(end_year=self.end_year, runs=self.runs, seed=self.seed)
+
+
+def plan_scorecard(request: PlanScorecardRequest) -> PlanComparison:
+    """The example plan and the requested plan on the same futures: scorecards and paired differences."""
+    return compare_plans([request.example().scenario(EXAMPLE_NAME), request.scenario(YOURS_NAME)])
