@@ -15,7 +15,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml scripts/ensure-chromium.sh | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,web,explore,discovery,optimise,forecast,formats]'
+	$(BIN)/pip install --quiet -e '.[dev,web,explore,discovery,formats]'
 	scripts/ensure-chromium.sh
 	touch $(RUN_STAMP) $@
 
