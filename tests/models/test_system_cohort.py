@@ -24,7 +24,11 @@ def population_pillar_slices() -> dict[str, np.ndarray]:
     read as the stock at duration k on 1 January of START + k + 1 (persons, k = 0..9)."""
     levels = {name: LEVELS.get(name, 0.0) for name in INFLOWS}
     plan = MigrationPlan.model_validate(
-        {"inflows": {name: [{"from": START, "central": v, "low": v, "high": v}] for name, v in levels.items()}}
+        {
+            "inflows": {
+                name: [{"from": START, "central": v, "low": v, "high": v}] for name, v in levels.items()
+            }
+        }
     )
     paths = plan_builder(plan, START, START + YEARS, POPULATION, sample=False)(np.zeros((1, 20)))
     projection = prepare(paths, POPULATION, load_base_data())

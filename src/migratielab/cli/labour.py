@@ -10,9 +10,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from migratielab.cli.common import reported_input_errors
+from migratielab.cli.common import error_console, reported_input_errors
 from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import Translator
+from migratielab.presentation.catalogue import LANGUAGES, Translator
 from migratielab.presentation.labour import (
     CHANNEL_TABLES,
     TableSpec,
@@ -20,6 +20,7 @@ from migratielab.presentation.labour import (
     coverage_lines,
     shortage_table,
 )
+from migratielab.report.labour import write_labour_report
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service.labour import channel_comparison, shortage_list
 
@@ -93,8 +94,36 @@ def channels(
         console.print(line)
 
 
+def report(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML with a labour section (default: bundled)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/labour.html"),
+    lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
+    weights: Annotated[
+        Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")
+    ] = None,
+    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+) -> None:
+    """Write the self-contained labour report: shortage list with evidence, channels, plan coverage."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(2)
+    chosen: Language = "nl" if lang == "nl" else "en"
+    path = scenario or bundled_scenario_path("labour")
+    with reported_input_errors():
+        loaded = load_scenario(path)
+        if runs is not None:
+            loaded = loaded.model_copy(update={"runs": runs})
+        shortage = shortage_list(weights, loaded.labour)
+        comparison = channel_comparison(loaded, str(path))
+    written = write_labour_report(out, shortage, comparison, chosen)
+    Console().print(f"Report: {written}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``labour`` command group to ``app``."""
     labour_app.command("shortages")(shortages)
     labour_app.command("channels")(channels)
+    labour_app.command("report")(report)
     app.add_typer(labour_app, name="labour")

@@ -366,7 +366,10 @@ def _cohort_projection(
     )
     profiles = np.where(outside, 0.0, projection.structure.arrival_profiles)
     profiles /= profiles.sum(axis=(1, 2), keepdims=True)
-    arrival_departure, stock_departure = projection.arrival_departure.copy(), projection.stock_departure.copy()
+    arrival_departure, stock_departure = (
+        projection.arrival_departure.copy(),
+        projection.stock_departure.copy(),
+    )
     own = CHANNELS.index("partnership")
     hazards = labour.vector("departure_partnership") * multiplier[own]
     motive = MOTIVES.index(COHORT_INFLOW["partnership"])
@@ -401,7 +404,9 @@ def follow_plan_cohort(
 
     projection = _cohort_projection(labour, population, start_year, years, ages)
     rows = projection.paths.runs
-    state = Stocks(np.zeros((rows, 2, projection.structure.arrival_profiles.shape[-1])), empty_immigrants(rows))
+    state = Stocks(
+        np.zeros((rows, 2, projection.structure.arrival_profiles.shape[-1])), empty_immigrants(rows)
+    )
     present, below = np.ones((rows, years)), np.ones((rows, years))
     for index in range(years - 1):
         state, _ = population_step(state, projection, year_inputs(projection, index), index)
@@ -413,5 +418,7 @@ def follow_plan_cohort(
             ages_now[None, :] == np.floor(pension)[:, None]
         ) * (pension - np.floor(pension))[:, None]
         present[:, index + 1] = total
-        below[:, index + 1] = np.divide((by_age * younger).sum(axis=1), total, out=np.zeros(rows), where=total > 0)
+        below[:, index + 1] = np.divide(
+            (by_age * younger).sum(axis=1), total, out=np.zeros(rows), where=total > 0
+        )
     return present, below

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migratielab.models.variables import Language, indicator
+from migratielab.models.labour.channels import CHANNELS
+from migratielab.models.variables import Language, indicator, variable
 from migratielab.presentation.catalogue import Translator
+from migratielab.presentation.charts import Figure, Series, bar_chart
 from migratielab.presentation.formatting import (
     format_number,
     format_range,
@@ -130,7 +132,8 @@ CHANNEL_TABLES: dict[str, tuple[str, ...]] = {
         "plan_per_year", "employment_year1", "employment_year5", "earnings_ratio", "shortage_share",
     ),
     "labour_table_stay": (
-        "stay_year5", "cohort_present_10", "cohort_present_20", "cohort_present_30", "cohort_below_pension_30",
+        "stay_year5", "cohort_present_10", "cohort_present_20", "cohort_present_30",
+        "cohort_below_pension_30",
     ),
     "labour_table_costs": ("dwellings_per_person", "integration_cost"),
     "labour_table_fiscal": ("fiscal_10", "fiscal_20", "fiscal_30", "fiscal_lifetime"),
@@ -224,3 +227,70 @@ def shortage_table(result: ShortageList, lang: Language, top: int | None = None)
             ]
         )
     return TableSpec(t("labour_title"), header, rows)
+
+
+COVERAGE_ROWS = 15
+"""Occupations with the largest gap shown in a coverage table."""
+
+
+def coverage_table(result: ChannelComparison, year: int, lang: Language) -> TableSpec:
+    """The occupations with the largest gap in ``year``: the gap, what each channel and the levers
+    fill and what remains (persons, medians over runs)."""
+    t = Translator(lang)
+    gap = variable("labour", "unfilled_cumulative")
+    header = [
+        t("labour_occupation"),
+        f"{gap.label(lang)} ({unit_label(gap, lang)})",
+        *(t(f"channel_{name}") for name in CHANNELS),
+        t("labour_levers_short"),
+        t("labour_remaining"),
+    ]
+    rows = [
+        [
+            f"{row.code} {row.name}",
+            format_number(row.unfilled, lang),
+            *(format_number(row.by_channel[name], lang) for name in CHANNELS),
+            format_number(row.levers, lang),
+            format_number(row.remaining, lang),
+        ]
+        for row in [row for row in result.coverage if row.year == year][:COVERAGE_ROWS]
+    ]
+    return TableSpec(t("labour_coverage", year=year), header, rows)
+
+
+def fiscal_figure(result: ChannelComparison, lang: Language) -> Figure:
+    """Net fiscal contribution per arrival by channel after 10, 20, 30 years and over a lifetime:
+    medians as bars with the 5-95% range over runs as error bars (registry unit)."""
+    t = Translator(lang)
+    names = CHANNEL_TABLES["labour_table_fiscal"]
+    scale = indicator("labour", names[0]).display_scale
+    x = [t(f"channel_{c.channel}") for c in result.channels]
+    spreads = {name: [c.fiscal[FISCAL_KEYS[name]] for c in result.channels] for name in names}
+    series = [
+        Series(heading(name, lang, False), x, [s.median / scale for s in spreads[name]]) for name in names
+    ]
+    figure = bar_chart(
+        series, t("labour_table_fiscal"), unit_label(indicator("labour", names[0]), lang), lang, False
+    )
+    for trace, name in zip(figure["data"], names, strict=True):
+        trace["error_y"] = {
+            "type": "data", "symmetric": False, "color": "#555",
+            "array": [(s.p95 - s.median) / scale for s in spreads[name]],
+            "arrayminus": [(s.median - s.p5) / scale for s in spreads[name]],
+        }  # fmt: skip
+    return figure
+
+
+def source_lines(sources: dict[str, object]) -> list[str]:
+    """One line per bundled table (or column) of the labour data registry: publisher, table, date and
+    confidence."""
+    lines = []
+    files = sources.get("files", {})
+    assert isinstance(files, dict)
+    for name, entry in files.items():
+        parts = entry.get("columns") or {"": entry}
+        for column, item in parts.items():
+            label = f"{name} {column}".strip()
+            cited = ", ".join(str(item[k]) for k in ("publisher", "table", "date") if k in item)
+            lines.append(f"{label}: {cited} (confidence {item.get('confidence', '–')})")
+    return lines
