@@ -69,8 +69,9 @@ def resolve_registry(uncertainty: Uncertainty, parameters: ParameterSet) -> Unce
     if uncertainty.distribution != "registry":
         return uncertainty
     target = uncertainty.target
-    if target_pillar(target) == "population":
-        given = default_parameters("population")[target.removeprefix("population.")].uncertainty
+    if target_pillar(target) in ("population", "labour"):
+        pillar = target_pillar(target)
+        given = default_parameters(pillar)[target.removeprefix(f"{pillar}.")].uncertainty
     else:
         given = parameters[target].uncertainty
     if given is None or given.distribution not in ("uniform", "triangular"):

@@ -16,7 +16,7 @@ population month by month in the system loop.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -25,10 +25,19 @@ from migratielab.analysis.indicators import INDICATORS
 from migratielab.analysis.robustness import Threshold
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
+from migratielab.models.labour.channels import CHANNELS as LABOUR_CHANNELS
+from migratielab.models.labour.setup import UNCERTAIN as LABOUR_UNCERTAIN
 from migratielab.models.population.projection import INFLOWS
 from migratielab.models.variables import registry
 from migratielab.params import ParamValue
-from migratielab.scenario import AsylumSection, MigrationPlan, Policy, Scenario, StochasticInflow
+from migratielab.scenario import (
+    AsylumSection,
+    LabourSection,
+    MigrationPlan,
+    Policy,
+    Scenario,
+    StochasticInflow,
+)
 from migratielab.yamlio import Strict, load_model
 
 INFLOW_LEVEL = "inflow.level_multiplier"
@@ -44,7 +53,7 @@ PER_RUN_LEVERS = {
 }
 """Policy fields that vary per run inside one vectorised evaluation (field -> PolicyArrays attribute)."""
 MAX_FACTORIAL_RUNS = 10_000_000
-Pillar = Literal["asylum", "population"]
+Pillar = Literal["asylum", "population", "labour"]
 DEFAULT_PILLARS: tuple[Pillar, ...] = ("asylum",)
 ASYLUM_PREFIX = "asylum."
 POPULATION_CHANNELS = tuple(f"population.inflows.{channel}" for channel in INFLOWS)
@@ -59,6 +68,23 @@ POPULATION_TARGETS = (
 emigration rate (per person per year), and channel multipliers."""
 REGISTRY_LESS = ("population.tfr_multiplier", *POPULATION_CHANNELS)
 """Uncertainty targets without a range in a parameter registry."""
+LABOUR_PLAN = tuple(f"labour.plan.{channel}" for channel in LABOUR_CHANNELS)
+"""Per-run multipliers of a labour channel's plan level (dimensionless)."""
+LABOUR_LEVERS = ("labour.levers.diploma_recognition", "labour.levers.intensive_guidance")
+"""Per-run reach of the levers for migrants already here (share 0..1, replaces the section's)."""
+LABOUR_PARAMETERS = tuple(f"labour.{name}" for name in LABOUR_UNCERTAIN)
+"""Labour parameters drawn per run (``distribution: registry`` takes params/labour.yaml's range)."""
+LABOUR_TARGETS = (*LABOUR_PLAN, *LABOUR_LEVERS, *LABOUR_PARAMETERS)
+"""Labour inputs that vary per run: uncertainties or levers (ranges or options)."""
+
+
+def labour_input_problem(target: str, distribution: str | None = None) -> str | None:
+    """Why a labour ``target`` cannot be used (as uncertainty with ``distribution``, or as lever), or None."""
+    if target not in LABOUR_TARGETS:
+        return f"labour inputs are {', '.join(LABOUR_TARGETS)}"
+    if distribution == "registry" and target not in LABOUR_PARAMETERS:
+        return f"{target} has no registry range; give a distribution"
+    return None
 
 
 def without_asylum_prefix(name: str) -> str:
@@ -68,6 +94,8 @@ def without_asylum_prefix(name: str) -> str:
 
 def target_pillar(target: str) -> Pillar:
     """The pillar an uncertainty target or lever field belongs to."""
+    if target.startswith("labour."):
+        return "labour"
     return "population" if target.startswith("population.") else "asylum"
 
 
@@ -77,7 +105,7 @@ def parse_outcome(name: str) -> tuple[Pillar, str, int] | None:
         return None
     reference, year = name.rsplit("@", 1)
     pillar, variable = reference.split(".", 1)
-    if pillar not in ("asylum", "population") or not year.isdigit():
+    if pillar not in get_args(Pillar) or not year.isdigit():
         raise ValueError(f"outcome {name!r}: expected pillar.variable@year, e.g. population.population@2040")
     return pillar, variable, int(year)  # type: ignore[return-value]
 
@@ -109,7 +137,11 @@ class Uncertainty(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Uncertainty:
-        if self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS):
+        if target_pillar(self.target) == "labour":
+            problem = labour_input_problem(self.target, self.distribution)
+            if problem:
+                raise ValueError(problem)
+        elif self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS):
             raise ValueError(
                 f"target {self.target!r} cannot vary per run; use {INFLOW_LEVEL!r}, an asylum parameter "
                 f"({', '.join(PER_RUN)}) or a population input ({', '.join(POPULATION_TARGETS)})"
@@ -167,17 +199,22 @@ class Lever(Strict):
                 raise ValueError("a range needs low below high")
             if not self.per_run:
                 raise ValueError(
-                    f"a range is possible for {sorted(PER_RUN_LEVERS)} and {', '.join(POPULATION_CHANNELS)}; "
-                    "use options for others"
+                    f"a range is possible for {sorted(PER_RUN_LEVERS)}, {', '.join(POPULATION_CHANNELS)} "
+                    "and labour inputs; use options for others"
                 )
         if self.field.startswith("population.") and self.field not in POPULATION_CHANNELS:
             raise ValueError(f"population levers are channel multipliers: {', '.join(POPULATION_CHANNELS)}")
+        problem = labour_input_problem(self.field) if target_pillar(self.field) == "labour" else None
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
     def per_run(self) -> bool:
         """True when the lever's value can differ between runs of one vectorised evaluation."""
-        return self.field in PER_RUN_LEVERS or self.field in POPULATION_CHANNELS
+        return (
+            self.field in PER_RUN_LEVERS or self.field in POPULATION_CHANNELS or self.field in LABOUR_TARGETS
+        )
 
 
 class Sampler(Strict):
@@ -232,6 +269,9 @@ class Experiment(Strict):
     parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
     pillars: list[Pillar] = Field(default_factory=lambda: list(DEFAULT_PILLARS), min_length=1)
     population: MigrationPlan | None = Field(None, description="the migration plan (population pillar)")
+    labour: LabourSection | None = Field(
+        None, description="the labour plan, weights and levers (labour pillar)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -245,6 +285,10 @@ class Experiment(Strict):
     def _check_pillars(self) -> Experiment:
         if ("population" in self.pillars) != (self.population is not None):
             raise ValueError("the population pillar needs a population plan, and a plan needs the pillar")
+        if ("labour" in self.pillars) != (self.labour is not None):
+            raise ValueError(
+                "the labour pillar needs a labour section, and a labour section needs the pillar"
+            )
         if self.population is not None and self.population.asylum_from_chain and "asylum" not in self.pillars:
             raise ValueError("population.asylum_from_chain needs the asylum pillar")
         used = [u.target for u in self.uncertainties] + [lever.field for lever in self.levers]
@@ -313,6 +357,7 @@ class Experiment(Strict):
             seed=self.seed,
             asylum=asylum,
             population=self.population,
+            labour=self.labour,
         )
 
 
