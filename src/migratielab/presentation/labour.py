@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 from migratielab.models.labour.channels import CHANNELS
 from migratielab.models.variables import Language, indicator, variable
 from migratielab.presentation.catalogue import Translator
 from migratielab.presentation.charts import Figure, Series, bar_chart
 from migratielab.presentation.formatting import (
+    LOCALES,
     format_number,
     format_range,
     format_share,
@@ -22,6 +25,7 @@ from migratielab.service.labour import (
     OccupationAssessment,
     ShortageList,
     Spread,
+    TableSource,
 )
 
 
@@ -33,6 +37,11 @@ def _value(row: IndicatorEvidence, lang: Language) -> str:
     if row.name == "roa_direction":
         return t("labour_yes") if row.value >= 1 else t("labour_no")
     return format_number(row.value, lang)
+
+
+def input_number(value: float, lang: Language) -> str:
+    """A form field's value in the page's language, every digit kept, no grouping (nl ``0,829``)."""
+    return str(format_decimal(value, format="0.##########", locale=LOCALES[lang]))
 
 
 def evidence_rows(occupation: OccupationAssessment, lang: Language) -> list[dict[str, str]]:
@@ -281,16 +290,10 @@ def fiscal_figure(result: ChannelComparison, lang: Language) -> Figure:
     return figure
 
 
-def source_lines(sources: dict[str, object]) -> list[str]:
-    """One line per bundled table (or column) of the labour data registry: publisher, table, date and
-    confidence."""
-    lines = []
-    files = sources.get("files", {})
-    assert isinstance(files, dict)
-    for name, entry in files.items():
-        parts = entry.get("columns") or {"": entry}
-        for column, item in parts.items():
-            label = f"{name} {column}".strip()
-            cited = ", ".join(str(item[k]) for k in ("publisher", "table", "date") if k in item)
-            lines.append(f"{label}: {cited} (confidence {item.get('confidence', '–')})")
-    return lines
+def source_lines(sources: list[TableSource]) -> list[str]:
+    """One line per bundled table (or column): publisher, table, date and confidence."""
+    return [
+        f"{f'{row.file} {row.column}'.strip()}: {row.publisher}, {row.table}, {row.date} "
+        f"(confidence {row.confidence})"
+        for row in sources
+    ]

@@ -26,7 +26,12 @@ from migratielab.presentation.labour import (
     source_lines,
 )
 from migratielab.report.html import Section, table_html, write_report
-from migratielab.service.labour import ChannelComparison, OccupationAssessment, ShortageList
+from migratielab.service.labour import (
+    ChannelComparison,
+    OccupationAssessment,
+    ShortageList,
+    table_sources,
+)
 
 EVIDENCE_SHOWN = 25
 """Occupations in shortage whose evidence the report lists one by one (by rank)."""
@@ -116,7 +121,7 @@ def write_labour_report(
         *channel_sections(channels, lang),
         Section(
             title=t("report_labour_data"),
-            sources=source_lines(shortages.sources),
+            sources=source_lines(table_sources()),
             sources_label=t("sources"),
         ),
     ]

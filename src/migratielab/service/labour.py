@@ -406,3 +406,37 @@ def bundled_channel_comparison(name: str = "labour") -> ChannelComparison:
     """The channel comparison of a bundled scenario (cached: bundled files do not change)."""
     path = bundled_scenario_path(name)
     return channel_comparison(load_scenario(path), name)
+
+
+class TableSource(BaseModel):
+    """Where one bundled labour table (or one column of it) comes from."""
+
+    file: str
+    column: str
+    title: str
+    publisher: str
+    table: str
+    date: str
+    confidence: str
+    note: str
+
+
+def table_sources() -> list[TableSource]:
+    """The registry of the labour pillar's bundled tables (data/labour/sources.yaml), one row per
+    table or, where columns have their own source, per column."""
+    rows = []
+    for name, entry in data_sources()["files"].items():
+        for column, item in (entry.get("columns") or {"": entry}).items():
+            rows.append(
+                TableSource(
+                    file=name,
+                    column=column,
+                    title=str(entry.get("title", "")),
+                    publisher=str(item.get("publisher", "")),
+                    table=str(item.get("table", "")),
+                    date=str(item.get("date", "")),
+                    confidence=str(item.get("confidence", "")),
+                    note=" ".join(str(item.get(key, "")) for key in ("note", "derived")).strip(),
+                )
+            )
+    return rows
