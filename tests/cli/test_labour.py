@@ -93,3 +93,29 @@ def test_bundled_labour_scenario_table() -> None:
     result = runner.invoke(app, ["labour", "channels"])
     assert result.exit_code == 0, result.output
     assert "Unfilled to 2035" in result.stdout and "extra workers" in result.stdout
+
+
+def test_tables_take_labels_from_the_registry_and_fit_80_columns() -> None:
+    from migratielab.models.variables import indicator
+
+    shortages = runner.invoke(app, ["labour", "shortages", "--top", "5"], env={"COLUMNS": "80"})
+    channels_out = runner.invoke(app, ["labour", "channels"], env={"COLUMNS": "80"})
+    for result in (shortages, channels_out):
+        assert result.exit_code == 0, result.output
+        assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    wide = runner.invoke(app, ["labour", "channels"], env={"COLUMNS": "400"})
+    flat = " ".join(wide.stdout.split())
+    for name in ("employment_year5", "cohort_present_30", "integration_cost"):
+        assert indicator("labour", name).label("en") in flat
+    assert indicator("labour", "fiscal_30").shown_unit.label("en") in flat
+    wide = runner.invoke(app, ["labour", "shortages", "--top", "5"], env={"COLUMNS": "400"})
+    assert indicator("labour", "unfilled_2030").label("en") in wide.stdout
+
+
+def test_report_command_writes_html_and_refuses_a_bad_language(tmp_path: Path) -> None:
+    out = tmp_path / "labour.html"
+    result = runner.invoke(app, ["labour", "report", "--out", str(out), "--lang", "en", "--runs", "4"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").count("<section>") >= 6
+    bad = runner.invoke(app, ["labour", "report", "--out", str(tmp_path / "x.html"), "--lang", "de"])
+    assert bad.exit_code == 2 and not (tmp_path / "x.html").exists()

@@ -42,3 +42,22 @@ def test_bad_form_weight_gives_422_with_a_clear_message(client: TestClient) -> N
     assert response.status_code == 422
     assert "at least 0" in response.text
     assert "Traceback" not in response.text
+
+
+def test_form_fields_show_dutch_decimals_and_accept_both_languages(client: TestClient) -> None:
+    page = client.get("/labour", params={"lang": "nl"}).text
+    assert 'value="0,829"' in page and 'value="0,5"' in page  # threshold ITKB and cut-off, Dutch
+    assert 'value="0.829"' in client.get("/labour", params={"lang": "en"}).text
+    dutch = client.get("/labour", params={"lang": "nl", "cutoff": "0,9"})
+    english = client.get("/labour", params={"lang": "nl", "cutoff": "0.9"})
+    assert dutch.status_code == english.status_code == 200
+    assert 'value="0,9"' in dutch.text and 'value="0,9"' in english.text
+    assert dutch.text.count("verdict-not_in_shortage") > page.count("verdict-not_in_shortage")
+
+
+def test_data_page_lists_labour_parameters_and_tables(client: TestClient) -> None:
+    page = client.get("/data", params={"lang": "en"}).text
+    assert (
+        "Tables of the labour pillar" in page and "occupations.csv" in page and "uwv_tightness_2026q1" in page
+    )
+    assert "threshold_uwv_tightness" in page and "collective_goods_share" in page

@@ -50,3 +50,20 @@ def test_weight_form_submits_and_reranks(page: Any, server_url: str) -> None:
     page.click("#weights-form button[type=submit]")
     page.wait_for_url("**w_uwv_tightness=0**")
     assert page.locator("#shortages > tbody > tr").first.inner_text() != first
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_labour_and_data_pages_at_1280x720(page: Any, server_url: str, lang: str) -> None:
+    """The smaller laptop screen: form fields in the page's decimals, the labour tables on the data page."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    try:
+        page.goto(f"{server_url}/labour?lang={lang}")
+        page.screenshot(path=str(ARTIFACTS / f"labour-{lang}-1280.png"))
+        expected = "0,829" if lang == "nl" else "0.829"
+        assert page.locator("input[name=t_future_bottleneck]").input_value() == expected
+        page.goto(f"{server_url}/data?lang={lang}")
+        page.locator("#labour-tables").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"data-labour-tables-{lang}-1280.png"))
+        assert page.locator("#labour-tables > tbody > tr").count() >= 10
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 900})

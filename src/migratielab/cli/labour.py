@@ -6,40 +6,49 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from migratielab.cli.common import reported_input_errors
+from migratielab.cli.common import error_console, reported_input_errors
 from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import Translator
-from migratielab.presentation.formatting import format_number, format_share
-from migratielab.presentation.labour import coverage_lines, spread_text
+from migratielab.presentation.catalogue import LANGUAGES, Translator
+from migratielab.presentation.labour import (
+    CHANNEL_TABLES,
+    TableSpec,
+    channel_table,
+    coverage_lines,
+    shortage_table,
+)
+from migratielab.report.labour import write_labour_report
 from migratielab.scenario import bundled_scenario_path, load_scenario
-from migratielab.service.labour import ChannelComparison, ShortageList, channel_comparison, shortage_list
+from migratielab.service.labour import channel_comparison, shortage_list
 
 LANG: Language = "en"
 """The CLI's language (tables and numbers)."""
 labour_app = typer.Typer(help="Labour market: shortage list and migration channels.", no_args_is_help=True)
 
 
-def _shortage_table(result: ShortageList, top: int) -> Table:
-    """Ranked occupations with score, verdict and the main evidence."""
-    t = Translator(LANG)
-    table = Table(title=t("labour_title"))
-    for key in ("labour_rank", "labour_code", "labour_occupation", "labour_score", "labour_verdict"):
-        table.add_column(t(key))
-    table.add_column(t("labour_unfilled"), justify="right")
-    table.add_column(t("labour_wage_ratio"), justify="right")
-    for o in result.occupations[:top]:
-        table.add_row(
-            str(o.rank),
-            o.code,
-            o.name,
-            format_share(o.score, LANG),
-            t(f"verdict_{o.verdict}"),
-            format_number(o.unfilled_2030, LANG),
-            format_share(o.wage_ratio, LANG),
-        )
+NAME_WIDTH = 16
+"""Narrowest name column (characters); figure columns share the rest of the terminal's width."""
+
+
+def rich_table(spec: TableSpec, width: int, text_columns: int = 1) -> Table:
+    """A compact Rich table that fits ``width`` characters: the first ``text_columns`` columns are words
+    (the last of them a name), the rest figures; headers wrap and a range wraps below its median."""
+    table = Table(title=spec.title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    figures = len(spec.header) - text_columns
+    narrow = sum(len(name) for name in spec.header[: text_columns - 1])
+    frame = 3 * (len(spec.header) - 1) + 2  # padding and separators between columns, the two edges
+    figure_width = max(6, (width - NAME_WIDTH - narrow - frame) // max(figures, 1))
+    for position, name in enumerate(spec.header):
+        if position < text_columns:
+            wide = position == text_columns - 1
+            table.add_column(name, min_width=NAME_WIDTH if wide else None, overflow="fold")
+        else:
+            table.add_column(name, justify="right", max_width=figure_width, overflow="fold")
+    for row in spec.rows:
+        table.add_row(*(cell.replace(" [", "\n[") for cell in row))
     return table
 
 
@@ -59,44 +68,10 @@ def shortages(
         typer.echo(result.model_dump_json(indent=1))
         return
     console = Console()
-    console.print(_shortage_table(result, top))
+    console.print(rich_table(shortage_table(result, LANG, top), console.width, text_columns=2))
     t = Translator(LANG)
     counts = ", ".join(f"{t(f'verdict_{v}')}: {n}" for v, n in result.counts().items())
     console.print(f"{t('labour_counts')}: {counts}")
-
-
-def _channel_table(result: ChannelComparison) -> Table:
-    """Channels on the broad-welfare themes."""
-    t = Translator(LANG)
-    table = Table(title=t("labour_channels_title"))
-    for key in (
-        "labour_channel",
-        "labour_plan",
-        "labour_employed_1",
-        "labour_employed_5",
-        "labour_earnings",
-        "labour_stay_5",
-        "labour_dwellings",
-        "labour_integration",
-        "labour_in_shortage_share",
-    ):
-        table.add_column(t(key), justify="left" if key == "labour_channel" else "right")
-    table.add_column(t("labour_fiscal", years=30), justify="right")
-    for c in result.channels:
-        fiscal = c.fiscal["30"]
-        table.add_row(
-            t(f"channel_{c.channel}"),
-            format_number(c.plan_per_year, LANG),
-            format_share(c.employment[1], LANG),
-            format_share(c.employment[5], LANG),
-            format_share(c.earnings_ratio, LANG),
-            format_share(c.stay[5], LANG),
-            format_number(c.dwellings_per_person, LANG),
-            format_number(c.integration_cost, LANG),
-            format_share(c.shortage_share, LANG),
-            spread_text(fiscal, LANG),
-        )
-    return table
 
 
 def channels(
@@ -113,13 +88,42 @@ def channels(
         typer.echo(result.model_dump_json(indent=1))
         return
     console = Console()
-    console.print(_channel_table(result))
+    for key in CHANNEL_TABLES:
+        console.print(rich_table(channel_table(result, key, LANG), console.width))
     for line in coverage_lines(result, LANG):
         console.print(line)
+
+
+def report(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML with a labour section (default: bundled)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/labour.html"),
+    lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
+    weights: Annotated[
+        Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")
+    ] = None,
+    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+) -> None:
+    """Write the self-contained labour report: shortage list with evidence, channels, plan coverage."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(2)
+    chosen: Language = "nl" if lang == "nl" else "en"
+    path = scenario or bundled_scenario_path("labour")
+    with reported_input_errors():
+        loaded = load_scenario(path)
+        if runs is not None:
+            loaded = loaded.model_copy(update={"runs": runs})
+        shortage = shortage_list(weights, loaded.labour)
+        comparison = channel_comparison(loaded, str(path))
+    written = write_labour_report(out, shortage, comparison, chosen)
+    Console().print(f"Report: {written}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``labour`` command group to ``app``."""
     labour_app.command("shortages")(shortages)
     labour_app.command("channels")(channels)
+    labour_app.command("report")(report)
     app.add_typer(labour_app, name="labour")

@@ -123,15 +123,23 @@ def timed(view: View, started: float) -> View:
 # ------------------------------------------------------------------------------ views
 
 
+def form_number(text: str) -> str:
+    """A number typed in either language: with a comma, the comma is the decimal sign and dots group
+    thousands (Dutch ``0,829``, ``1.000,5``); without one, the dot is the decimal sign (``0.829``).
+    Anything else is passed on unchanged and refused by validation with the field's name."""
+    text = text.strip().replace(" ", "")
+    return text.replace(".", "").replace(",", ".") if "," in text else text
+
+
 def labour_overrides(query: dict[str, str]) -> dict[str, object]:
     """Weights (``w_<name>``), thresholds (``t_<name>``) and ``cutoff`` from the page's form fields."""
     overrides: dict[str, object] = {"weights": {}, "thresholds": {}}
     for key, value in query.items():
-        if key.startswith(("w_", "t_")) and value != "":
+        if key.startswith(("w_", "t_")) and value.strip() != "":
             group = "weights" if key[0] == "w" else "thresholds"
-            overrides[group][key[2:]] = value  # type: ignore[index]
-    if query.get("cutoff"):
-        overrides["shortage_cutoff"] = query["cutoff"]
+            overrides[group][key[2:]] = form_number(value)  # type: ignore[index]
+    if query.get("cutoff", "").strip():
+        overrides["shortage_cutoff"] = form_number(query["cutoff"])
     return overrides
 
 
@@ -150,8 +158,8 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
             "label": row.nl if lang == "nl" else row.en,
             "unit": row.unit_nl if lang == "nl" else row.unit_en,
             "sign": "≥" if row.passes_when == "at_least" else "≤",
-            "weight": f"{row.weight:g}",
-            "threshold": f"{row.threshold:g}",
+            "weight": labour_rows.input_number(row.weight, lang),
+            "threshold": labour_rows.input_number(row.threshold, lang),
             "source": row.source,
         }
         for row in result.occupations[0].indicators
@@ -160,7 +168,7 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
     context = {
         "error": error,
         "controls": controls,
-        "cutoff": f"{result.cutoff:g}",
+        "cutoff": labour_rows.input_number(result.cutoff, lang),
         "counts": [(t(f"verdict_{verdict}"), n) for verdict, n in result.counts().items()],
         "occupations": [labour_rows.occupation_row(o, lang) for o in result.occupations],
         "channels": labour_rows.channel_rows(comparison, lang),
@@ -224,7 +232,7 @@ def data_view() -> View:
         for summary in data.list_series()
     ]
     parameters = [row for module in panels.PARAMETER_MODULES for row in panels.parameter_rows(module)]
-    return View({"series": series, "parameters": parameters})
+    return View({"series": series, "parameters": parameters, "labour_tables": labour_service.table_sources()})
 
 
 def projection_view(

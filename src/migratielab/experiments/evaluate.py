@@ -19,6 +19,10 @@ from migratielab.analysis.indicators import COST_VARIABLES, run_indicators
 from migratielab.errors import ConservationError
 from migratielab.experiments.schema import (
     INFLOW_LEVEL,
+    LABOUR_LEVERS,
+    LABOUR_PARAMETERS,
+    LABOUR_PLAN,
+    LABOUR_TARGETS,
     MUNICIPAL_PREFIX,
     MUNICIPAL_TARGETS,
     PER_RUN_LEVERS,
@@ -31,6 +35,21 @@ from migratielab.models import system
 from migratielab.models.asylum.parameters import PER_RUN
 from migratielab.models.asylum.record import ChainRun
 from migratielab.models.asylum.setup import inflow_generator, scenario_parameters
+from migratielab.models.labour.channels import CHANNELS as LABOUR_CHANNELS
+from migratielab.models.labour.data import load_labour_data
+from migratielab.models.labour.outlook import initial_state
+from migratielab.models.labour.setup import (
+    build_model,
+    class_mix,
+    employment_with_levers,
+    judge,
+    labour_parameters,
+    partnership_mix,
+    plan_arrivals,
+    section_reach,
+    shortage_config,
+)
+from migratielab.models.labour.setup import draws as labour_draws
 from migratielab.models.population.paths import UNCERTAIN, plan_builder, uniform_draws
 from migratielab.models.population.projection import INFLOWS
 from migratielab.models.population.simulate import Paths
@@ -291,6 +310,13 @@ class SystemModel:
             section, params, experiment.seed, task.futures.tolist(), experiment.start_year, False, per_run
         )
 
+    def labour(self, task: ChunkTask) -> system.LabourPart:
+        """The labour market's part for the chunk: its plan, levers and draws with per-run labour inputs."""
+        experiment = self.experiment
+        columns = self.columns()
+        values = {target: task.values[name] for target, name in columns.items() if target in LABOUR_TARGETS}
+        return labour_part(experiment, task.futures.tolist(), values)
+
     def references(self) -> list[tuple[str, str, int]]:
         """The ``pillar.variable@year`` outcomes, parsed."""
         parsed = (parse_outcome(name) for name in self.outcome_names)
@@ -302,9 +328,12 @@ class SystemModel:
         asylum = self.asylum(task) if "asylum" in pillars else None
         population = self.population(task) if "population" in pillars else None
         municipal = self.municipal(task) if "municipal" in pillars else None
+        labour = self.labour(task) if "labour" in pillars else None
         start = self.experiment.start_year
         result = system.run(
-            system.System(start, self.months, asylum=asylum, population=population, municipal=municipal)
+            system.System(
+                start, self.months, asylum=asylum, population=population, municipal=municipal, labour=labour
+            )
         )
         outcomes: dict[str, Any] = {}
         monthly = np.empty((0, len(task.runs), self.months))
@@ -312,7 +341,12 @@ class SystemModel:
             outcomes.update(self.chain_outcomes(result.asylum))
             if self.summaries:
                 monthly = np.stack([result.asylum.monthly[name].to_numpy() for name in self.summaries])
-        for pillar, dataset in (("population", result.population), ("municipal", result.municipal)):
+        yearly = (
+            ("population", result.population),
+            ("municipal", result.municipal),
+            ("labour", result.labour),
+        )
+        for pillar, dataset in yearly:
             if dataset is not None:
                 outcomes.update(self.yearly_outcomes(pillar, dataset))
         return ModelOutput(outcomes=outcomes, monthly=monthly)
@@ -339,6 +373,35 @@ class SystemModel:
             for pillar, variable, year in self.references()
             if pillar == of
         }
+
+
+def labour_part(
+    experiment: Experiment, futures: list[int], values: dict[str, np.ndarray]
+) -> system.LabourPart:
+    """The labour part for runs ``futures`` (their labour streams) with per-run labour inputs applied:
+    ``labour.plan.<channel>`` multiplies the channel's plan level, ``labour.levers.<lever>`` sets the
+    reach (share 0..1), ``labour.<parameter>`` replaces that parameter's per-run draw."""
+    section = experiment.labour
+    assert section is not None
+    params, data = labour_parameters(section, "experiment"), load_labour_data()
+    judgement = judge(data, params, shortage_config(params, section, "experiment"))
+    draws = labour_draws(params, experiment.seed, futures, True)
+    draws.update({t.removeprefix("labour."): v for t, v in values.items() if t in LABOUR_PARAMETERS})
+    reach = tuple(
+        values.get(field, np.full(len(futures), default))
+        for field, default in zip(LABOUR_LEVERS, section_reach(section), strict=True)
+    )
+    population = default_parameters("population")
+    employment = employment_with_levers(params, population, section, draws, reach)  # type: ignore[arg-type]
+    mix = class_mix(data, params)
+    mix[LABOUR_CHANNELS.index("partnership")] = partnership_mix(data, judgement, section, "experiment")
+    model = build_model(experiment.start_year, params, population, judgement, mix, draws, employment)
+    years = experiment.end_year - experiment.start_year + 1
+    arrivals = plan_arrivals(section, years, len(futures))
+    for target, column in values.items():
+        if target in LABOUR_PLAN:
+            arrivals[:, :, LABOUR_CHANNELS.index(target.removeprefix("labour.plan."))] *= column[None, :]
+    return system.LabourPart(model, initial_state(model, len(futures)), arrivals, data.codes)
 
 
 def with_population_values(paths: Paths, values: dict[str, np.ndarray]) -> Paths:

@@ -70,7 +70,7 @@ def resolve_registry(uncertainty: Uncertainty, parameters: ParameterSet) -> Unce
         return uncertainty
     target = uncertainty.target
     pillar = target_pillar(target)
-    if pillar in ("population", "municipal"):
+    if pillar in ("population", "municipal", "labour"):
         given = default_parameters(pillar)[target.removeprefix(f"{pillar}.")].uncertainty
     else:
         given = parameters[target].uncertainty

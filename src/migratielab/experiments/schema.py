@@ -21,7 +21,7 @@ outcomes are its national totals per year, e.g. ``municipal.total_housed@2030``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -30,6 +30,8 @@ from migratielab.analysis.indicators import INDICATORS
 from migratielab.analysis.robustness import Threshold
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
+from migratielab.models.labour.channels import CHANNELS as LABOUR_CHANNELS
+from migratielab.models.labour.setup import UNCERTAIN as LABOUR_UNCERTAIN
 from migratielab.models.municipal.setup import LEVERS as MUNICIPAL_LEVERS
 from migratielab.models.municipal.setup import UNCERTAIN as MUNICIPAL_UNCERTAIN
 from migratielab.models.population.projection import INFLOWS
@@ -37,6 +39,7 @@ from migratielab.models.variables import registry
 from migratielab.params import ParamValue
 from migratielab.scenario import (
     AsylumSection,
+    LabourSection,
     MigrationPlan,
     MunicipalSection,
     Policy,
@@ -58,7 +61,7 @@ PER_RUN_LEVERS = {
 }
 """Policy fields that vary per run inside one vectorised evaluation (field -> PolicyArrays attribute)."""
 MAX_FACTORIAL_RUNS = 10_000_000
-Pillar = Literal["asylum", "population", "municipal"]
+Pillar = Literal["asylum", "population", "labour", "municipal"]
 DEFAULT_PILLARS: tuple[Pillar, ...] = ("asylum",)
 ASYLUM_PREFIX = "asylum."
 POPULATION_CHANNELS = tuple(f"population.inflows.{channel}" for channel in INFLOWS)
@@ -80,6 +83,23 @@ MUNICIPAL_TARGETS = (*(MUNICIPAL_PREFIX + name for name in MUNICIPAL_UNCERTAIN),
 and its national levers."""
 REGISTRY_LESS = ("population.tfr_multiplier", *POPULATION_CHANNELS, *MUNICIPAL_LEVER_TARGETS)
 """Uncertainty targets without a range in a parameter registry."""
+LABOUR_PLAN = tuple(f"labour.plan.{channel}" for channel in LABOUR_CHANNELS)
+"""Per-run multipliers of a labour channel's plan level (dimensionless)."""
+LABOUR_LEVERS = ("labour.levers.diploma_recognition", "labour.levers.intensive_guidance")
+"""Per-run reach of the levers for migrants already here (share 0..1, replaces the section's)."""
+LABOUR_PARAMETERS = tuple(f"labour.{name}" for name in LABOUR_UNCERTAIN)
+"""Labour parameters drawn per run (``distribution: registry`` takes params/labour.yaml's range)."""
+LABOUR_TARGETS = (*LABOUR_PLAN, *LABOUR_LEVERS, *LABOUR_PARAMETERS)
+"""Labour inputs that vary per run: uncertainties or levers (ranges or options)."""
+
+
+def labour_input_problem(target: str, distribution: str | None = None) -> str | None:
+    """Why a labour ``target`` cannot be used (as uncertainty with ``distribution``, or as lever), or None."""
+    if target not in LABOUR_TARGETS:
+        return f"labour inputs are {', '.join(LABOUR_TARGETS)}"
+    if distribution == "registry" and target not in LABOUR_PARAMETERS:
+        return f"{target} has no registry range; give a distribution"
+    return None
 
 
 def without_asylum_prefix(name: str) -> str:
@@ -91,6 +111,8 @@ def target_pillar(target: str) -> Pillar:
     """The pillar an uncertainty target or lever field belongs to."""
     if target.startswith(MUNICIPAL_PREFIX):
         return "municipal"
+    if target.startswith("labour."):
+        return "labour"
     return "population" if target.startswith("population.") else "asylum"
 
 
@@ -100,7 +122,7 @@ def parse_outcome(name: str) -> tuple[Pillar, str, int] | None:
         return None
     reference, year = name.rsplit("@", 1)
     pillar, variable = reference.split(".", 1)
-    if pillar not in ("asylum", "population", "municipal") or not year.isdigit():
+    if pillar not in get_args(Pillar) or not year.isdigit():
         raise ValueError(f"outcome {name!r}: expected pillar.variable@year, e.g. population.population@2040")
     return pillar, variable, int(year)  # type: ignore[return-value]
 
@@ -132,7 +154,11 @@ class Uncertainty(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Uncertainty:
-        if self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS, *MUNICIPAL_TARGETS):
+        if target_pillar(self.target) == "labour":
+            problem = labour_input_problem(self.target, self.distribution)
+            if problem:
+                raise ValueError(problem)
+        elif self.target not in (INFLOW_LEVEL, *PER_RUN, *POPULATION_TARGETS, *MUNICIPAL_TARGETS):
             raise ValueError(
                 f"target {self.target!r} cannot vary per run; use {INFLOW_LEVEL!r}, an asylum parameter "
                 f"({', '.join(PER_RUN)}), a population input ({', '.join(POPULATION_TARGETS)}) "
@@ -196,18 +222,28 @@ class Lever(Strict):
             if not self.per_run:
                 raise ValueError(
                     f"a range is possible for {sorted(PER_RUN_LEVERS)}, {', '.join(POPULATION_CHANNELS)} "
-                    f"and {', '.join(MUNICIPAL_LEVER_TARGETS)}; use options for others"
+                    f"{', '.join(MUNICIPAL_LEVER_TARGETS)} and labour inputs; use options for others"
                 )
         if self.field.startswith(MUNICIPAL_PREFIX) and not all(
             isinstance(value, int | float) and not isinstance(value, bool) for value in self.options or ()
         ):
             raise ValueError("a municipal lever takes numbers")
+        if self.field.startswith("population.") and self.field not in POPULATION_CHANNELS:
+            raise ValueError(f"population levers are channel multipliers: {', '.join(POPULATION_CHANNELS)}")
+        problem = labour_input_problem(self.field) if target_pillar(self.field) == "labour" else None
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
     def per_run(self) -> bool:
         """True when the lever's value can differ between runs of one vectorised evaluation."""
-        return self.field in (*PER_RUN_LEVERS, *POPULATION_CHANNELS, *MUNICIPAL_LEVER_TARGETS)
+        return self.field in (
+            *PER_RUN_LEVERS,
+            *POPULATION_CHANNELS,
+            *MUNICIPAL_LEVER_TARGETS,
+            *LABOUR_TARGETS,
+        )
 
 
 class Sampler(Strict):
@@ -262,6 +298,9 @@ class Experiment(Strict):
     parameters: dict[str, ParamValue] = Field(default_factory=dict, description="parameter overrides")
     pillars: list[Pillar] = Field(default_factory=lambda: list(DEFAULT_PILLARS), min_length=1)
     population: MigrationPlan | None = Field(None, description="the migration plan (population pillar)")
+    labour: LabourSection | None = Field(
+        None, description="the labour plan, weights and levers (labour pillar)"
+    )
     municipal: MunicipalSection | None = Field(
         None, description="the municipalities' levers (municipal pillar; default: the sourced values)"
     )
@@ -278,6 +317,10 @@ class Experiment(Strict):
     def _check_pillars(self) -> Experiment:
         if ("population" in self.pillars) != (self.population is not None):
             raise ValueError("the population pillar needs a population plan, and a plan needs the pillar")
+        if ("labour" in self.pillars) != (self.labour is not None):
+            raise ValueError(
+                "the labour pillar needs a labour section, and a labour section needs the pillar"
+            )
         if self.population is not None and self.population.asylum_from_chain and "asylum" not in self.pillars:
             raise ValueError("population.asylum_from_chain needs the asylum pillar")
         if self.municipal is not None and "municipal" not in self.pillars:
@@ -351,6 +394,7 @@ class Experiment(Strict):
             asylum=asylum,
             population=self.population,
             municipal=self.municipal_section(),
+            labour=self.labour,
         )
 
     def municipal_section(self) -> MunicipalSection | None:

@@ -323,3 +323,104 @@ def _year_end(
         population.advance(year, asylum)
     if labour is not None:
         labour.advance(year, None if population is None else population.labour_force(year))
+
+
+# --- A plan-year cohort of the labour pillar followed through the population pillar -------------------
+
+COHORT_AGES = (18, 64)
+"""Ages on arrival of the labour pillar's plans (the population's arrival profiles cut to these ages)."""
+COHORT_INFLOW = {
+    "labour_eu": "labour_eu",
+    "knowledge": "labour_non_eu",
+    "labour_non_eu_other": "labour_non_eu",
+    "study": "study",
+    "family": "family",
+    "asylum": "asylum",
+    "partnership": "labour_non_eu",
+}
+"""Population inflow whose age profile and departure hazards a labour channel's arrivals follow;
+the partnership keeps the age profile of non-EU labour but its own departure hazards (labour.yaml)."""
+
+
+def _cohort_projection(
+    labour: ParameterSet, population: ParameterSet, start_year: int, years: int, ages: tuple[int, int]
+) -> Projection:
+    """The population pillar set up for one arrival per channel (one row per channel), nothing else:
+    no births, no residents, no native emigration; arrivals of the first year only."""
+    from migratielab.models.labour.channels import CHANNELS
+    from migratielab.models.population.components import departure_by_duration
+    from migratielab.models.population.paths import e0_paths
+    from migratielab.models.population.projection import INFLOWS, MOTIVES
+
+    data = load_base_data()
+    start = min(start_year, max(data.population))
+    rows = len(CHANNELS)
+    arrivals = np.zeros((rows, len(INFLOWS), years))
+    arrivals[np.arange(rows), [INFLOWS.index(COHORT_INFLOW[c]) for c in CHANNELS], 0] = 1.0
+    multiplier = np.full(rows, population.scalar("departure_multiplier"))
+    paths = Paths(
+        start, np.zeros((rows, years)), e0_paths(start, start + years, None, population, np.zeros(rows)),
+        np.zeros(rows), multiplier, arrivals=arrivals,
+    )  # fmt: skip
+    projection = prepare(paths, population, data)
+    outside = (np.arange(projection.structure.arrival_profiles.shape[-1]) < ages[0]) | (
+        np.arange(projection.structure.arrival_profiles.shape[-1]) > ages[1]
+    )
+    profiles = np.where(outside, 0.0, projection.structure.arrival_profiles)
+    profiles /= profiles.sum(axis=(1, 2), keepdims=True)
+    arrival_departure, stock_departure = (
+        projection.arrival_departure.copy(),
+        projection.stock_departure.copy(),
+    )
+    own = CHANNELS.index("partnership")
+    hazards = labour.vector("departure_partnership") * multiplier[own]
+    motive = MOTIVES.index(COHORT_INFLOW["partnership"])
+    arrival_departure[own, motive], stock_departure[own, motive] = departure_by_duration(
+        hazards, population.vector("departure_bounds")
+    )
+    return replace(
+        projection,
+        structure=replace(projection.structure, arrival_profiles=profiles),
+        arrival_departure=arrival_departure,
+        stock_departure=stock_departure,
+    )
+
+
+def follow_plan_cohort(
+    labour: ParameterSet,
+    population: ParameterSet,
+    start_year: int,
+    years: int,
+    ages: tuple[int, int] = COHORT_AGES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One arrival per labour channel followed through the population pillar's step for ``years`` years.
+
+    Returns ``present`` (channel, years): the share still in the Netherlands and alive at the start of
+    each year since arrival (1 in the arrival year; departures by motive and duration, deaths by age
+    from the population's life tables), and ``below_pension`` (channel, years): of those present, the
+    share below the state pension age of that year. Arrival ages follow the population's profile of
+    the channel's inflow, cut to ``ages`` (inclusive).
+    """
+    from migratielab.models.population.projection import State as Stocks
+    from migratielab.models.population.projection import empty_immigrants
+
+    projection = _cohort_projection(labour, population, start_year, years, ages)
+    rows = projection.paths.runs
+    state = Stocks(
+        np.zeros((rows, 2, projection.structure.arrival_profiles.shape[-1])), empty_immigrants(rows)
+    )
+    present, below = np.ones((rows, years)), np.ones((rows, years))
+    for index in range(years - 1):
+        state, _ = population_step(state, projection, year_inputs(projection, index), index)
+        by_age = state.by_sex_age().sum(axis=1)
+        total = by_age.sum(axis=1)
+        pension = projection.aow[:, index + 1]
+        ages_now = np.arange(by_age.shape[1])
+        younger = (ages_now[None, :] < np.floor(pension)[:, None]) + (
+            ages_now[None, :] == np.floor(pension)[:, None]
+        ) * (pension - np.floor(pension))[:, None]
+        present[:, index + 1] = total
+        below[:, index + 1] = np.divide(
+            (by_age * younger).sum(axis=1), total, out=np.zeros(rows), where=total > 0
+        )
+    return present, below

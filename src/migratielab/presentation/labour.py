@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from migratielab.models.variables import Language
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+
+from migratielab.models.labour.channels import CHANNELS
+from migratielab.models.variables import Language, indicator, variable
 from migratielab.presentation.catalogue import Translator
-from migratielab.presentation.formatting import format_number, format_share
-from migratielab.service.labour import ChannelComparison, IndicatorEvidence, OccupationAssessment, Spread
+from migratielab.presentation.charts import Figure, Series, bar_chart
+from migratielab.presentation.formatting import (
+    LOCALES,
+    format_number,
+    format_range,
+    format_share,
+    format_value,
+    unit_label,
+)
+from migratielab.service.labour import (
+    ChannelComparison,
+    ChannelSummary,
+    IndicatorEvidence,
+    OccupationAssessment,
+    ShortageList,
+    Spread,
+    TableSource,
+)
 
 
 def _value(row: IndicatorEvidence, lang: Language) -> str:
@@ -16,6 +37,11 @@ def _value(row: IndicatorEvidence, lang: Language) -> str:
     if row.name == "roa_direction":
         return t("labour_yes") if row.value >= 1 else t("labour_no")
     return format_number(row.value, lang)
+
+
+def input_number(value: float, lang: Language) -> str:
+    """A form field's value in the page's language, every digit kept, no grouping (nl ``0,829``)."""
+    return str(format_decimal(value, format="0.##########", locale=LOCALES[lang]))
 
 
 def evidence_rows(occupation: OccupationAssessment, lang: Language) -> list[dict[str, str]]:
@@ -108,3 +134,166 @@ def coverage_lines(result: ChannelComparison, lang: Language) -> list[str]:
         )
     )
     return lines
+
+
+CHANNEL_TABLES: dict[str, tuple[str, ...]] = {
+    "labour_table_work": (
+        "plan_per_year", "employment_year1", "employment_year5", "earnings_ratio", "shortage_share",
+    ),
+    "labour_table_stay": (
+        "stay_year5", "cohort_present_10", "cohort_present_20", "cohort_present_30",
+        "cohort_below_pension_30",
+    ),
+    "labour_table_costs": ("dwellings_per_person", "integration_cost"),
+    "labour_table_fiscal": ("fiscal_10", "fiscal_20", "fiscal_30", "fiscal_lifetime"),
+}  # fmt: skip
+"""The channel comparison as three narrow tables (title key -> registered labour indicators)."""
+FISCAL_KEYS = {"fiscal_10": "10", "fiscal_20": "20", "fiscal_30": "30", "fiscal_lifetime": "lifetime"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table for any face: title, header and formatted rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def heading(name: str, lang: Language, with_unit: bool = True) -> str:
+    """Column heading of a registered labour indicator: its label and the unit it is shown in."""
+    entry = indicator("labour", name)
+    label, unit = entry.label(lang), unit_label(entry, lang)
+    return label if not with_unit or unit.lower() in label.lower() else f"{label} ({unit})"
+
+
+def shared_unit(names: tuple[str, ...], lang: Language) -> str | None:
+    """The unit all these indicators are shown in (not ``%``), else None."""
+    shown = {unit_label(indicator("labour", name), lang) for name in names}
+    return shown.pop() if len(shown) == 1 and "%" not in shown else None
+
+
+def channel_figure(channel: ChannelSummary, name: str) -> float | Spread:
+    """The value of registered indicator ``name`` for one channel (a spread over runs for fiscal ones)."""
+    if name in FISCAL_KEYS:
+        return channel.fiscal[FISCAL_KEYS[name]]
+    values = {
+        "plan_per_year": channel.plan_per_year,
+        "employment_year1": channel.employment[1],
+        "employment_year5": channel.employment[5],
+        "earnings_ratio": channel.earnings_ratio,
+        "shortage_share": channel.shortage_share,
+        "stay_year5": channel.stay[5],
+        "dwellings_per_person": channel.dwellings_per_person,
+        "integration_cost": channel.integration_cost,
+        **{f"cohort_present_{k}": v for k, v in channel.present.items()},
+        **{f"cohort_below_pension_{k}": v for k, v in channel.below_pension.items()},
+    }
+    return values[name]
+
+
+def figure_cell(value: float | Spread, name: str, lang: Language) -> str:
+    """One cell in the indicator's shown unit; a spread as ``median [5% – 95%]``."""
+    entry = indicator("labour", name)
+    if isinstance(value, Spread):
+        return format_range(value.median, value.p5, value.p95, entry, lang)
+    return format_value(value, entry, lang)
+
+
+def channel_table(result: ChannelComparison, key: str, lang: Language) -> TableSpec:
+    """One of ``CHANNEL_TABLES``: a row per channel, a column per indicator (a unit they share goes
+    into the title)."""
+    t = Translator(lang)
+    names = CHANNEL_TABLES[key]
+    unit = shared_unit(names, lang)
+    header = [t("labour_channel"), *(heading(name, lang, unit is None) for name in names)]
+    rows = [
+        [t(f"channel_{c.channel}"), *(figure_cell(channel_figure(c, name), name, lang) for name in names)]
+        for c in result.channels
+    ]
+    return TableSpec(t(key) if unit is None else f"{t(key)}; {unit}", header, rows)
+
+
+SHORTAGE_FIGURES = ("shortage_score", "unfilled_2030", "wage_ratio")
+
+
+def shortage_table(result: ShortageList, lang: Language, top: int | None = None) -> TableSpec:
+    """Header and rows of the ranked shortage list: rank, occupation, score, verdict, gap, relative wage."""
+    t = Translator(lang)
+    score, unfilled, wage = (heading(name, lang) for name in SHORTAGE_FIGURES)
+    header = [t("labour_rank"), t("labour_occupation"), score, t("labour_verdict"), unfilled, wage]
+    rows = []
+    for o in result.occupations[:top]:
+        ratio = format_value(o.wage_ratio, indicator("labour", "wage_ratio"), lang)
+        rows.append(
+            [
+                str(o.rank),
+                f"{o.code} {o.name}",
+                format_value(o.score, indicator("labour", "shortage_score"), lang),
+                t(f"verdict_{o.verdict}"),
+                format_value(o.unfilled_2030, indicator("labour", "unfilled_2030"), lang),
+                ratio + (f" {t('labour_class_wage')}" if o.wage_basis == "class" else ""),
+            ]
+        )
+    return TableSpec(t("labour_title"), header, rows)
+
+
+COVERAGE_ROWS = 15
+"""Occupations with the largest gap shown in a coverage table."""
+
+
+def coverage_table(result: ChannelComparison, year: int, lang: Language) -> TableSpec:
+    """The occupations with the largest gap in ``year``: the gap, what each channel and the levers
+    fill and what remains (persons, medians over runs)."""
+    t = Translator(lang)
+    gap = variable("labour", "unfilled_cumulative")
+    header = [
+        t("labour_occupation"),
+        f"{gap.label(lang)} ({unit_label(gap, lang)})",
+        *(t(f"channel_{name}") for name in CHANNELS),
+        t("labour_levers_short"),
+        t("labour_remaining"),
+    ]
+    rows = [
+        [
+            f"{row.code} {row.name}",
+            format_number(row.unfilled, lang),
+            *(format_number(row.by_channel[name], lang) for name in CHANNELS),
+            format_number(row.levers, lang),
+            format_number(row.remaining, lang),
+        ]
+        for row in [row for row in result.coverage if row.year == year][:COVERAGE_ROWS]
+    ]
+    return TableSpec(t("labour_coverage", year=year), header, rows)
+
+
+def fiscal_figure(result: ChannelComparison, lang: Language) -> Figure:
+    """Net fiscal contribution per arrival by channel after 10, 20, 30 years and over a lifetime:
+    medians as bars with the 5-95% range over runs as error bars (registry unit)."""
+    t = Translator(lang)
+    names = CHANNEL_TABLES["labour_table_fiscal"]
+    scale = indicator("labour", names[0]).display_scale
+    x = [t(f"channel_{c.channel}") for c in result.channels]
+    spreads = {name: [c.fiscal[FISCAL_KEYS[name]] for c in result.channels] for name in names}
+    series = [
+        Series(heading(name, lang, False), x, [s.median / scale for s in spreads[name]]) for name in names
+    ]
+    figure = bar_chart(
+        series, t("labour_table_fiscal"), unit_label(indicator("labour", names[0]), lang), lang, False
+    )
+    for trace, name in zip(figure["data"], names, strict=True):
+        trace["error_y"] = {
+            "type": "data", "symmetric": False, "color": "#555",
+            "array": [(s.p95 - s.median) / scale for s in spreads[name]],
+            "arrayminus": [(s.median - s.p5) / scale for s in spreads[name]],
+        }  # fmt: skip
+    return figure
+
+
+def source_lines(sources: list[TableSource]) -> list[str]:
+    """One line per bundled table (or column): publisher, table, date and confidence."""
+    return [
+        f"{f'{row.file} {row.column}'.strip()}: {row.publisher}, {row.table}, {row.date} "
+        f"(confidence {row.confidence})"
+        for row in sources
+    ]

@@ -20,6 +20,8 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}
 th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right}th{background:#f3f6fa}
 td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.88rem}
 .sources{font-size:.85rem;color:#444}
+td.text,th.text{text-align:left}details{margin:.3rem 0}summary{cursor:pointer}
+.wide{overflow-x:auto}.wide table{font-size:.8rem}
 """
 
 
@@ -35,11 +37,18 @@ class Section:
     sources_label: str = "Sources"
 
 
-def table_html(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """An HTML table with escaped cells."""
-    head = "".join(f"<th>{html.escape(str(cell))}</th>" for cell in header)
+def table_html(
+    header: Sequence[str], rows: Sequence[Sequence[object]], text_columns: Sequence[int] = ()
+) -> str:
+    """An HTML table with escaped cells; ``text_columns`` (positions) are words, aligned left."""
+
+    def cell(tag: str, position: int, value: object) -> str:
+        kind = " class='text'" if position in text_columns else ""
+        return f"<{tag}{kind}>{html.escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, value) for i, value in enumerate(header))
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(cell("td", i, value) for i, value in enumerate(row)) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

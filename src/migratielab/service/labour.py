@@ -39,7 +39,14 @@ from migratielab.models.labour.shortage import (
 )
 from migratielab.models.population.paths import UNCERTAIN as POPULATION_UNCERTAIN
 from migratielab.models.population.paths import plan_builder, uniform_draws
-from migratielab.models.system import LabourPart, PopulationPart, System, population_part, run
+from migratielab.models.system import (
+    LabourPart,
+    PopulationPart,
+    System,
+    follow_plan_cohort,
+    population_part,
+    run,
+)
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import LabourSection, Scenario, bundled_scenario_path, load_scenario
 from migratielab.yamlio import validate_mapping
@@ -196,6 +203,10 @@ class ChannelSummary(BaseModel):
     integration_cost: float
     fiscal: dict[str, Spread]
     shortage_share: float
+    present: dict[int, float]
+    """share of a plan year's arrivals still here (and alive) after 10, 20, 30 years (population pillar)"""
+    below_pension: dict[int, float]
+    """of those present, the share below the state pension age after 10, 20, 30 years"""
 
 
 class CoverageRow(BaseModel):
@@ -233,14 +244,22 @@ class ChannelComparison(BaseModel):
     levers: LeverSummary
 
 
+def plan_cohort(labour: ParameterSet, start_year: int) -> ch.Cohort:
+    """A plan year's arrivals per channel followed through the population pillar over the fiscal horizon."""
+    years = int(labour.scalar("fiscal_horizon_years"))
+    present, below = follow_plan_cohort(labour, default_parameters("population"), start_year, years)
+    return ch.Cohort(present, below)
+
+
 def _channel_summaries(
     section: LabourSection | None,
     employment: np.ndarray,
     values: dict[str, np.ndarray],
     mix: np.ndarray,
     judgement: Judgement,
+    cohort: ch.Cohort,
 ) -> list[ChannelSummary]:
-    """Per-channel broad-welfare figures (fiscal spread over runs)."""
+    """Per-channel broad-welfare figures (fiscal spread over runs), stay and age from the followed cohort."""
     labour, population = labour_parameters(section), default_parameters("population")
     years = int(labour.scalar("fiscal_horizon_years"))
     padded = np.concatenate(
@@ -249,8 +268,8 @@ def _channel_summaries(
     fiscal_draws = ch.FiscalDraws(
         values["net_per_employed_year"], values["net_per_nonemployed_year"], values["collective_goods_share"]
     )
-    pv = ch.present_values(labour, population, padded, fiscal_draws)
-    stay = ch.stay_curves(labour, population, years)
+    pv = ch.present_values(labour, population, padded, fiscal_draws, cohort)
+    stay = cohort.present
     plan = plan_arrivals(section, 1, 1)[0, 0]
     in_shortage = judgement.assessment.in_shortage
     central = employment.mean(axis=0)
@@ -268,6 +287,8 @@ def _channel_summaries(
                 integration_cost=float(labour.vector("integration_cost")[c]),
                 fiscal={label: _spread(pv[:, c, j]) for j, label in enumerate(labels)},
                 shortage_share=float(mix[c] @ in_shortage / max(mix[c].sum(), 1e-12)),
+                present={k: float(stay[c, k]) for k in ch.HORIZONS},
+                below_pension={k: float(cohort.below_pension[c, k]) for k in ch.HORIZONS},
             )
         )
     return summaries
@@ -377,7 +398,14 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
         scenario=scenario.name,
         runs=scenario.runs,
         population_coupled=population is not None,
-        channels=_channel_summaries(section, employment[:, :, : MAX_DURATION + 1], values, mix, judgement),
+        channels=_channel_summaries(
+            section,
+            employment[:, :, : MAX_DURATION + 1],
+            values,
+            mix,
+            judgement,
+            plan_cohort(params, scenario.start_year),
+        ),
         coverage=coverage,
         levers=LeverSummary(
             diploma_recognition=section.levers.diploma_recognition if section else 0.0,
@@ -402,3 +430,37 @@ def bundled_channel_comparison(name: str = "labour") -> ChannelComparison:
     """The channel comparison of a bundled scenario (cached: bundled files do not change)."""
     path = bundled_scenario_path(name)
     return channel_comparison(load_scenario(path), name)
+
+
+class TableSource(BaseModel):
+    """Where one bundled labour table (or one column of it) comes from."""
+
+    file: str
+    column: str
+    title: str
+    publisher: str
+    table: str
+    date: str
+    confidence: str
+    note: str
+
+
+def table_sources() -> list[TableSource]:
+    """The registry of the labour pillar's bundled tables (data/labour/sources.yaml), one row per
+    table or, where columns have their own source, per column."""
+    rows = []
+    for name, entry in data_sources()["files"].items():
+        for column, item in (entry.get("columns") or {"": entry}).items():
+            rows.append(
+                TableSource(
+                    file=name,
+                    column=column,
+                    title=str(entry.get("title", "")),
+                    publisher=str(item.get("publisher", "")),
+                    table=str(item.get("table", "")),
+                    date=str(item.get("date", "")),
+                    confidence=str(item.get("confidence", "")),
+                    note=" ".join(str(item.get(key, "")) for key in ("note", "derived")).strip(),
+                )
+            )
+    return rows

@@ -34,7 +34,7 @@ MOTIVE_PARAMETERS = (
     "historical_motive_shares",
     "historical_temporary_protection",
 )
-PARAMETER_MODULES = ("asylum", "population")
+PARAMETER_MODULES = ("asylum", "population", "labour")
 
 
 def series_citation(series_id: str) -> str:

@@ -81,6 +81,25 @@ def stay_curves(labour: ParameterSet, population: ParameterSet, years: int) -> F
 
 
 @dataclass(frozen=True)
+class Cohort:
+    """One arrival of each channel followed over the years since arrival (channel, years), shares 0..1.
+
+    ``present``: still in the Netherlands (and alive) at the start of each year since arrival;
+    ``below_pension``: of those present, the share below the state pension age (who can work).
+    The system loop follows a plan-year cohort through the population pillar
+    (``models.system.follow_plan_cohort``); ``from_hazards`` is the departure hazards alone.
+    """
+
+    present: FloatArray
+    below_pension: FloatArray
+
+    @staticmethod
+    def from_hazards(labour: ParameterSet, population: ParameterSet, years: int) -> Cohort:
+        """Departures only: no deaths, nobody reaches the pension age."""
+        return Cohort(stay_curves(labour, population, years), np.ones((len(CHANNELS), years)))
+
+
+@dataclass(frozen=True)
 class FiscalDraws:
     """Per-run fiscal parameters (run,): euro per year, and the collective-goods share."""
 
@@ -112,13 +131,12 @@ def discount(labour: ParameterSet, years: int) -> FloatArray:
     return np.asarray((1.0 + labour.scalar("discount_rate")) ** -np.arange(years, dtype=float))
 
 
-def motive_constants(labour: ParameterSet, population: ParameterSet) -> FloatArray:
+def motive_constants(labour: ParameterSet, population: ParameterSet, cohort: Cohort) -> FloatArray:
     """K per motive (4,), euro per person-year: each reference channel reproduces its source at defaults."""
     years = int(labour.scalar("fiscal_horizon_years"))
-    weights = stay_curves(labour, population, years) * discount(labour, years)[None, :]
-    base = _uncalibrated(
-        labour, employment_curves(labour, population, years)[None], FiscalDraws.central(labour)
-    )
+    weights = cohort.present[:, :years] * discount(labour, years)[None, :]
+    working = employment_curves(labour, population, years) * cohort.below_pension[:, :years]
+    base = _uncalibrated(labour, working[None], FiscalDraws.central(labour))
     pv_base = (base[0] * weights).sum(axis=1)
     reference = labour.vector("fiscal_reference_channel").astype(int)
     target = population.vector("fiscal_net_contribution")
@@ -126,19 +144,37 @@ def motive_constants(labour: ParameterSet, population: ParameterSet) -> FloatArr
 
 
 def fiscal_profile(
-    labour: ParameterSet, population: ParameterSet, employment: FloatArray, draws: FiscalDraws
+    labour: ParameterSet,
+    population: ParameterSet,
+    employment: FloatArray,
+    draws: FiscalDraws,
+    cohort: Cohort,
 ) -> FloatArray:
-    """Net fiscal contribution per person-year present (run, channel, years), euro (2016 prices)."""
-    constants = motive_constants(labour, population)[CHANNEL_MOTIVE]
-    return np.asarray(_uncalibrated(labour, employment, draws) + constants[None, :, None])
+    """Net fiscal contribution per person-year present (run, channel, years), euro (2016 prices).
+
+    ``employment`` (run, channel, years) is the share in work of those below the pension age.
+    """
+    years = employment.shape[-1]
+    constants = motive_constants(labour, population, cohort)[CHANNEL_MOTIVE]
+    working = employment * cohort.below_pension[None, :, :years]
+    return np.asarray(_uncalibrated(labour, working, draws) + constants[None, :, None])
 
 
 def present_values(
-    labour: ParameterSet, population: ParameterSet, employment: FloatArray, draws: FiscalDraws
+    labour: ParameterSet,
+    population: ParameterSet,
+    employment: FloatArray,
+    draws: FiscalDraws,
+    cohort: Cohort | None = None,
 ) -> FloatArray:
-    """Present value per arrival after 10, 20, 30 years and the lifetime horizon (run, channel, 4), euro."""
+    """Present value per arrival after 10, 20, 30 years and the lifetime horizon (run, channel, 4), euro.
+
+    ``cohort``: who is still here and below the pension age; default: departure hazards only.
+    """
     years = employment.shape[-1]
-    weights = stay_curves(labour, population, years) * discount(labour, years)[None, :]
-    yearly = fiscal_profile(labour, population, employment, draws) * weights[None]
+    horizon = max(years, int(labour.scalar("fiscal_horizon_years")))
+    cohort = cohort or Cohort.from_hazards(labour, population, horizon)
+    weights = cohort.present[:, :years] * discount(labour, years)[None, :]
+    yearly = fiscal_profile(labour, population, employment, draws, cohort) * weights[None]
     cumulative = np.cumsum(yearly, axis=-1)
     return np.asarray(cumulative[..., [h - 1 for h in (*HORIZONS, years)]])

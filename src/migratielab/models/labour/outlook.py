@@ -196,8 +196,9 @@ def step(state: State, model: Model, inputs: YearInputs, t: int) -> tuple[State,
         raise ConservationError(f"labour employment, year {year}: negative employment")
     departures, cohorts = _age_cohorts(model, state.cohorts, inputs.arrivals)
     _check(state.cohorts, inputs.arrivals, departures, cohorts, t)
-    working = np.einsum("rcd,rcd->rc", cohorts, model.employment_curve)
-    workers = working @ model.mix
+    # row-wise sums (not BLAS): a run's numbers must not depend on how many runs share the chunk
+    working = (cohorts * model.employment_curve).sum(axis=2)
+    workers = (working[:, :, None] * model.mix[None]).sum(axis=1)
     openings = np.maximum(expansion, 0.0) + replacement
     flows = Flows(
         expansion,

@@ -26,11 +26,25 @@ class Recorder:
             self.arrays[name][:, index] = getattr(flows, name)
 
     def dataset(self) -> xr.Dataset:
-        """All recorded years; unfilled demand also cumulated from the start (``unfilled_cumulative``)."""
-        occupation = ("run", "year", "occupation")
-        channel = ("run", "year", "channel")
-        variables = {name: (occupation, self.arrays[name]) for name in OCCUPATION_FLOWS}
+        """All recorded years; unfilled demand also cumulated from the start (``unfilled_cumulative``), and
+        totals over occupations (``*_total``; the remaining shortage is the cumulative gap not met by the
+        plan's working migrants, per occupation, at least 0)."""
+        occupation: tuple[str, ...] = ("run", "year", "occupation")
+        channel: tuple[str, ...] = ("run", "year", "channel")
+        variables: dict[str, tuple[tuple[str, ...], np.ndarray]] = {
+            name: (occupation, self.arrays[name]) for name in OCCUPATION_FLOWS
+        }
         variables.update({name: (channel, self.arrays[name]) for name in CHANNEL_FLOWS})
-        variables["unfilled_cumulative"] = (occupation, np.cumsum(self.arrays["unfilled"], axis=1))
+        cumulative = np.cumsum(self.arrays["unfilled"], axis=1)
+        variables["unfilled_cumulative"] = (occupation, cumulative)
+        remaining = np.maximum(cumulative - self.arrays["migrant_workers"], 0.0)
+        totals = {
+            "openings_total": self.arrays["openings"],
+            "unfilled_total": self.arrays["unfilled"],
+            "shortage_cumulative_total": cumulative,
+            "migrant_workers_total": self.arrays["migrant_workers"],
+            "shortage_remaining_total": remaining,
+        }
+        variables.update({name: (("run", "year"), values.sum(axis=2)) for name, values in totals.items()})
         coords = {"year": self.years, "occupation": list(self.codes), "channel": list(CHANNELS)}
         return xr.Dataset(variables, coords=coords)

@@ -142,13 +142,16 @@ def employment_with_levers(
     population: ParameterSet,
     section: LabourSection | None,
     values: dict[str, FloatArray],
+    reach: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
-    """Employment share (run, channel, duration) with the levers' per-run effects, capped at 1."""
+    """Employment share (run, channel, duration) with the levers' per-run effects, capped at 1.
+
+    ``reach``: per-run reach (run,) of diploma recognition and intensive guidance (shares 0..1),
+    instead of the section's.
+    """
     years = MAX_DURATION + 1
     base = channels.employment_curves(labour, population, years)
-    levers = section.levers if section is not None else None
-    reach_r = levers.diploma_recognition if levers else 0.0
-    reach_g = levers.intensive_guidance if levers else 0.0
+    reach_r, reach_g = reach if reach is not None else section_reach(section)
     first, last = labour.vector("lever_effect_years")
     window = (np.arange(years) >= first) & (np.arange(years) <= last)
     effect = (
@@ -157,6 +160,15 @@ def employment_with_levers(
     )
     shift = effect[:, None, None] * (channels.LEVER_CHANNELS[:, None] & window[None, :])[None]
     return np.asarray(np.minimum(base[None] + shift, 1.0))
+
+
+def section_reach(section: LabourSection | None) -> tuple[FloatArray, FloatArray]:
+    """The section's reach of diploma recognition and intensive guidance (shares 0..1; 0 without levers)."""
+    levers = section.levers if section is not None else None
+    return (
+        np.asarray(levers.diploma_recognition if levers else 0.0),
+        np.asarray(levers.intensive_guidance if levers else 0.0),
+    )
 
 
 def build_model(
