@@ -89,7 +89,7 @@ def test_compare_scorecard_has_three_policies(client: TestClient) -> None:
     html = client.get("/compare?runs=20&end_year=2026&lang=en").text
     header = re.search(r'<table class="scorecard">\s*<thead>(.*?)</thead>', html, re.S).group(1)  # type: ignore[union-attr]
     policies = re.findall(r"<th>([^<]+)</th>", header)
-    assert policies == ["forecast-linked", "fixed base + iron buffer", "your policy"]
+    assert policies[-3:] == ["forecast-linked", "fixed base + iron buffer", "your policy"]
     assert html.count("<tr><td>") >= 9
     assert "humanitarian" in html and "economic" in html
 
@@ -145,8 +145,8 @@ def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> N
 def test_dutch_pages_write_numbers_the_dutch_way(client: TestClient) -> None:
     """Dutch tables group thousands with a dot (12.345) and charts get Dutch separators; English a comma."""
     dutch = client.get("/long-term?runs=2&end=2030").text
-    assert re.search(r"<td>\d{1,3}(\.\d{3}){2}</td>", dutch) and "Bevolking op 1 januari (personen)" in dutch
+    assert re.search(r'<td class="number">\d{1,3}(\.\d{3}){2}</td>', dutch) and "Bevolking op 1 januari (personen)" in dutch
     assert embedded_figures(dutch)["population"]["layout"]["separators"] == ",."  # type: ignore[index]
     english = client.get("/long-term?runs=2&end=2030&lang=en").text
-    assert re.search(r"<td>\d{1,3}(,\d{3}){2}</td>", english)
+    assert re.search(r'<td class="number">\d{1,3}(,\d{3}){2}</td>', english)
     assert "Population on 1 January (persons)" in english

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 import plotly
@@ -21,13 +22,19 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from migratielab.api.pool import Pool, SimulationPool
-from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PopulationForm
+from migratielab.api.pool import Pending, Pool, SimulationPool
+from migratielab.dashboard.forms import (
+    POPULATION_RUN_CHOICES,
+    RUN_CHOICES,
+    YOUR_POLICY,
+    LeverForm,
+    PopulationForm,
+)
 from migratielab.models.variables import Language
 from migratielab.presentation import overview, population, simulation
-from migratielab.presentation.catalogue import Translator, text
+from migratielab.presentation.catalogue import Translator, catalogue, text
 from migratielab.presentation.charts import Figure
-from migratielab.presentation.formatting import missing_note
+from migratielab.presentation.formatting import format_number, missing_note
 from migratielab.service import data, web
 from migratielab.service import overview as panels
 from migratielab.service.web_models import SimulationResult
@@ -47,6 +54,10 @@ STATIC_FILES = {
     "dashboard.js": (STATIC / "dashboard.js", "text/javascript"),
     "style.css": (STATIC / "style.css", "text/css"),
 }
+PAGE_WAIT_SECONDS = 8.0
+"""A page (no JavaScript) waits this long for its results, then shows a page that reloads itself."""
+FRAGMENT_WAIT_SECONDS = 4.0
+"""A results fragment (JavaScript) waits this long, then answers 202 and the script asks again."""
 NAVIGATION = (
     ("/overview", "nav_overview"),
     ("/whatif", "nav_whatif"),
@@ -76,23 +87,40 @@ def language_links(request: Request, lang: Language) -> dict[str, str]:
     return {"href": f"{url.path}?{url.query}", "lang": other}
 
 
-def page(request: Request, template: str, lang: Language, view: View) -> HTMLResponse:
+def page(
+    request: Request, template: str, lang: Language, view: View, status_code: int = 200
+) -> HTMLResponse:
     """A full page: the template with navigation, language switch and embedded figures."""
     html = TEMPLATES.get_template(template).render(
         t=Translator(lang),
         lang=lang,
+        fmt=lambda value: format_number(value, lang),
         path=request.url.path,
         navigation=NAVIGATION,
         switch=language_links(request, lang),
         figures=figures_json(view.figures),
         **view.context,
     )
-    return HTMLResponse(html)
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def page_or_pending(
+    request: Request, template: str, lang: Language, view: Awaitable[View]
+) -> HTMLResponse:
+    """The page, or, while its computation goes on in the background, a page that reloads itself
+    (202) with a link to the same address."""
+    try:
+        return page(request, template, lang, await view)
+    except Pending:
+        link = f"{request.url.path}?{request.url.query}"
+        return page(request, "pending.html", lang, View({"link": link}), status_code=202)
 
 
 def fragment(template: str, lang: Language, view: View) -> Response:
     """The results part of a page and its figures as JSON ``{"html": ..., "figures": {...}}``."""
-    html = TEMPLATES.get_template(template).render(t=Translator(lang), lang=lang, **view.context)
+    html = TEMPLATES.get_template(template).render(
+        t=Translator(lang), lang=lang, fmt=lambda value: format_number(value, lang), **view.context
+    )
     body = '{"html":' + json.dumps(html) + ',"figures":' + figures_json(view.figures) + "}"
     return Response(body, media_type="application/json")
 
@@ -113,13 +141,19 @@ def overview_view(lang: Language) -> View:
     return View({"panels": items}, {p.key: overview.panel_figure(p, lang) for p in shown})
 
 
+def policy_label(name: str, lang: Language) -> str:
+    """A policy's name in the page's language: the form's policy and the bundled scenario's
+    policies have catalogue entries; other names are shown as given."""
+    key = "your_policy" if name == YOUR_POLICY else f"policy.{name}"
+    return text(key, lang) if key in catalogue() else name
+
+
 def translated(result: SimulationResult, lang: Language) -> SimulationResult:
-    """The result with the form's policy named in the page's language."""
-    label = text("your_policy", lang)
+    """The result with every policy named in the page's language."""
     results = [
-        outcome.model_copy(update={"policy": outcome.policy.model_copy(update={"name": label})})
-        if outcome.policy.name == YOUR_POLICY
-        else outcome
+        outcome.model_copy(
+            update={"policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})}
+        )
         for outcome in result.results
     ]
     return result.model_copy(update={"results": results})
@@ -141,16 +175,16 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
     return timed(View(context, figures), started)
 
 
-async def what_if_view(form: LeverForm, pool: SimulationPool) -> View:
-    """Run (or reuse) the what-if for the form's levers."""
+async def what_if_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
+    """Run (or reuse) the what-if for the form's levers, waiting at most ``wait`` seconds."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.what_if, form.what_if()), form, started)
+    return simulation_view(await pool.run(web.what_if, form.what_if(), wait=wait), form, started)
 
 
-async def compare_view(form: LeverForm, pool: SimulationPool) -> View:
-    """Compare the form's levers with the scenario's policies (run or reused)."""
+async def compare_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
+    """Compare the form's levers with the scenario's policies (run or reused), waiting at most ``wait``."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.compare, form.compare()), form, started)
+    return simulation_view(await pool.run(web.compare, form.compare(), wait=wait), form, started)
 
 
 def data_view() -> View:
@@ -178,28 +212,39 @@ def projection_view(
     }
 
 
-async def long_term_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def long_term_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """Project the form's demographic variant (run or reused): fan charts and a five-yearly summary."""
     started = time.perf_counter()
-    result = await pool.run(web.project, form.request())
+    result = await pool.run(web.project, form.request(), wait=wait)
     figures = population.population_figures(result, form.lang)
     context = projection_view(form, population.projection_table(result, form.lang), figures)
     return timed(View(context, figures), started)
 
 
-async def plan_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """Project the form's migration plan next to its variant (run or reused)."""
     started = time.perf_counter()
-    result = await pool.run(web.project_migration_plan, form.plan_request())
+    result = await pool.run(web.project_migration_plan, form.plan_request(), wait=wait)
     figures = population.plan_figures(result, form.lang)
     context = projection_view(form, population.plan_table(result, form.lang), figures)
     context["plan_note"] = form.asylum_chain
+    context["employment_note"] = True
     return timed(View(context, figures), started)
 
 
-async def population_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def population_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """The long-term page's results: the variant alone, or the migration plan next to it."""
-    return await (plan_view(form, pool) if form.mode == "plan" else long_term_view(form, pool))
+    chosen = plan_view if form.mode == "plan" else long_term_view
+    view = await chosen(form, pool, wait)
+    view.context["run_choices"] = list(POPULATION_RUN_CHOICES)
+    return view
+
+
+async def with_choices(view: Awaitable[View]) -> View:
+    """The what-if or comparison view with the run choices of its form."""
+    shown = await view
+    shown.context["run_choices"] = list(RUN_CHOICES)
+    return shown
 
 
 # ------------------------------------------------------------------------------ routes
@@ -232,25 +277,29 @@ def overview_page(request: Request, lang: Language = "nl") -> HTMLResponse:
 @router.get("/whatif")
 async def what_if_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
     """The asylum-chain what-if: levers and fan charts."""
-    return page(request, "whatif.html", form.lang, await what_if_view(form, pool))
+    return await page_or_pending(
+        request, "whatif.html", form.lang, with_choices(what_if_view(form, pool, PAGE_WAIT_SECONDS))
+    )
 
 
 @router.get("/whatif/results")
 async def what_if_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The what-if results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await what_if_view(form, pool))
+    return fragment("simulation_results.html", form.lang, await what_if_view(form, pool, FRAGMENT_WAIT_SECONDS))
 
 
 @router.get("/compare")
 async def compare_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
     """The scorecard of your policy next to the scenario's policies."""
-    return page(request, "compare.html", form.lang, await compare_view(form, pool))
+    return await page_or_pending(
+        request, "compare.html", form.lang, with_choices(compare_view(form, pool, PAGE_WAIT_SECONDS))
+    )
 
 
 @router.get("/compare/results")
 async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The comparison results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await compare_view(form, pool))
+    return fragment("simulation_results.html", form.lang, await compare_view(form, pool, FRAGMENT_WAIT_SECONDS))
 
 
 @router.get("/data")
@@ -264,13 +313,15 @@ async def long_term_page(
     request: Request, form: Annotated[PopulationForm, Query()], pool: Pool
 ) -> HTMLResponse:
     """The population projection."""
-    return page(request, "longterm.html", form.lang, await population_view(form, pool))
+    return await page_or_pending(
+        request, "longterm.html", form.lang, population_view(form, pool, PAGE_WAIT_SECONDS)
+    )
 
 
 @router.get("/long-term/results")
 async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
     """The projection for new inputs (used by dashboard.js)."""
-    return fragment("longterm_results.html", form.lang, await population_view(form, pool))
+    return fragment("longterm_results.html", form.lang, await population_view(form, pool, FRAGMENT_WAIT_SECONDS))
 
 
 @static_router.get("/{name}")
