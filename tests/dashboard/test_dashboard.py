@@ -77,7 +77,7 @@ def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
         "occupancy_by_type",
         "mean_wait_weeks",
         "cases_past_term",
-        "nights_without_shelter",
+        "nights_without_shelter_total",
         "cost_meur",
     } <= set(figures)
     traces = figures["in_chain"]["data"]
@@ -145,7 +145,10 @@ def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> N
 def test_dutch_pages_write_numbers_the_dutch_way(client: TestClient) -> None:
     """Dutch tables group thousands with a dot (12.345) and charts get Dutch separators; English a comma."""
     dutch = client.get("/long-term?runs=2&end=2030").text
-    assert re.search(r'<td class="number">\d{1,3}(\.\d{3}){2}</td>', dutch) and "Bevolking op 1 januari (personen)" in dutch
+    assert (
+        re.search(r'<td class="number">\d{1,3}(\.\d{3}){2}</td>', dutch)
+        and "Bevolking op 1 januari (personen)" in dutch
+    )
     assert embedded_figures(dutch)["population"]["layout"]["separators"] == ",."  # type: ignore[index]
     english = client.get("/long-term?runs=2&end=2030&lang=en").text
     assert re.search(r'<td class="number">\d{1,3}(,\d{3}){2}</td>', english)

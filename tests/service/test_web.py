@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -97,5 +98,23 @@ def test_long_term_page_in_plan_mode(client: TestClient) -> None:
     assert html.count('data-figure="') == 4 and "bevolking (constant saldo)" in html
     english = client.get("/long-term?mode=plan&runs=2&end=2030&lang=en").text
     assert "Asylum numbers from the asylum chain" in english and "constant net migration" in english
-    assert 'name="asylum_chain" value="true">' in english
+    assert re.search(r'name="asylum_chain" value="true"(?! checked)[^>]*>', english)
     assert client.get("/long-term?mode=plan&runs=201").status_code == 422
+
+
+def test_cumulative_nights_without_shelter_end_at_the_scorecard_indicator() -> None:
+    """The chart's cumulative person-nights without shelter end, per run, at the scorecard's total;
+    so the chart's 95th percentile at the end equals the indicator's 95th percentile."""
+    from migratielab.service import web
+    from migratielab.service.web_models import WhatIfRequest
+
+    request = WhatIfRequest.model_validate(
+        {"runs": 60, "end_year": 2027, "inflow": {"kind": "stochastic", "level_multiplier": 2.5}},
+        strict=False,
+    )
+    result = web.what_if(request).results[0]
+    total = next(v for v in result.indicators if v.indicator == "nights_without_shelter")
+    fan = result.fans["nights_without_shelter_total"].quantiles
+    assert fan["0.95"][-1] == pytest.approx(total.p95, rel=1e-6, abs=1e-3)
+    high = [value for value in fan["0.95"] if value is not None]
+    assert len(high) == len(fan["0.95"]) and high == sorted(high)

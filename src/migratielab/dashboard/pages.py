@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from collections.abc import Awaitable
 from typing import Annotated, Any
 
 import plotly
@@ -87,9 +87,7 @@ def language_links(request: Request, lang: Language) -> dict[str, str]:
     return {"href": f"{url.path}?{url.query}", "lang": other}
 
 
-def page(
-    request: Request, template: str, lang: Language, view: View, status_code: int = 200
-) -> HTMLResponse:
+def page(request: Request, template: str, lang: Language, view: View, status_code: int = 200) -> HTMLResponse:
     """A full page: the template with navigation, language switch and embedded figures."""
     html = TEMPLATES.get_template(template).render(
         t=Translator(lang),
@@ -152,7 +150,9 @@ def translated(result: SimulationResult, lang: Language) -> SimulationResult:
     """The result with every policy named in the page's language."""
     results = [
         outcome.model_copy(
-            update={"policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})}
+            update={
+                "policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})
+            }
         )
         for outcome in result.results
     ]
@@ -285,7 +285,9 @@ async def what_if_page(request: Request, form: Annotated[LeverForm, Query()], po
 @router.get("/whatif/results")
 async def what_if_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The what-if results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await what_if_view(form, pool, FRAGMENT_WAIT_SECONDS))
+    return fragment(
+        "simulation_results.html", form.lang, await what_if_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @router.get("/compare")
@@ -299,7 +301,9 @@ async def compare_page(request: Request, form: Annotated[LeverForm, Query()], po
 @router.get("/compare/results")
 async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The comparison results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await compare_view(form, pool, FRAGMENT_WAIT_SECONDS))
+    return fragment(
+        "simulation_results.html", form.lang, await compare_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @router.get("/data")
@@ -321,7 +325,9 @@ async def long_term_page(
 @router.get("/long-term/results")
 async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
     """The projection for new inputs (used by dashboard.js)."""
-    return fragment("longterm_results.html", form.lang, await population_view(form, pool, FRAGMENT_WAIT_SECONDS))
+    return fragment(
+        "longterm_results.html", form.lang, await population_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @static_router.get("/{name}")

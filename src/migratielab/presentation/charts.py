@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
-from migratielab.presentation.formatting import plotly_separators
+from migratielab.presentation.formatting import format_number, plotly_separators
 from migratielab.presentation.palette import OBSERVED, colours, rgba
 
 Figure = dict[str, Any]
@@ -86,15 +86,39 @@ def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | Non
 
 
 def range_mode(values: Values) -> str:
-    """``tozero`` when the values come near zero (or are unknown), else ``normal``: a population of
-    18-20 million keeps its bands visible instead of a flat line above an empty axis."""
+    """``tozero`` when the values come near zero, are all equal (a single value) or are unknown, else
+    ``normal``: a population of 18-20 million keeps its bands visible instead of a flat line above an
+    empty axis, and one value of 12,000 is not drawn on an axis from 11,999 to 12,001."""
     finite = [v for v in values if v is not None and math.isfinite(v)]
-    return "tozero" if not finite or min(finite) <= 0.5 * max(finite) else "normal"
+    if not finite or min(finite) == max(finite):
+        return "tozero"
+    return "tozero" if min(finite) <= 0.5 * max(finite) else "normal"
+
+
+def all_zero(values: Values) -> bool:
+    """True when every known value is 0 (plotly would draw the line on an axis from -1 to 1)."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return bool(finite) and not any(finite)
+
+
+def zero_axis(lang: Language) -> dict[str, Any]:
+    """Layout parts for a chart whose values are all 0: an axis from 0 to 1 and a note saying so."""
+    return {
+        "yaxis_range": [0, 1],
+        "annotations": [
+            {"text": text("all_zero", lang), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.6,
+             "showarrow": False, "font": {"size": 13, "color": "#555"}}
+        ],
+    }  # fmt: skip
 
 
 def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: Any) -> dict[str, Any]:
-    """The shared layout: title, y axis in ``unit`` with the language's separators, legend below."""
-    return {
+    """The shared layout: title, y axis in ``unit`` with the language's separators, legend below;
+    values that are all 0 get an axis from 0 to 1 and a note."""
+    if all_zero(values):
+        extra = {**zero_axis(lang), **extra}
+    y_range = extra.pop("yaxis_range", None)
+    result = {
         "title": {"text": title, "font": {"size": 15}},
         "separators": plotly_separators(lang),
         "yaxis": {"title": {"text": unit}, "separatethousands": True, "exponentformat": "none",
@@ -108,6 +132,9 @@ def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: 
         "margin": {"l": 70, "r": 20, "t": 50, "b": 40},
         **extra,
     }  # fmt: skip
+    if y_range is not None:
+        result["yaxis"]["range"] = y_range
+    return result
 
 
 def band_outline(x: Sequence[Any], low: Values, high: Values) -> tuple[list[Any], list[float | None]]:
@@ -128,10 +155,24 @@ def band_outline(x: Sequence[Any], low: Values, high: Values) -> tuple[list[Any]
     return xs[:-1], ys[:-1]
 
 
-def fan_traces(series: FanSeries, colour: str, label: str) -> list[dict[str, Any]]:
-    """A median line and its 50% and 90% bands (semi-transparent fills) for one series."""
-    traces = []
-    for low, high, alpha in BANDS:
+def outer_lines(series: FanSeries, colour: str) -> list[dict[str, Any]]:
+    """The 5th and 95th percentiles as thin dotted lines (several series: filled 90% bands would
+    stack into one muddy area and hide a policy)."""
+    low, high, _ = BANDS[0]
+    return [
+        {"type": "scatter", "mode": "lines", "x": list(series.x), "y": list(series.quantiles[key]),
+         "line": {"color": colour, "width": 1, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
+         "legendgroup": series.name, "connectgaps": False}
+        for key in (low, high)
+        if key in series.quantiles
+    ]  # fmt: skip
+
+
+def fan_traces(series: FanSeries, colour: str, label: str, several: bool = False) -> list[dict[str, Any]]:
+    """A median line and its 50% and 90% bands (semi-transparent fills) for one series; with
+    ``several`` series the 90% band is drawn as dotted lines and only the 50% band is filled."""
+    traces = outer_lines(series, colour) if several else []
+    for low, high, alpha in BANDS[1:] if several else BANDS:
         if low in series.quantiles and high in series.quantiles:
             xs, ys = band_outline(series.x, series.quantiles[low], series.quantiles[high])
             traces.append(
@@ -154,12 +195,15 @@ def fan_chart(
     lang: Language,
     observed: Series | None = None,
 ) -> Figure:
-    """The fan chart: per series a median line with 50% and 90% bands, each series in its own palette
-    colour with semi-transparent bands so several stay visible, and observed values as black points."""
+    """The fan chart: per series a median line with 50% and 90% bands in its own palette colour, and
+    observed values as black points. Several series keep only the 50% band filled and draw the 90%
+    band as dotted lines, so no policy hides behind another."""
     traces: list[dict[str, Any]] = []
+    several = len(series) > 1
+    suffix = text("bands_several", lang) if several else text("bands", lang)
     for item, colour in zip(series, colours(len(series)), strict=True):
-        label = f"{item.name}{text('bands', lang)}" if item.name else text("bands_alone", lang)
-        traces += fan_traces(item, colour, label)
+        label = f"{item.name}{suffix}" if item.name else text("bands_alone", lang)
+        traces += fan_traces(item, colour, label, several)
     if observed is not None and observed.y:
         traces.append(
             {"type": "scatter", "mode": "markers", "x": list(observed.x), "y": list(observed.y),
@@ -167,8 +211,9 @@ def fan_chart(
              "marker": {"color": OBSERVED, "size": 7, "symbol": "circle-open", "line": {"width": 2}}}
         )  # fmt: skip
     medians = [value for item in series for value in item.quantiles[MEDIAN]]
+    highs = [value for item in series for value in item.quantiles.get(BANDS[0][1], [])]
     axis = year_axis([x for item in series for x in item.x])
-    return {"data": traces, "layout": layout(title, unit, lang, medians, xaxis=axis)}
+    return {"data": traces, "layout": layout(title, unit, lang, [*medians, *highs], xaxis=axis)}
 
 
 def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) -> Figure:
@@ -176,10 +221,24 @@ def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) 
     traces = []
     for item, colour in zip(series, colours(len(series)), strict=True):
         x, y = fill_years(item.x, item.y)
-        traces.append(
-            {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": item.name,
-             "line": {"color": colour}, "marker": {"color": colour}, "connectgaps": False}
-        )  # fmt: skip
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": x,
+            "y": y,
+            "name": item.name,
+            "line": {"color": colour},
+            "marker": {"color": colour, "size": 7},
+            "connectgaps": False,
+        }
+        if sum(value is not None for value in y) == 1:
+            trace |= {
+                "mode": "markers+text",
+                "text": [format_number(v, lang) if v is not None else "" for v in y],
+                "textposition": "top center",
+                "marker": {"color": colour, "size": 10},
+            }
+        traces.append(trace)  # fmt: skip
     every_x = [x for item in series for x in item.x]
     values = [value for item in series for value in item.y]
     return {"data": traces, "layout": layout(title, unit, lang, values, xaxis=year_axis(every_x))}

@@ -15,7 +15,7 @@ WHAT_IF_FANS = (
     "mean_wait_weeks",
     "ind_backlog",
     "cases_past_term",
-    "nights_without_shelter",
+    "nights_without_shelter_total",
     "cost_meur",
     "holders_waiting",
 )

@@ -95,11 +95,46 @@ def store_panel(key: str) -> Panel:
     return Panel(key=key, unit=unit, series=series, sources=[series_citation(s) for s in series_ids])
 
 
+ASYLUM_MOTIVE_SERIES = ("asylum.first_applications", "asylum.family_followers")
+"""Observed asylum arrivals per year (first applications and follow-on family, IND) that replace the
+fixed 2018 asylum share in the overview's motive split, so peaks like 2015-2016 stay visible."""
+
+
+def observed_asylum(years: range) -> dict[int, float]:
+    """First asylum applications plus follow-on family per year (persons), for years with both."""
+    first, family = (store.annual(series_id) for series_id in ASYLUM_MOTIVE_SERIES)
+    return {year: float(first[year] + family[year]) for year in years if year in first and year in family}
+
+
+def split_with_observed_asylum(arrivals: np.ndarray, asylum: float) -> np.ndarray:
+    """One year's arrivals by inflow with the asylum motive set to the observed ``asylum`` and the
+    other regular motives rescaled to keep the year's total (temporary protection unchanged)."""
+    index = INFLOWS.index("asylum")
+    fixed = [INFLOWS.index("temporary_protection"), INFLOWS.index("asylum_family")]
+    others = [i for i in range(len(INFLOWS)) if i != index and i not in fixed]
+    rest = arrivals[others].sum() + arrivals[index] - asylum
+    if rest < 0:
+        return arrivals
+    split = arrivals.copy()
+    split[others] = arrivals[others] / arrivals[others].sum() * rest
+    split[index] = asylum
+    return split
+
+
 def motive_panel() -> Panel:
-    """Immigration of non-Dutch nationals by motive, persons per year (derived: totals times fixed
-    2018 motive shares; asylum follow-on family is part of family in the statistics)."""
+    """Immigration of non-Dutch nationals by motive, persons per year (derived: totals minus Dutch
+    nationals; asylum from observed first applications and follow-on family where both are known,
+    the other motives with the 2018 shares; temporary protection apart)."""
     parameters = default_parameters("population")
-    arrivals = np.array([historical_arrivals(parameters, year) for year in MOTIVE_YEARS])
+    asylum = observed_asylum(MOTIVE_YEARS)
+    arrivals = np.array(
+        [
+            split_with_observed_asylum(historical_arrivals(parameters, year), asylum[year])
+            if year in asylum
+            else historical_arrivals(parameters, year)
+            for year in MOTIVE_YEARS
+        ]
+    )
     merged = {category: arrivals[:, i] for i, category in enumerate(INFLOWS) if category != "asylum_family"}
     return Panel(
         key="immigration_by_motive",
@@ -108,7 +143,8 @@ def motive_panel() -> Panel:
             PanelSeries(key=category, years=list(MOTIVE_YEARS), values=[round(float(v)) for v in values])
             for category, values in merged.items()
         ],
-        sources=parameter_citations(parameters, MOTIVE_PARAMETERS),
+        sources=parameter_citations(parameters, MOTIVE_PARAMETERS)
+        + [series_citation(series_id) for series_id in ASYLUM_MOTIVE_SERIES],
         note="derived",
     )
 

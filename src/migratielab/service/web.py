@@ -69,7 +69,9 @@ def build_scenario(request: SimulationRequest, policies: list[Policy]) -> Scenar
 
 
 def extra_monthly(monthly: xr.Dataset) -> xr.Dataset:
-    """Derived monthly variables: mean decision wait (weeks), total cost (EUR million per month)."""
+    """Derived monthly variables: mean decision wait (weeks), total cost (EUR million per month),
+    person-nights without proper shelter per month and summed from the start (whose last month is
+    the scorecard's indicator: rare shortages at different months vanish in monthly percentiles)."""
     decisions = monthly["decisions_dublin"] + monthly["decisions_safe_country"] + monthly["decisions_general"]
     wait = (monthly["decision_wait_sum_months"] / decisions.where(decisions > 0)) * WEEKS_PER_MONTH
     cost = sum((monthly[name] for name in COST_VARIABLES), xr.zeros_like(monthly["applications"]))
@@ -78,6 +80,7 @@ def extra_monthly(monthly: xr.Dataset) -> xr.Dataset:
             "mean_wait_weeks": wait,
             "cost_meur": cost / 1e6,
             "nights_without_shelter": monthly["nights_without_shelter"],
+            "nights_without_shelter_total": monthly["nights_without_shelter"].cumsum("time"),
         }
     )
 
@@ -90,7 +93,9 @@ def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
     quantiles = list(FAN_QUANTILES)
     return xr.merge(
         [
-            extra[["cost_meur", "nights_without_shelter"]].quantile(quantiles, dim="run", skipna=False),
+            extra[["cost_meur", "nights_without_shelter", "nights_without_shelter_total"]].quantile(
+                quantiles, dim="run", skipna=False
+            ),
             extra[["mean_wait_weeks"]].quantile(quantiles, dim="run", skipna=True),
         ]
     )
@@ -98,10 +103,9 @@ def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
 
 def quantile_lists(values: np.ndarray, digits: int) -> dict[str, list[float | None]]:
     """``{"0.05": [...], ...}`` from a (quantile, time) array, rounded to ``digits``; NaN becomes None."""
-    return {
-        f"{q:g}": [None if np.isnan(v) else round(float(v), digits) for v in row]
-        for q, row in zip(FAN_QUANTILES, values, strict=True)
-    }
+    rows = np.round(values, digits).astype(object)
+    rows[np.isnan(values)] = None
+    return {f"{q:g}": row.tolist() for q, row in zip(FAN_QUANTILES, rows, strict=True)}
 
 
 def to_fans(quantiles: xr.Dataset) -> dict[str, Fan]:

@@ -27,7 +27,9 @@ def test_plan_and_variant_start_with_the_same_employment() -> None:
     st.floats(0.0, 0.6),
     st.lists(st.floats(0.05, 1.0), min_size=len(MOTIVES), max_size=len(MOTIVES)),
 )
-def test_origin_rates_keep_each_group_total(rate: float, immigrant_share: float, relative: list[float]) -> None:
+def test_origin_rates_keep_each_group_total(
+    rate: float, immigrant_share: float, relative: list[float]
+) -> None:
     """Residents and immigrants together work as many as the whole group at the age-sex rate,
     with no resident rate above 1."""
     rates = np.full((2, 106), rate)

@@ -114,7 +114,9 @@ def prepare(paths: Paths, params: ParameterSet, data: BaseData) -> Projection:
     resident_rates, immigrant_rates = rates, rates
     if paths.arrivals is not None:
         immigrants = rebuild_immigrants(params, data, structure, paths.start)
-        resident_rates, immigrant_rates = indicators.origin_rates(rates, relative, start_population, immigrants)
+        resident_rates, immigrant_rates = indicators.origin_rates(
+            rates, relative, start_population, immigrants
+        )
     flow_years = paths.flow_years
     years = [*flow_years, flow_years[-1] + 1]
     e65 = np.stack([life_tables(structure, paths.e0[:, :, i])[2] for i in range(len(flow_years))], axis=1)
