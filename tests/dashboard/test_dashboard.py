@@ -98,8 +98,20 @@ def test_data_page_lists_every_series_and_parameter(client: TestClient) -> None:
     """Every series and every parameter appears with a source."""
     html = client.get("/data").text
     series = client.get("/api/series").json()
-    assert all(f">{item['series_id']}</a>" in html for item in series)
-    assert "tfr_default" in html and "COA" in html
+    assert all(f'href="/data/series/{item["series_id"]}?lang=nl"' in html for item in series)
+    assert "<code>tfr_default</code>" in html and "COA" in html
+    assert "{2014:" not in html and "vanaf 2014: 27.100" in html
+
+
+def test_every_series_and_parameter_has_a_dutch_description(client: TestClient) -> None:
+    """The Dutch data page never falls back to an English description."""
+    from migratielab.presentation.datapage import dutch
+    from migratielab.service import overview as panels
+
+    series = {item["series_id"] for item in client.get("/api/series").json()}
+    assert series <= set(dutch()["series"])
+    names = {f"{row.module}.{row.name}" for m in panels.PARAMETER_MODULES for row in panels.parameter_rows(m)}
+    assert names <= set(dutch()["parameters"])
 
 
 def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> None:
@@ -107,7 +119,9 @@ def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> Non
     response = client.get("/whatif?runs=999999")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
-    assert "runs: Input should be less than or equal to 2000" in response.text
+    assert "Aantal simulaties: ten hoogste 2.000" in response.text
+    english = client.get("/whatif?runs=999999&lang=en")
+    assert "Number of runs: at most 2,000" in english.text
     assert "Traceback" not in response.text
 
 

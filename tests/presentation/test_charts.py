@@ -110,3 +110,17 @@ def test_a_single_value_is_labelled_on_an_axis_from_zero() -> None:
     figure = line_chart([Series("s", [2021], [12_000.0])], "t", "persons", "nl")
     assert figure["layout"]["yaxis"]["rangemode"] == "tozero"
     assert figure["data"][0]["text"] == ["12.000"]
+
+
+def test_a_missing_year_in_bars_is_named() -> None:
+    """A year without any value inside a bar chart's span gets a "no figure" note, not silence."""
+    figure = bar_chart([Series("a", [2021, 2022, 2024], [1.0, 2.0, 3.0])], "t", "persons", "nl")
+    notes = figure["layout"]["annotations"]
+    assert [note["x"] for note in notes] == [2023] and notes[0]["text"] == "geen cijfer"
+
+
+def test_long_titles_wrap() -> None:
+    """Titles longer than a line wrap instead of being cut off by the chart's edge."""
+    title = "Statushouders in de opvang die wachten op een woning (einde jaar)"
+    figure = line_chart([Series("s", [2021, 2022], [1.0, 2.0])], title, "persons", "nl")
+    assert "<br>" in figure["layout"]["title"]["text"]

@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import migratielab
 from migratielab.api.pool import Settings, SimulationPool
 from migratielab.errors import InputError
+from migratielab.models.variables import Language
+from migratielab.presentation.errors import form_errors
 from migratielab.service.web import warm
 
 LOG = logging.getLogger("migratielab.api")
@@ -56,8 +58,8 @@ async def validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     if wants_json(request):
         return await request_validation_exception_handler(request, error)
-    reasons = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors())
-    return error_response(request, 422, reasons)
+    lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
+    return error_response(request, 422, form_errors(error.errors(), lang))
 
 
 async def input_error(request: Request, error: Exception) -> Response:

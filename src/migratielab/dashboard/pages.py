@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import plotly
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -30,14 +30,25 @@ from migratielab.dashboard.forms import (
     LeverForm,
     PopulationForm,
 )
+from migratielab.data import store
+from migratielab.errors import InputError
 from migratielab.models.variables import Language
+from migratielab.params import default_parameters
 from migratielab.presentation import overview, population, simulation
 from migratielab.presentation.catalogue import Translator, catalogue, text
-from migratielab.presentation.charts import Figure
-from migratielab.presentation.formatting import format_number, missing_note
+from migratielab.presentation.charts import Figure, Series, line_chart
+from migratielab.presentation.datapage import (
+    SHARE_UNITS,
+    citation,
+    parameter_description,
+    parameter_value,
+    series_description,
+    unit_text,
+)
+from migratielab.presentation.formatting import format_number, format_share, missing_note
 from migratielab.service import data, web
 from migratielab.service import overview as panels
-from migratielab.service.web_models import SimulationResult
+from migratielab.service.web_models import ParameterRow, SimulationResult
 
 router = APIRouter(include_in_schema=False)
 static_router = APIRouter(prefix="/static", include_in_schema=False)
@@ -124,8 +135,8 @@ def fragment(template: str, lang: Language, view: View) -> Response:
 
 
 def timed(view: View, started: float) -> View:
-    """The view with the seconds since ``started`` (shown under the results)."""
-    view.context["seconds"] = f"{time.perf_counter() - started:.2f}"
+    """The view with the seconds since ``started`` (shown under the results, in the page's format)."""
+    view.context["seconds"] = round(time.perf_counter() - started, 2)
     return view
 
 
@@ -133,10 +144,14 @@ def timed(view: View, started: float) -> View:
 
 
 def overview_view(lang: Language) -> View:
-    """The overview panels with their figures, notes and sources."""
+    """The headline figures (latest value and its year) and the overview panels with their figures,
+    notes and sources."""
     shown = panels.overview()
     items = [{"key": p.key, "note": overview.panel_note(p, lang), "sources": p.sources} for p in shown]
-    return View({"panels": items}, {p.key: overview.panel_figure(p, lang) for p in shown})
+    headlines = [overview.headline(item, lang) for item in panels.headlines()]
+    return View(
+        {"panels": items, "headlines": headlines}, {p.key: overview.panel_figure(p, lang) for p in shown}
+    )
 
 
 def policy_label(name: str, lang: Language) -> str:
@@ -187,14 +202,86 @@ async def compare_view(form: LeverForm, pool: SimulationPool, wait: float) -> Vi
     return simulation_view(await pool.run(web.compare, form.compare(), wait=wait), form, started)
 
 
-def data_view() -> View:
-    """Every series with its citations, and every parameter with its reference and date."""
+def series_sources(series_id: str) -> list[dict[str, str | None]]:
+    """The sources of a stored series: citation text and address."""
+    info = store.series_info(series_id)
+    return [
+        {"text": citation(item.publisher, item.title, item.date, item.table, item.via), "url": item.url}
+        for item in info.sources.values()
+    ]
+
+
+def parameter_view(row: ParameterRow, value: object, lang: Language) -> dict[str, Any]:
+    """One parameter as the data page shows it: description, value and unit in the language, and
+    its reference (or, for an estimate, its reasoning as written, in English)."""
+    parameter = default_parameters(row.module)[row.name]
+    reference = parameter.reference
+    return {
+        "name": row.name,
+        "description": parameter_description(row.module, row.name, row.description, lang),
+        "value": parameter_value(value, row.unit, lang),
+        "unit": unit_text(row.unit, lang),
+        "source": None
+        if reference is None
+        else citation(reference.publisher, reference.title, reference.date, reference.table),
+        "url": None if reference is None else reference.url,
+        "reasoning": parameter.reasoning if reference is None else None,
+        "date": row.date,
+    }
+
+
+def data_view(lang: Language) -> View:
+    """Every series (linked to its own page) and every parameter, per model part, in the language."""
     series = [
-        {"summary": summary, "citation": panels.series_citation(summary.series_id)}
+        {
+            "id": summary.series_id,
+            "description": series_description(summary.series_id, summary.description, lang),
+            "unit": unit_text(summary.unit, lang),
+            "span": summary.span,
+            "sources": series_sources(summary.series_id),
+        }
         for summary in data.list_series()
     ]
-    parameters = [row for module in panels.PARAMETER_MODULES for row in panels.parameter_rows(module)]
-    return View({"series": series, "parameters": parameters})
+    modules = []
+    for module in panels.PARAMETER_MODULES:
+        values = panels.parameter_values(module)
+        rows = [parameter_view(row, values[row.name], lang) for row in panels.parameter_rows(module)]
+        modules.append({"key": module, "rows": rows})
+    return View({"series": series, "modules": modules})
+
+
+def series_page_view(series_id: str, lang: Language) -> View:
+    """One stored series: its annual values as a chart, every value with its source, the sources."""
+    shown = data.show_series(series_id)
+    info = shown.info
+    description = series_description(series_id, info.description, lang)
+    annual = store.annual(series_id)
+    figure = line_chart(
+        [Series(description, [int(year) for year in annual.index], [float(v) for v in annual])],
+        text("annual_values", lang),
+        unit_text(info.unit, lang),
+        lang,
+    )
+    share = info.unit in SHARE_UNITS
+    values = [
+        {
+            "period": value.period,
+            "value": format_share(value.value, lang) if share else format_number(value.value, lang, 6),
+            "confidence": value.confidence,
+            "source": value.source,
+        }
+        for value in shown.values
+    ]
+    context = {
+        "series_id": series_id,
+        "description": description,
+        "unit": unit_text(info.unit, lang),
+        "values": values,
+        "sources": [
+            {"key": key, **item} for key, item in zip(info.sources, series_sources(series_id), strict=True)
+        ],
+    }
+    return View(context, {"series": figure} if len(annual) else {})
 
 
 def projection_view(
@@ -309,7 +396,17 @@ async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Re
 @router.get("/data")
 def data_page(request: Request, lang: Language = "nl") -> HTMLResponse:
     """Every series and parameter with its reference and date."""
-    return page(request, "data.html", lang, data_view())
+    return page(request, "data.html", lang, data_view(lang))
+
+
+@router.get("/data/series/{series_id}")
+def series_page(request: Request, series_id: str, lang: Language = "nl") -> HTMLResponse:
+    """One stored series: chart, values and sources (404 for an unknown series)."""
+    try:
+        view = series_page_view(series_id, lang)
+    except InputError as error:
+        raise HTTPException(404, str(error)) from None
+    return page(request, "series.html", lang, view)
 
 
 @router.get("/long-term")

@@ -9,6 +9,7 @@ separators; colours come from ``palette``; missing values (None) stay gaps, neve
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ BANDS = (("0.05", "0.95", 0.12), ("0.25", "0.75", 0.22))
 MEDIAN = "0.5"
 GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#c9d3e3"}
 HEIGHT = 400
+TITLE_WIDTH = 48
+"""Characters per title line; longer titles wrap (plotly does not wrap titles itself)."""
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,12 @@ def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: 
         extra = {**zero_axis(lang), **extra}
     y_range = extra.pop("yaxis_range", None)
     result = {
-        "title": {"text": title, "font": {"size": 15}},
+        "title": {"text": "<br>".join(textwrap.wrap(title, TITLE_WIDTH)), "font": {"size": 15}},
         "separators": plotly_separators(lang),
-        "yaxis": {"title": {"text": unit}, "separatethousands": True, "exponentformat": "none",
-                  "hoverformat": hover_format(values), "rangemode": range_mode(values), **GRID},
-        "xaxis": {**GRID, **extra.pop("xaxis", {})},
+        "yaxis": {"title": {"text": unit}, "automargin": True, "separatethousands": True,
+                  "exponentformat": "none", "hoverformat": hover_format(values),
+                  "rangemode": range_mode(values), **GRID},
+        "xaxis": {"automargin": True, **GRID, **extra.pop("xaxis", {})},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "height": HEIGHT,
@@ -248,16 +252,33 @@ def bar_chart(
     series: Sequence[Series], title: str, unit: str, lang: Language, stacked: bool = True
 ) -> Figure:
     """Bars, stacked (components of a total) or grouped, one palette colour per series."""
-    mode = "stack" if stacked else "group"
     traces = [
         {"type": "bar", "x": list(item.x), "y": list(item.y), "name": item.name, "marker": {"color": colour}}
         for item, colour in zip(series, colours(len(series)), strict=True)
     ]
     mode = "stack" if stacked else "group"
+    notes = [
+        {"x": year, "y": 0, "text": text("no_value", lang), "textangle": -90, "yanchor": "bottom",
+         "showarrow": False, "font": {"size": 11, "color": "#555"}}
+        for year in missing_years(series)
+    ]  # fmt: skip
+    every_x = [x for item in series for x in item.x]
     return {
         "data": traces,
-        "layout": layout(title, unit, lang, [v for s in series for v in s.y], barmode=mode),
-    }
+        "layout": layout(
+            title, unit, lang, [v for s in series for v in s.y], barmode=mode, annotations=notes,
+            xaxis=year_axis(every_x),
+        ),
+    }  # fmt: skip
+
+
+def missing_years(series: Sequence[Series]) -> list[int]:
+    """Whole years inside the series' span without a value in any series (a bar chart would show
+    nothing there without a word)."""
+    known = {x for item in series for x, y in zip(item.x, item.y, strict=True) if y is not None}
+    if not known or not all(isinstance(x, int) for x in known):
+        return []
+    return [year for year in range(min(known), max(known) + 1) if year not in known]
 
 
 def to_plotly(figure: Figure) -> go.Figure:

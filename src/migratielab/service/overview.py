@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -84,6 +85,15 @@ def parameter_rows(module: str) -> list[ParameterRow]:
     return rows
 
 
+def parameter_values(module: str) -> dict[str, object]:
+    """The default value of every parameter of a model module: a number, a list, or dated values by
+    year (for the faces to format; ``parameter_rows`` gives them as text)."""
+    return {
+        name: parameter.value if parameter.value is not None else parameter.values
+        for name, parameter in default_parameters(module).items()
+    }
+
+
 def store_panel(key: str) -> Panel:
     """An overview panel built from stored annual series (from ``OVERVIEW_SINCE``)."""
     unit, series_ids = OVERVIEW_SERIES[key]
@@ -147,6 +157,49 @@ def motive_panel() -> Panel:
         + [series_citation(series_id) for series_id in ASYLUM_MOTIVE_SERIES],
         note="derived",
     )
+
+
+HEADLINE_SERIES = (
+    "asylum.first_applications",
+    "ind.decisions",
+    "ind.recognition_rate",
+    "ind.backlog",
+    "coa.occupancy",
+)
+"""Stored series whose latest annual value is a headline figure of the overview."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure: the latest annual value of a series, its year, unit and source."""
+
+    key: str
+    value: float
+    year: int
+    unit: str
+    source: str
+
+
+def headlines() -> list[Headline]:
+    """The latest observed value of each headline series, and the latest temporary-protection
+    arrivals (Ukrainian displaced, a separate stream) from the population parameters."""
+    shown = []
+    for series_id in HEADLINE_SERIES:
+        values = store.annual(series_id)
+        info = store.series_info(series_id)
+        shown.append(
+            Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
+        )
+    parameters = default_parameters("population")
+    protection = parameters["historical_temporary_protection"]
+    dated = {
+        year: float(value)
+        for year, value in (protection.values or {}).items()
+        if isinstance(value, int | float) and value > 0
+    }
+    year = max(dated)
+    shown.append(Headline("temporary_protection", dated[year], year, "persons", "CBS (via nieuws.nl)"))
+    return shown
 
 
 @lru_cache(maxsize=1)

@@ -107,6 +107,7 @@ function liveForm(form) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);
     refresh();
   });
   updateActiveFields(form);
