@@ -23,7 +23,7 @@ import migratielab
 from migratielab.api.pool import Settings, SimulationPool
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
-from migratielab.presentation.errors import form_errors
+from migratielab.presentation.messages import form_errors
 from migratielab.service.web import warm
 
 LOG = logging.getLogger("migratielab.api")
