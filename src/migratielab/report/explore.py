@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ OUTCOME_COLUMNS = ("outcome", "output", "variable")
 HEADERS = {"p5": "5th percentile", "p95": "95th percentile", "outcome": "outcome", "output": "outcome"}
 
 
-def outcome_of(record: dict[str, object]) -> tuple[str, Variable | None]:
+def outcome_of(record: Mapping[Hashable, object]) -> tuple[str, Variable | None]:
     """The record's outcome column and its registered variable (None when there is none)."""
     for column in OUTCOME_COLUMNS:
         if column in record:
