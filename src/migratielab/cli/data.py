@@ -49,6 +49,28 @@ def short_publishers(publisher: str, limit: int = 3) -> str:
     return ", ".join(names[:limit]) + (f" +{extra}" if extra > 0 else "")
 
 
+WIDE_TABLE_COLUMNS = 140
+"""Terminal width from which ``data list`` shows unit, frequency, publisher and confidence too."""
+
+
+def series_table(summaries: Sequence[service.SeriesSummary], wide: bool) -> Table:
+    """The series list; a narrow terminal (80 columns) gets id, description, span and count only."""
+    table = Table(title=f"{len(summaries)} series (migratielab data show SERIES for sources and values)")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("description", ratio=3, overflow="fold")
+    if wide:
+        table.add_column("unit", ratio=1)
+        table.add_column("frequency")
+        table.add_column("publisher", ratio=2)
+        table.add_column("conf.", justify="center")
+    table.add_column("span", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    for row in summaries:
+        details = [row.unit, row.frequency, short_publishers(row.publisher), row.confidence] if wide else []
+        table.add_row(row.series_id, row.description, *details, row.span, str(row.values))
+    return table
+
+
 @data_app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """List every series with unit, frequency, publisher, confidence and the years it spans."""
@@ -57,21 +79,7 @@ def list_command(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(summaries)
         return
-    table = Table(title=f"{len(summaries)} series (migratielab data show SERIES for sources and values)")
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("description", ratio=3)
-    table.add_column("unit", ratio=1)
-    table.add_column("frequency")
-    table.add_column("publisher", ratio=2)
-    table.add_column("conf.", justify="center")
-    table.add_column("span", no_wrap=True)
-    table.add_column("n", justify="right")
-    for row in summaries:
-        table.add_row(
-            row.series_id, row.description, row.unit, row.frequency, short_publishers(row.publisher),
-            row.confidence, row.span, str(row.values),
-        )  # fmt: skip
-    console.print(table)
+    console.print(series_table(summaries, wide=console.width >= WIDE_TABLE_COLUMNS))
 
 
 def _entry_table(info: SeriesInfo) -> Table:
