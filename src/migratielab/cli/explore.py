@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -41,11 +42,11 @@ RANGE_COLUMNS = ("median", "p5", "p95")
 """Columns shown together as ``median [p5 – p95]`` so that an outcome table fits 80 columns."""
 
 
-def outcome_cells(record: dict[str, object]) -> tuple[str, str, str]:
+def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     """An outcome row's label, ``median [p5 – p95]`` in the outcome's shown unit, and that unit."""
     name = str(record.get("outcome", ""))
     entry = outcome_variable(name)
-    median, low, high = (float(record[column]) for column in RANGE_COLUMNS)  # type: ignore[arg-type]
+    median, low, high = (float(record[column]) for column in RANGE_COLUMNS)
     if entry is None:
         values = [format_number(value, "en") for value in (median, low, high)]
         return name, f"{values[0]} [{values[1]} – {values[2]}]", ""
