@@ -78,7 +78,10 @@ def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
         "mean_wait_weeks",
         "cases_past_term",
         "nights_without_shelter_total",
-        "cost_meur",
+        "cost_meur_year",
+        "capacity",
+        "applications",
+        "decisions_total",
     } <= set(figures)
     traces = figures["in_chain"]["data"]
     assert any(trace.get("name") == "observed (year end)" for trace in traces)  # type: ignore[attr-defined]
@@ -148,7 +151,7 @@ def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> N
     figures = embedded_figures(dutch)
     axis = {key: figure["layout"]["yaxis"]["title"]["text"] for key, figure in figures.items()}  # type: ignore[index]
     assert axis["in_chain"] == "personen" and axis["ind_backlog"] == "zaken"
-    assert axis["cost_meur"] == "miljoen euro per maand" and axis["mean_wait_weeks"] == "weken"
+    assert axis["cost_meur_year"] == "miljoen euro per jaar" and axis["mean_wait_weeks"] == "weken"
     scorecard = dutch.split('<table class="scorecard">')[1].split("</table>")[0]
     assert "<td>miljoen euro</td>" in scorecard and "<td>weken</td>" in scorecard
     assert "persons" not in scorecard and "weeks" not in scorecard

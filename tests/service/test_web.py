@@ -118,3 +118,19 @@ def test_cumulative_nights_without_shelter_end_at_the_scorecard_indicator() -> N
     assert fan["0.95"][-1] == pytest.approx(total.p95, rel=1e-6, abs=1e-3)
     high = [value for value in fan["0.95"] if value is not None]
     assert len(high) == len(fan["0.95"]) and high == sorted(high)
+
+
+def test_annual_cost_is_the_sum_of_the_months_and_budgets_are_shown() -> None:
+    """With one run, each year's cost (EUR million) is the sum of its monthly costs; the planned COA
+    and IND budgets are drawn next to it, and applications get their observed monthly averages."""
+    from migratielab.service import web
+    from migratielab.service.web_models import WhatIfRequest
+
+    result = web.what_if(WhatIfRequest.model_validate({"runs": 1, "end_year": 2026}, strict=False))
+    fans = result.results[0].fans
+    monthly = fans["cost_meur"].quantiles["0.5"]
+    yearly = fans["cost_meur_year"].quantiles["0.5"]
+    assert len(yearly) == 2
+    assert yearly[0] == pytest.approx(sum(v for v in monthly[:12] if v is not None), rel=1e-3)
+    assert result.observed["cost_meur_year"].values[0] > 1_000  # EUR million
+    assert 0 < result.observed["applications"].values[-1] < 10_000  # persons per month

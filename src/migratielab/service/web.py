@@ -13,6 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from migratielab.analysis.indicators import COST_VARIABLES, FAN_QUANTILES, INDICATORS, WEEKS_PER_MONTH
+from migratielab.data import store
 from migratielab.models.variables import variable
 from migratielab.scenario import Policy, Scenario, bundled_scenario_names
 from migratielab.service import asylum, population
@@ -38,6 +39,11 @@ from migratielab.service.web_models import (
 )
 
 OBSERVED_SINCE_YEARS = 10
+CAPACITY_VARIABLES = ("regular_capacity", "buffer_active", "emergency_capacity", "crisis_capacity")
+APPLICATION_SERIES = ("asylum.first_applications", "asylum.repeat_applications")
+BUDGET_SERIES = ("coa.budget_planned", "ind.budget_planned")
+"""Planned ministry contributions to the COA and the IND (euro per year), drawn next to the chain's
+annual cost."""
 POPULATION_FANS = ("population", "grey_pressure", "potential_labour_force", "employed", "households")
 PLAN_FANS = ("population", "grey_pressure", "potential_labour_force", "employed")
 
@@ -75,10 +81,14 @@ def extra_monthly(monthly: xr.Dataset) -> xr.Dataset:
     decisions = monthly["decisions_dublin"] + monthly["decisions_safe_country"] + monthly["decisions_general"]
     wait = (monthly["decision_wait_sum_months"] / decisions.where(decisions > 0)) * WEEKS_PER_MONTH
     cost = sum((monthly[name] for name in COST_VARIABLES), xr.zeros_like(monthly["applications"]))
+    capacity = sum(monthly[name] for name in CAPACITY_VARIABLES)
     return xr.Dataset(
         {
             "mean_wait_weeks": wait,
             "cost_meur": cost / 1e6,
+            "capacity_total": capacity,
+            "decisions_total": decisions,
+            "ind_staff": monthly["ind_staff"],
             "nights_without_shelter": monthly["nights_without_shelter"],
             "nights_without_shelter_total": monthly["nights_without_shelter"].cumsum("time"),
         }
@@ -93,7 +103,7 @@ def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
     quantiles = list(FAN_QUANTILES)
     return xr.merge(
         [
-            extra[["cost_meur", "nights_without_shelter", "nights_without_shelter_total"]].quantile(
+            extra[[name for name in extra.data_vars if name != "mean_wait_weeks"]].quantile(
                 quantiles, dim="run", skipna=False
             ),
             extra[["mean_wait_weeks"]].quantile(quantiles, dim="run", skipna=True),
@@ -128,6 +138,18 @@ def finite(value: object) -> float | None:
     return number if np.isfinite(number) else None
 
 
+def annual_cost_fan(monthly: xr.Dataset) -> Fan:
+    """Fan of the chain's cost per calendar year (EUR million), dated 1 July of each year."""
+    cost = extra_monthly(monthly)["cost_meur"].groupby("time.year").sum("time")
+    quantiles = cost.quantile(list(FAN_QUANTILES), dim="run").transpose("quantile", "year")
+    return Fan(
+        variable="cost_meur_year",
+        unit=variable("asylum", "cost_meur_year").unit.code,
+        time=[f"{int(year)}-07-01" for year in cost["year"].to_numpy()],
+        quantiles=quantile_lists(quantiles.to_numpy(), 1),
+    )
+
+
 def policy_result(scenario: Scenario, policy: Policy) -> PolicyResult:
     """Evaluate one policy with the asylum service and keep fan quantiles and indicator summaries."""
     outcome = asylum.evaluate_policy(scenario, policy, keep_trajectories=True)
@@ -144,13 +166,33 @@ def policy_result(scenario: Scenario, policy: Policy) -> PolicyResult:
         )
         for indicator in INDICATORS
     ]
-    return PolicyResult(policy=policy, indicators=indicators, fans=to_fans(quantiles))
+    fans = to_fans(quantiles) | {"cost_meur_year": annual_cost_fan(outcome.monthly)}
+    return PolicyResult(policy=policy, indicators=indicators, fans=fans)
+
+
+def summed_series(series_ids: tuple[str, ...], since: int, scale: float) -> pd.Series:
+    """The sum of annual series in the years where all have a value, times ``scale``, from ``since``."""
+    frame = pd.concat([store.annual(series_id) for series_id in series_ids], axis=1, join="inner")
+    total = frame.sum(axis=1) * scale
+    return total[total.index >= since]
+
+
+def mid_year(name: str, series_ids: tuple[str, ...], values: pd.Series) -> ObservedSeries:
+    """An observed annual series drawn at 1 July of each year."""
+    return ObservedSeries(
+        variable=name,
+        series_id="+".join(series_ids),
+        time=[f"{int(year)}-07-01" for year in values.index],
+        values=[float(value) for value in values.to_numpy()],
+    )
 
 
 def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
-    """Observed year-end values over the ten years before the scenario, per fan variable."""
-    overlays = asylum.observed_year_ends(scenario.start_year - OBSERVED_SINCE_YEARS)
-    return {
+    """Observed values next to the fans: year-end stocks over the ten years before the scenario,
+    applications as the monthly average of each year, and the planned COA and IND budgets."""
+    since = scenario.start_year - OBSERVED_SINCE_YEARS
+    overlays = asylum.observed_year_ends(since)
+    observed = {
         name: ObservedSeries(
             variable=name,
             series_id=asylum.OBSERVED_OVERLAY[name],
@@ -159,11 +201,17 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
         )
         for name, series in overlays.items()
     }
+    applications = summed_series(APPLICATION_SERIES, since, 1 / 12)
+    budgets = summed_series(BUDGET_SERIES, since, 1e-6)
+    observed["applications"] = mid_year("applications", APPLICATION_SERIES, applications)
+    observed["cost_meur_year"] = mid_year("cost_meur_year", BUDGET_SERIES, budgets)
+    return observed
 
 
 def simulation_sources(scenario: Scenario) -> list[str]:
     """Citations of the observed series and of the scenario's parameters."""
-    series = [series_citation(series_id) for series_id in asylum.OBSERVED_OVERLAY.values()]
+    shown = [*asylum.OBSERVED_OVERLAY.values(), *APPLICATION_SERIES, *BUDGET_SERIES]
+    series = [series_citation(series_id) for series_id in shown]
     return series + parameter_citations(asylum.checked_parameters(scenario))
 
 
