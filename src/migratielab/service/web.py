@@ -44,8 +44,16 @@ APPLICATION_SERIES = ("asylum.first_applications", "asylum.repeat_applications")
 BUDGET_SERIES = ("coa.budget_planned", "ind.budget_planned")
 """Planned ministry contributions to the COA and the IND (euro per year), drawn next to the chain's
 annual cost."""
-POPULATION_FANS = ("population", "grey_pressure", "potential_labour_force", "employed", "households")
-PLAN_FANS = ("population", "grey_pressure", "potential_labour_force", "employed")
+POPULATION_FANS = (
+    "population",
+    "grey_pressure",
+    "potential_labour_force",
+    "employed",
+    "households",
+    "net_migration",
+)
+PLAN_FANS = POPULATION_FANS
+"""The plan shows every headline fan next to its variant; its net migration is the one it implies."""
 
 
 def bundled_scenarios() -> list[ScenarioInfo]:
@@ -290,4 +298,14 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
         fans={name: fans[name] for name in PLAN_FANS},
         variant=project(request.variant()),
         asylum_grants=grants,
+        arrivals=arrivals_by_motive(result),
     )
+
+
+def arrivals_by_motive(result: xr.Dataset) -> dict[str, list[float]]:
+    """Median immigration per motive and flow year (persons per year; the last year has no flows)."""
+    medians = result["arrivals"].isel(year=slice(None, -1)).median("run")
+    return {
+        str(inflow): [round(float(value), 1) for value in medians.sel(inflow=inflow).to_numpy()]
+        for inflow in medians["inflow"].to_numpy()
+    }
