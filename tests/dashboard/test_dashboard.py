@@ -170,3 +170,20 @@ def test_dutch_pages_write_numbers_the_dutch_way(client: TestClient) -> None:
     english = client.get("/long-term?runs=2&end=2030&lang=en").text
     assert re.search(r'<td class="number">\d{1,3}(,\d{3}){2}</td>', english)
     assert "Population on 1 January (persons)" in english
+
+
+def test_backtest_page_compares_model_and_observations(client: TestClient) -> None:
+    """The backtest page shows a chart per variable (model and observed) and the mean errors."""
+    html = client.get("/backtest?lang=en").text
+    figures = embedded_figures(html)
+    assert len(figures) == 6
+    occupancy = figures["coa_occupancy_end"]["data"]  # type: ignore[index]
+    assert [trace["name"] for trace in occupancy] == ["model", "observed"]  # type: ignore[index]
+    assert "mean absolute percentage error 2014-2023" in html and "%</td>" in html
+
+
+def test_explorations_page_lists_stored_explorations(client: TestClient) -> None:
+    """The explorations page answers with or without stored explorations; an unknown report is 404."""
+    html = client.get("/explorations").text
+    assert "Verkenningen" in html
+    assert client.get("/explorations/no-such-id/report").status_code == 404

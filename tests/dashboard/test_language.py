@@ -91,6 +91,8 @@ PAGES = (
     "/data/series/coa.occupancy",
     "/long-term?runs=2&end=2030",
     "/long-term?mode=plan&runs=2&end=2030",
+    "/backtest",
+    "/explorations",
 )
 ENGLISH_THOUSANDS = re.compile(r"\b[1-9]\d{0,2}(,\d{3}){2,}\b|\b[1-9]\d{1,2},\d{3}\b")
 """12,345 or 1,234,567; not 0,187 or 1,234, which are Dutch decimals (values show at most four digits)."""

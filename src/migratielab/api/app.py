@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from migratielab.api.routes import router
     from migratielab.dashboard.pages import router as dashboard_router
     from migratielab.dashboard.pages import static_router
+    from migratielab.dashboard.results_pages import router as results_router
 
     chosen = settings or Settings()
 
@@ -104,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(static_router)
     app.include_router(dashboard_router)
+    app.include_router(results_router)
     return app

@@ -75,6 +75,8 @@ NAVIGATION = (
     ("/compare", "nav_compare"),
     ("/data", "nav_data"),
     ("/long-term", "nav_longterm"),
+    ("/backtest", "nav_backtest"),
+    ("/explorations", "nav_explorations"),
 )
 
 
