@@ -18,10 +18,21 @@ SCALE = {"penalties_eur": 1e-6}
 class Record(Protocol):
     """One modelled-versus-observed value (``service.asylum.BacktestRecord``)."""
 
-    year: int
-    variable: str
-    modelled: float
-    observed: float | None
+    @property
+    def year(self) -> int:
+        """The calendar year."""
+
+    @property
+    def variable(self) -> str:
+        """The backtest variable."""
+
+    @property
+    def modelled(self) -> float:
+        """The replayed value."""
+
+    @property
+    def observed(self) -> float | None:
+        """The observed value (None where there is none)."""
 
 
 def backtest_figure(records: Sequence[Record], name: str, lang: Language) -> Figure:
