@@ -187,3 +187,10 @@ def test_explorations_page_lists_stored_explorations(client: TestClient) -> None
     html = client.get("/explorations").text
     assert "Verkenningen" in html
     assert client.get("/explorations/no-such-id/report").status_code == 404
+
+
+def test_deterministic_inflow_bands_are_explained(client: TestClient) -> None:
+    """A fixed inflow band gives equal percentiles; the page says why, the uncertain inflow does not."""
+    band = client.get("/whatif?inflow=high&runs=5&end_year=2026").text
+    assert "vallen samen met de mediaan" in band
+    assert "vallen samen met de mediaan" not in client.get("/whatif?runs=5&end_year=2026").text

@@ -188,6 +188,7 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
         "missing_note": missing_note([cell for row in scorecard for cell in row.cells], form.lang),
         "figure_ids": list(figures),
         "sources": shown.sources,
+        "band_note": "" if form.inflow == "stochastic" else text("band_note", form.lang),
     }
     return timed(View(context, figures), started)
 
