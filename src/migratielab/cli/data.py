@@ -13,6 +13,7 @@ from rich.table import Table
 
 from migratielab.cli.common import console, reported_input_errors
 from migratielab.data.registry import Kind, SeriesInfo
+from migratielab.presentation.overview import short_source
 from migratielab.service import data as service
 
 data_app = typer.Typer(
@@ -42,13 +43,6 @@ def _print_json(content: BaseModel | Sequence[BaseModel]) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def short_publishers(publisher: str, limit: int = 3) -> str:
-    """Publisher list for narrow tables: parenthetical details dropped, at most ``limit`` names."""
-    names = list(dict.fromkeys(name.split(" (")[0] for name in publisher.split(", ")))
-    extra = len(names) - limit
-    return ", ".join(names[:limit]) + (f" +{extra}" if extra > 0 else "")
-
-
 WIDE_TABLE_COLUMNS = 140
 """Terminal width from which ``data list`` shows unit, frequency, publisher and confidence too."""
 
@@ -66,7 +60,9 @@ def series_table(summaries: Sequence[service.SeriesSummary], wide: bool) -> Tabl
     table.add_column("span", no_wrap=True)
     table.add_column("n", justify="right", no_wrap=True)
     for row in summaries:
-        details = [row.unit, row.frequency, short_publishers(row.publisher), row.confidence] if wide else []
+        details = (
+            [row.unit, row.frequency, short_source(row.publisher, limit=3), row.confidence] if wide else []
+        )
         table.add_row(row.series_id, row.description, *details, row.span, str(row.values))
     return table
 

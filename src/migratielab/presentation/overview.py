@@ -46,5 +46,12 @@ def headline(item: Headline, lang: Language) -> dict[str, str]:
         "label": text(f"headline.{item.key}", lang),
         "value": value,
         "when": text(when, lang, year=item.year),
-        "source": item.source,
+        "source": short_source(item.source),
     }
+
+
+def short_source(publishers: str, limit: int = 2) -> str:
+    """At most ``limit`` publisher names (details in parentheses dropped), then ``+N``."""
+    names = list(dict.fromkeys(name.split(" (")[0] for name in publishers.split(", ")))
+    extra = len(names) - limit
+    return ", ".join(names[:limit]) + (f" +{extra}" if extra > 0 else "")
