@@ -264,6 +264,7 @@ def test_forms_work_without_javascript(browser: Any, server_url: str) -> None:
         page.wait_for_url("**term=3**")
         assert page.locator("table.scorecard tbody tr").count() >= 9
         assert page.input_value("input[name=term]") == "3"
+        assert "grafieken hebben JavaScript nodig" in page.locator("main").inner_text()
         screenshot(page, "whatif-no-javascript")
         page.goto(f"{server_url}/long-term?lang=en")
         page.select_option("select[name=mode]", "plan")
