@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -194,3 +195,37 @@ def test_deterministic_inflow_bands_are_explained(client: TestClient) -> None:
     band = client.get("/whatif?inflow=high&runs=5&end_year=2026").text
     assert "vallen samen met de mediaan" in band
     assert "vallen samen met de mediaan" not in client.get("/whatif?runs=5&end_year=2026").text
+
+
+def test_a_long_computation_shows_a_page_that_reloads_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose results take longer than it waits answers 202 with a self-reloading page and a
+    link to the same address (the computation goes on); reloading later shows the results."""
+    import threading
+
+    from migratielab.api import Settings, create_app
+    from migratielab.dashboard import pages
+    from migratielab.service import web
+
+    release = threading.Event()
+    real = web.project
+
+    def slow(request: object) -> object:
+        release.wait(10)
+        return real(request)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web, "project", slow)
+    monkeypatch.setattr(pages, "PAGE_WAIT_SECONDS", 0.2)
+    with TestClient(create_app(Settings(simulation_processes=0))) as slow_client:
+        pending = slow_client.get("/long-term?runs=2&end=2030")
+        release.set()
+        assert pending.status_code == 202
+        assert (
+            'http-equiv="refresh"' in pending.text and 'href="/long-term?runs=2&amp;end=2030"' in pending.text
+        )
+        assert "Nog bezig met rekenen" in pending.text
+        for _ in range(100):
+            done = slow_client.get("/long-term?runs=2&end=2030")
+            if done.status_code == 200:
+                break
+            time.sleep(0.1)
+    assert done.status_code == 200 and 'data-figure="population"' in done.text
