@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -200,23 +201,38 @@ def test_unexpected_errors_show_no_stack_trace(client: TestClient, monkeypatch: 
         assert "secret internal detail" not in text
 
 
-def test_request_time_limit_gives_503(monkeypatch: Any) -> None:
-    """A simulation that outlives the time limit answers 503 with advice instead of hanging."""
+def test_request_time_limit_answers_pending_then_the_result(monkeypatch: Any) -> None:
+    """A simulation that outlives the time limit answers 202 (still computing, Retry-After); the
+    same request sent again after it finished gets the result, without a second computation."""
     import threading
 
     from migratielab.api import Settings, create_app
 
     release = threading.Event()
+    calls: list[int] = []
+    real = service.what_if
 
-    def slow(_request: models.WhatIfRequest) -> models.SimulationResult:
+    def slow(request: models.WhatIfRequest) -> models.SimulationResult:
+        calls.append(request.runs)
         release.wait(5)
-        raise RuntimeError("released")
+        return real(request)
 
     monkeypatch.setattr(service, "what_if", slow)
     try:
         with TestClient(create_app(Settings(simulation_processes=0, time_limit_seconds=0.2))) as limited:
-            response = limited.post("/api/whatif", json={"runs": 1})
+            pending = limited.post("/api/whatif", json={"runs": 2, "end_year": 2026})
+            release.set()
+            done = limited.post("/api/whatif", json={"runs": 2, "end_year": 2026})
+            for _ in range(100):
+                if done.status_code != 202:
+                    break
+                time.sleep(0.2)
+                done = limited.post("/api/whatif", json={"runs": 2, "end_year": 2026})
     finally:
         release.set()
-    assert response.status_code == 503
-    assert "fewer runs" in response.json()["detail"]
+    assert pending.status_code == 202
+    assert pending.headers["Retry-After"].isdigit()
+    assert "same request again" in pending.json()["detail"]
+    assert done.status_code == 200
+    assert done.json()["results"][0]["fans"]
+    assert calls == [2]

@@ -86,3 +86,17 @@ def test_import_cbs_bad_input_exits_2(fresh_home: Path, bad_csv: Path) -> None:
     )
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
     assert not (fresh_home / "imports").exists()
+
+
+def test_series_list_fits_80_columns() -> None:
+    """At 80 columns ``data list`` shows id, description, span and count, each line within the width."""
+    from rich.console import Console
+
+    from migratielab.cli.data import series_table
+    from migratielab.service import data as service
+
+    console = Console(width=80, record=True)
+    console.print(series_table(service.list_series(), wide=False))
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert any("asylum.first_applications" in line and "2010-2024" in line for line in lines)

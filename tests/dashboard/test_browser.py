@@ -156,9 +156,16 @@ def test_data_page_lists_sources(page: Any, server_url: str) -> None:
     """The data page lists every series and parameter with a source."""
     page.goto(f"{server_url}/data")
     assert page.locator("#series tbody tr").count() >= 30
-    assert page.locator("#parameters tbody tr").count() >= 30
-    assert page.locator("#series td.citation").first.inner_text().strip()
+    assert page.locator("table.parameters tbody tr").count() >= 30
+    page.locator("#series td.citation summary").first.click()
+    assert page.locator("#series td.citation li").first.inner_text().strip()
+    assert page.evaluate("document.body.scrollHeight") < 3_000
     screenshot(page, "data-nl")
+    page.locator("#series a").first.click()
+    page.wait_for_url("**/data/series/**")
+    wait_for_figures(page, 1)
+    assert page.locator("table.numbers tbody tr").count() >= 5
+    screenshot(page, "series-nl")
 
 
 def test_long_term_projection_responds_to_net_migration(page: Any, server_url: str) -> None:
@@ -209,3 +216,96 @@ def test_plan_page_scorecard_changes_with_the_plan(page: Any, server_url: str) -
     assert page.locator("h1").inner_text() == "Integral trade-off"
     assert "robustly better" in page.locator("table.scorecard").inner_text()
     screenshot(page, "plan-en")
+
+
+FORMS = (
+    ("/whatif", "/whatif?term=3&buffer_places=0", "occupancy_by_type"),
+    ("/compare", "/compare?fte=800", "mean_wait_weeks"),
+    ("/long-term", "/long-term?net_migration=150000", "population"),
+    ("/long-term?mode=plan", "/long-term?mode=plan&labour_non_eu=90000", "potential_labour_force"),
+)
+"""(page with its defaults, the same page with a lever moved, a figure the lever changes)."""
+
+
+def form_values(page: Any) -> dict[str, str]:
+    """The values of the lever form's enabled fields (what a submission sends)."""
+    return dict(page.evaluate("[...new FormData(document.getElementById('levers'))]"))
+
+
+@pytest.mark.parametrize(("default", "moved", "figure_id"), FORMS)
+def test_every_form_submits_its_defaults_with_the_button(
+    page: Any, server_url: str, default: str, moved: str, figure_id: str
+) -> None:
+    """Every form's default values are valid in the browser: from a page with a lever moved, setting
+    every field back to its default and clicking the button redraws the charts with the defaults."""
+    page.goto(f"{server_url}{default}")
+    wait_for_figures(page, 1)
+    defaults = form_values(page)
+    default_chart = trace_data(page, figure_id)
+    assert page.evaluate("document.getElementById('levers').checkValidity()")
+    page.goto(f"{server_url}{moved}")
+    wait_for_figures(page, 1)
+    moved_chart = trace_data(page, figure_id)
+    assert moved_chart != default_chart
+    for name, value in defaults.items():
+        field = page.locator(f"#levers [name={name}]")
+        if field.get_attribute("type") in ("hidden", "checkbox"):
+            continue
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    assert page.evaluate("document.getElementById('levers').checkValidity()")
+    page.wait_for_timeout(400)  # let updates started by editing the fields finish first
+    page.wait_for_function("document.getElementById('status').dataset.state !== 'busy'")
+    status = page.locator("#status")
+    before = int(status.get_attribute("data-revision"))
+    page.click("#levers button[type=submit]")
+    page.wait_for_function(
+        f"Number(document.getElementById('status').dataset.revision) > {before}"
+        " && document.getElementById('status').dataset.state === 'ready'",
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    assert trace_data(page, figure_id) != moved_chart
+    assert trace_data(page, figure_id) == default_chart
+
+
+def test_forms_work_without_javascript(browser: Any, server_url: str) -> None:
+    """With JavaScript off, the button submits the form and the server answers a full result page."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/whatif")
+        page.fill("input[name=term]", "3")
+        page.click("#levers button[type=submit]")
+        page.wait_for_url("**term=3**")
+        assert page.locator("table.scorecard tbody tr").count() >= 9
+        assert page.input_value("input[name=term]") == "3"
+        assert "grafieken hebben JavaScript nodig" in page.locator("main").inner_text()
+        screenshot(page, "whatif-no-javascript")
+        page.goto(f"{server_url}/long-term?lang=en")
+        page.select_option("select[name=mode]", "plan")
+        page.click("#levers button[type=submit]")
+        page.wait_for_url("**mode=plan**")
+        assert "migration plan" in page.locator("#results").inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_a_chart_is_in_view_without_scrolling(browser: Any, server_url: str, lang: str, size: Any) -> None:
+    """On the what-if, comparison and long-term pages a chart starts within the first screen."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        for path in ("/whatif", "/compare", "/long-term"):
+            page.goto(f"{server_url}{path}?lang={lang}")
+            wait_for_figures(page, 1)
+            top = page.evaluate("document.querySelector('div.figure .main-svg').getBoundingClientRect().top")
+            assert top < height - 150, f"{path}: the first chart starts at {top} px"
+            name = path.strip("/").replace("-", "")
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}.png"))
+    finally:
+        context.close()

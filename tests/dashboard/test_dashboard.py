@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -77,8 +78,11 @@ def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
         "occupancy_by_type",
         "mean_wait_weeks",
         "cases_past_term",
-        "nights_without_shelter",
-        "cost_meur",
+        "nights_without_shelter_total",
+        "cost_meur_year",
+        "capacity",
+        "applications",
+        "decisions_total",
     } <= set(figures)
     traces = figures["in_chain"]["data"]
     assert any(trace.get("name") == "observed (year end)" for trace in traces)  # type: ignore[attr-defined]
@@ -89,7 +93,7 @@ def test_compare_scorecard_has_three_policies(client: TestClient) -> None:
     html = client.get("/compare?runs=20&end_year=2026&lang=en").text
     header = re.search(r'<table class="scorecard">\s*<thead>(.*?)</thead>', html, re.S).group(1)  # type: ignore[union-attr]
     policies = re.findall(r"<th>([^<]+)</th>", header)
-    assert policies == ["forecast-linked", "fixed base + iron buffer", "your policy"]
+    assert policies[-3:] == ["forecast-linked", "fixed base + iron buffer", "your policy"]
     assert html.count("<tr><td>") >= 9
     assert "humanitarian" in html and "economic" in html
 
@@ -98,8 +102,20 @@ def test_data_page_lists_every_series_and_parameter(client: TestClient) -> None:
     """Every series and every parameter appears with a source."""
     html = client.get("/data").text
     series = client.get("/api/series").json()
-    assert all(f">{item['series_id']}</a>" in html for item in series)
-    assert "tfr_default" in html and "COA" in html
+    assert all(f'href="/data/series/{item["series_id"]}?lang=nl"' in html for item in series)
+    assert "<code>tfr_default</code>" in html and "COA" in html
+    assert "{2014:" not in html and "vanaf 2014: 27.100" in html
+
+
+def test_every_series_and_parameter_has_a_dutch_description(client: TestClient) -> None:
+    """The Dutch data page never falls back to an English description."""
+    from migratielab.presentation.datapage import dutch
+    from migratielab.service import overview as panels
+
+    series = {item["series_id"] for item in client.get("/api/series").json()}
+    assert series <= set(dutch()["series"])
+    names = {f"{row.module}.{row.name}" for m in panels.PARAMETER_MODULES for row in panels.parameter_rows(m)}
+    assert names <= set(dutch()["parameters"])
 
 
 def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> None:
@@ -107,7 +123,9 @@ def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> Non
     response = client.get("/whatif?runs=999999")
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
-    assert "runs: Input should be less than or equal to 2000" in response.text
+    assert "Aantal simulaties: ten hoogste 2.000" in response.text
+    english = client.get("/whatif?runs=999999&lang=en")
+    assert "Number of runs: at most 2,000" in english.text
     assert "Traceback" not in response.text
 
 
@@ -134,7 +152,7 @@ def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> N
     figures = embedded_figures(dutch)
     axis = {key: figure["layout"]["yaxis"]["title"]["text"] for key, figure in figures.items()}  # type: ignore[index]
     assert axis["in_chain"] == "personen" and axis["ind_backlog"] == "zaken"
-    assert axis["cost_meur"] == "miljoen euro per maand" and axis["mean_wait_weeks"] == "weken"
+    assert axis["cost_meur_year"] == "miljoen euro per jaar" and axis["mean_wait_weeks"] == "weken"
     scorecard = dutch.split('<table class="scorecard">')[1].split("</table>")[0]
     assert "<td>miljoen euro</td>" in scorecard and "<td>weken</td>" in scorecard
     assert "persons" not in scorecard and "weeks" not in scorecard
@@ -145,8 +163,69 @@ def test_dutch_pages_show_dutch_units_from_the_registry(client: TestClient) -> N
 def test_dutch_pages_write_numbers_the_dutch_way(client: TestClient) -> None:
     """Dutch tables group thousands with a dot (12.345) and charts get Dutch separators; English a comma."""
     dutch = client.get("/long-term?runs=2&end=2030").text
-    assert re.search(r"<td>\d{1,3}(\.\d{3}){2}</td>", dutch) and "Bevolking op 1 januari (personen)" in dutch
+    assert (
+        re.search(r'<td class="number">\d{1,3}(\.\d{3}){2}</td>', dutch)
+        and "Bevolking op 1 januari (personen)" in dutch
+    )
     assert embedded_figures(dutch)["population"]["layout"]["separators"] == ",."  # type: ignore[index]
     english = client.get("/long-term?runs=2&end=2030&lang=en").text
-    assert re.search(r"<td>\d{1,3}(,\d{3}){2}</td>", english)
+    assert re.search(r'<td class="number">\d{1,3}(,\d{3}){2}</td>', english)
     assert "Population on 1 January (persons)" in english
+
+
+def test_backtest_page_compares_model_and_observations(client: TestClient) -> None:
+    """The backtest page shows a chart per variable (model and observed) and the mean errors."""
+    html = client.get("/backtest?lang=en").text
+    figures = embedded_figures(html)
+    assert len(figures) == 6
+    occupancy = figures["coa_occupancy_end"]["data"]  # type: ignore[index]
+    assert [trace["name"] for trace in occupancy] == ["model", "observed"]  # type: ignore[index]
+    assert "mean absolute percentage error 2014-2023" in html and "%</td>" in html
+
+
+def test_explorations_page_lists_stored_explorations(client: TestClient) -> None:
+    """The explorations page answers with or without stored explorations; an unknown report is 404."""
+    html = client.get("/explorations").text
+    assert "Verkenningen" in html
+    assert client.get("/explorations/no-such-id/report").status_code == 404
+
+
+def test_deterministic_inflow_bands_are_explained(client: TestClient) -> None:
+    """A fixed inflow band gives equal percentiles; the page says why, the uncertain inflow does not."""
+    band = client.get("/whatif?inflow=high&runs=5&end_year=2026").text
+    assert "vallen samen met de mediaan" in band
+    assert "vallen samen met de mediaan" not in client.get("/whatif?runs=5&end_year=2026").text
+
+
+def test_a_long_computation_shows_a_page_that_reloads_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose results take longer than it waits answers 202 with a self-reloading page and a
+    link to the same address (the computation goes on); reloading later shows the results."""
+    import threading
+
+    from migratielab.api import Settings, create_app
+    from migratielab.dashboard import pages
+    from migratielab.service import web
+
+    release = threading.Event()
+    real = web.project
+
+    def slow(request: object) -> object:
+        release.wait(10)
+        return real(request)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web, "project", slow)
+    monkeypatch.setattr(pages, "PAGE_WAIT_SECONDS", 0.2)
+    with TestClient(create_app(Settings(simulation_processes=0))) as slow_client:
+        pending = slow_client.get("/long-term?runs=2&end=2030")
+        release.set()
+        assert pending.status_code == 202
+        assert (
+            'http-equiv="refresh"' in pending.text and 'href="/long-term?runs=2&amp;end=2030"' in pending.text
+        )
+        assert "Nog bezig met rekenen" in pending.text
+        for _ in range(100):
+            done = slow_client.get("/long-term?runs=2&end=2030")
+            if done.status_code == 200:
+                break
+            time.sleep(0.1)
+    assert done.status_code == 200 and 'data-figure="population"' in done.text

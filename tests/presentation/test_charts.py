@@ -53,14 +53,19 @@ def test_gaps_stay_gaps() -> None:
 
 
 def test_every_policy_is_visible_in_its_own_colour() -> None:
-    """Each policy has a median line in its own colour and semi-transparent bands (opacity < 1)."""
+    """Each policy has a median line in its own colour, one semi-transparent 50% band (opacity < 1)
+    and its 90% band as two dotted lines, so three policies never merge into one filled area."""
     figure = fan_chart([fan("a", 10), fan("b", 11), fan("c", 12)], "t", "persons", "nl")
     data: list[dict[str, Any]] = figure["data"]
     medians = [trace for trace in data if trace.get("showlegend") is not False]
     assert [trace["legendgroup"] for trace in medians] == ["a", "b", "c"]
     assert len({trace["line"]["color"] for trace in medians}) == 3
     bands = [trace for trace in data if trace.get("fill") == "toself"]
-    assert len(bands) == 6 and all(0 < alpha(trace["fillcolor"]) < 1 for trace in bands)
+    assert len(bands) == 3 and all(0 < alpha(trace["fillcolor"]) < 1 for trace in bands)
+    dotted = [trace for trace in data if trace.get("line", {}).get("dash") == "dot"]
+    assert len(dotted) == 6
+    alone = fan_chart([fan("a", 10)], "t", "persons", "nl")["data"]
+    assert len([trace for trace in alone if trace.get("fill") == "toself"]) == 2
     assert figure["layout"]["separators"] == ",."
     to_plotly(figure)  # valid plotly
 
@@ -88,3 +93,34 @@ def test_missing_years_break_a_line() -> None:
     trace = figure["data"][0]
     assert trace["x"] == [2018, 2019, 2020, 2021, 2022] and trace["y"] == [1.0, None, None, 2.0, 3.0]
     assert figure["layout"]["xaxis"]["tickformat"] == "d"
+
+
+def test_all_zero_values_get_a_zero_to_one_axis_and_a_note() -> None:
+    """A fan that is 0 in every percentile is not drawn on an axis from -1 to 1 without comment."""
+    zero = FanSeries("a", [2025, 2026], {"0.05": [0.0, 0.0], "0.5": [0.0, 0.0], "0.95": [0.0, 0.0]})
+    figure = fan_chart([zero], "t", "persons", "nl")
+    assert figure["layout"]["yaxis"]["range"] == [0, 1]
+    assert "0 in alle" in figure["layout"]["annotations"][0]["text"]
+    some = FanSeries("a", [2025, 2026], {"0.05": [0.0, 0.0], "0.5": [0.0, 0.0], "0.95": [0.0, 5.0]})
+    assert "range" not in fan_chart([some], "t", "persons", "nl")["layout"]["yaxis"]
+
+
+def test_a_single_value_is_labelled_on_an_axis_from_zero() -> None:
+    """One observed value is a labelled point on an axis from 0, not a dot between 11,999 and 12,001."""
+    figure = line_chart([Series("s", [2021], [12_000.0])], "t", "persons", "nl")
+    assert figure["layout"]["yaxis"]["rangemode"] == "tozero"
+    assert figure["data"][0]["text"] == ["12.000"]
+
+
+def test_a_missing_year_in_bars_is_named() -> None:
+    """A year without any value inside a bar chart's span gets a "no figure" note, not silence."""
+    figure = bar_chart([Series("a", [2021, 2022, 2024], [1.0, 2.0, 3.0])], "t", "persons", "nl")
+    notes = figure["layout"]["annotations"]
+    assert [note["x"] for note in notes] == [2023] and notes[0]["text"] == "geen cijfer"
+
+
+def test_long_titles_wrap() -> None:
+    """Titles longer than a line wrap instead of being cut off by the chart's edge."""
+    title = "Statushouders in de opvang die wachten op een woning (einde jaar)"
+    figure = line_chart([Series("s", [2021, 2022], [1.0, 2.0])], title, "persons", "nl")
+    assert "<br>" in figure["layout"]["title"]["text"]

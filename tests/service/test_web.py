@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -94,8 +95,43 @@ def test_long_term_page_in_plan_mode(client: TestClient) -> None:
     assert 'name="labour_eu" value="45000"' in html and 'name="asylum" value="30000"' in html
     assert 'name="asylum_chain" value="true" checked' in html
     assert "Asielaantallen uit de asielketen" in html and "migratieplan" in html
-    assert html.count('data-figure="') == 4 and "bevolking (constant saldo)" in html
+    assert html.count('data-figure="') == 8 and "bevolking (constant saldo)" in html
+    assert 'data-figure="arrivals"' in html and 'data-figure="asylum_grants"' in html
     english = client.get("/long-term?mode=plan&runs=2&end=2030&lang=en").text
     assert "Asylum numbers from the asylum chain" in english and "constant net migration" in english
-    assert 'name="asylum_chain" value="true">' in english
+    assert re.search(r'name="asylum_chain" value="true"(?! checked)[^>]*>', english)
     assert client.get("/long-term?mode=plan&runs=201").status_code == 422
+
+
+def test_cumulative_nights_without_shelter_end_at_the_scorecard_indicator() -> None:
+    """The chart's cumulative person-nights without shelter end, per run, at the scorecard's total;
+    so the chart's 95th percentile at the end equals the indicator's 95th percentile."""
+    from migratielab.service import web
+    from migratielab.service.web_models import WhatIfRequest
+
+    request = WhatIfRequest.model_validate(
+        {"runs": 60, "end_year": 2027, "inflow": {"kind": "stochastic", "level_multiplier": 2.5}},
+        strict=False,
+    )
+    result = web.what_if(request).results[0]
+    total = next(v for v in result.indicators if v.indicator == "nights_without_shelter")
+    fan = result.fans["nights_without_shelter_total"].quantiles
+    assert fan["0.95"][-1] == pytest.approx(total.p95, rel=1e-6, abs=1e-3)
+    high = [value for value in fan["0.95"] if value is not None]
+    assert len(high) == len(fan["0.95"]) and high == sorted(high)
+
+
+def test_annual_cost_is_the_sum_of_the_months_and_budgets_are_shown() -> None:
+    """With one run, each year's cost (EUR million) is the sum of its monthly costs; the planned COA
+    and IND budgets are drawn next to it, and applications get their observed monthly averages."""
+    from migratielab.service import web
+    from migratielab.service.web_models import WhatIfRequest
+
+    result = web.what_if(WhatIfRequest.model_validate({"runs": 1, "end_year": 2026}, strict=False))
+    fans = result.results[0].fans
+    monthly = fans["cost_meur"].quantiles["0.5"]
+    yearly = fans["cost_meur_year"].quantiles["0.5"]
+    assert len(yearly) == 2
+    assert yearly[0] == pytest.approx(sum(v for v in monthly[:12] if v is not None), rel=1e-3)
+    assert result.observed["cost_meur_year"].values[0] > 1_000  # EUR million
+    assert 0 < result.observed["applications"].values[-1] < 10_000  # persons per month

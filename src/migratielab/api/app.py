@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import migratielab
 from migratielab.api.pool import Settings, SimulationPool
 from migratielab.errors import InputError
+from migratielab.models.variables import Language
+from migratielab.presentation.messages import form_errors
 from migratielab.service.web import warm
 
 LOG = logging.getLogger("migratielab.api")
@@ -56,8 +58,8 @@ async def validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     if wants_json(request):
         return await request_validation_exception_handler(request, error)
-    reasons = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors())
-    return error_response(request, 422, reasons)
+    lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
+    return error_response(request, 422, form_errors(error.errors(), lang))
 
 
 async def input_error(request: Request, error: Exception) -> Response:
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from migratielab.api.routes import router
     from migratielab.dashboard.pages import router as dashboard_router
     from migratielab.dashboard.pages import static_router
+    from migratielab.dashboard.results_pages import router as results_router
 
     chosen = settings or Settings()
 
@@ -102,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(static_router)
     app.include_router(dashboard_router)
+    app.include_router(results_router)
     return app

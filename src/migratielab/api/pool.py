@@ -36,6 +36,21 @@ def request_key(function: Callable[..., Any], args: tuple[BaseModel, ...]) -> st
     return f"{function.__module__}.{function.__qualname__}:" + "|".join(arg.model_dump_json() for arg in args)
 
 
+RETRY_AFTER_SECONDS = 3
+
+
+class Pending(HTTPException):
+    """The answer is still being computed in the background: 202, send the same request again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            202,
+            "still computing; the computation goes on in the background: send the same request "
+            f"again in {RETRY_AFTER_SECONDS} s for the answer",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
 class SimulationPool:
     """Runs deterministic service calls in workers, once per distinct request, with a time limit.
 
@@ -77,17 +92,20 @@ class SimulationPool:
             self.results.move_to_end(key)
         return cast("asyncio.Future[Result]", future)
 
-    async def run(self, function: Callable[..., Result], *args: BaseModel) -> Result:
-        """``function(*args)`` in a worker; 503 when the answer takes longer than the time limit."""
+    async def run(
+        self, function: Callable[..., Result], *args: BaseModel, wait: float | None = None
+    ) -> Result:
+        """``function(*args)`` in a worker, waiting at most ``wait`` seconds (default: the time limit).
+
+        A longer computation goes on in the background and is remembered: ``Pending`` (202 with
+        ``Retry-After``) asks the client to send the same request again for the answer.
+        """
         future = self.shared(function, args)
+        limit = self.settings.time_limit_seconds if wait is None else wait
         try:
-            return await asyncio.wait_for(asyncio.shield(future), self.settings.time_limit_seconds)
+            return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
-            raise HTTPException(
-                503,
-                f"the request took longer than {self.settings.time_limit_seconds:g} s; "
-                "use fewer runs, fewer policies or a shorter horizon",
-            ) from None
+            raise Pending() from None
 
     def close(self) -> None:
         """Stop the workers without waiting for running simulations; forget remembered results."""

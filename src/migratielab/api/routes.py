@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api")
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
 SLOW: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not valid JSON"},
-    503: {"description": "the simulation exceeded the request time limit"},
+    202: {"description": "still computing in the background: send the same request again (Retry-After)"},
 }
 BACKTEST_MAPE_YEARS = (2014, 2024)
 
@@ -146,7 +146,7 @@ def parameters(module: Literal["asylum", "population"]) -> list[models.Parameter
     return panels.parameter_rows(module)
 
 
-@router.get("/backtest", responses={503: SLOW[503]})
+@router.get("/backtest", responses={202: SLOW[202]})
 async def backtest(pool: Pool) -> Backtest:
     """Replay the chain with observed inputs and compare with observed year-end values."""
     records = await pool.run(asylum.backtest)

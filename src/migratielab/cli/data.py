@@ -13,6 +13,7 @@ from rich.table import Table
 
 from migratielab.cli.common import console, reported_input_errors
 from migratielab.data.registry import Kind, SeriesInfo
+from migratielab.presentation.overview import short_source
 from migratielab.service import data as service
 
 data_app = typer.Typer(
@@ -42,11 +43,28 @@ def _print_json(content: BaseModel | Sequence[BaseModel]) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
-def short_publishers(publisher: str, limit: int = 3) -> str:
-    """Publisher list for narrow tables: parenthetical details dropped, at most ``limit`` names."""
-    names = list(dict.fromkeys(name.split(" (")[0] for name in publisher.split(", ")))
-    extra = len(names) - limit
-    return ", ".join(names[:limit]) + (f" +{extra}" if extra > 0 else "")
+WIDE_TABLE_COLUMNS = 140
+"""Terminal width from which ``data list`` shows unit, frequency, publisher and confidence too."""
+
+
+def series_table(summaries: Sequence[service.SeriesSummary], wide: bool) -> Table:
+    """The series list; a narrow terminal (80 columns) gets id, description, span and count only."""
+    table = Table(title=f"{len(summaries)} series (migratielab data show SERIES for sources and values)")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("description", ratio=3, overflow="fold")
+    if wide:
+        table.add_column("unit", ratio=1)
+        table.add_column("frequency")
+        table.add_column("publisher", ratio=2)
+        table.add_column("conf.", justify="center")
+    table.add_column("span", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    for row in summaries:
+        details = (
+            [row.unit, row.frequency, short_source(row.publisher, limit=3), row.confidence] if wide else []
+        )
+        table.add_row(row.series_id, row.description, *details, row.span, str(row.values))
+    return table
 
 
 @data_app.command("list")
@@ -57,21 +75,7 @@ def list_command(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(summaries)
         return
-    table = Table(title=f"{len(summaries)} series (migratielab data show SERIES for sources and values)")
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("description", ratio=3)
-    table.add_column("unit", ratio=1)
-    table.add_column("frequency")
-    table.add_column("publisher", ratio=2)
-    table.add_column("conf.", justify="center")
-    table.add_column("span", no_wrap=True)
-    table.add_column("n", justify="right")
-    for row in summaries:
-        table.add_row(
-            row.series_id, row.description, row.unit, row.frequency, short_publishers(row.publisher),
-            row.confidence, row.span, str(row.values),
-        )  # fmt: skip
-    console.print(table)
+    console.print(series_table(summaries, wide=console.width >= WIDE_TABLE_COLUMNS))
 
 
 def _entry_table(info: SeriesInfo) -> Table:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -20,7 +21,8 @@ from migratielab.cli.common import (
 from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
-from migratielab.presentation.formatting import format_number
+from migratielab.models.variables import outcome_variable
+from migratielab.presentation.formatting import format_number, format_range, unit_label
 from migratielab.report.explore import exploration_report
 from migratielab.service import explore as service
 
@@ -36,13 +38,40 @@ def register(app: typer.Typer) -> None:
     app.add_typer(runs_app, name="runs")
 
 
+RANGE_COLUMNS = ("median", "p5", "p95")
+"""Columns shown together as ``median [p5 – p95]`` so that an outcome table fits 80 columns."""
+
+
+def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
+    """An outcome row's label, ``median [p5 – p95]`` in the outcome's shown unit, and that unit."""
+    name = str(record.get("outcome", ""))
+    entry = outcome_variable(name)
+    median, low, high = (float(record[column]) for column in RANGE_COLUMNS)
+    if entry is None:
+        values = [format_number(value, "en") for value in (median, low, high)]
+        return name, f"{values[0]} [{values[1]} – {values[2]}]", ""
+    return entry.label("en"), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
+
+
 def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
-    """A Rich table of a frame, numbers formatted compactly."""
+    """A Rich table of a frame, numbers formatted compactly; outcome tables (median, p5, p95) show
+    the outcome's label, ``median [p5 – p95]`` in its unit, and the unit."""
     table = Table(title=title)
+    if "outcome" in frame.columns and all(column in frame.columns for column in RANGE_COLUMNS):
+        others = [c for c in frame.columns if c not in (*RANGE_COLUMNS, "outcome", "mean")]
+        for column in [*others, "outcome", "median [5% – 95%]", "unit"]:
+            table.add_column(str(column), overflow="fold")
+        for record in frame.to_dict("records"):
+            shown = [
+                format_number(record[c], "en") if isinstance(record[c], float) else str(record[c])
+                for c in others
+            ]
+            table.add_row(*shown, *outcome_cells(record))
+        return table
     for column in frame.columns:
         table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
-    for record in frame.itertuples(index=False):
-        table.add_row(*(format_number(v, "en") if isinstance(v, float) else str(v) for v in record))
+    for row in frame.itertuples(index=False):
+        table.add_row(*(format_number(v, "en") if isinstance(v, float) else str(v) for v in row))
     return table
 
 

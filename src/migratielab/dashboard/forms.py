@@ -21,6 +21,10 @@ from migratielab.scenario import (
 from migratielab.service import asylum, plan_web, web_models
 
 DASHBOARD_MAX_RUNS = 2_000
+INTERACTIVE_RUNS = 100
+"""Runs of an interactive what-if by default: answers within a second; more runs are one choice away."""
+RUN_CHOICES = (INTERACTIVE_RUNS, 500, 1_000, DASHBOARD_MAX_RUNS)
+POPULATION_RUN_CHOICES = (50, 100, 200)
 YOUR_POLICY = "your policy"
 """The name of the form's policy in requests (shown translated), so both languages share one result."""
 
@@ -41,7 +45,7 @@ class LeverForm(BaseModel):
     term: int = Field(6, ge=1, le=36)
     housing: Literal["forecast", "fixed"] = "forecast"
     quota: int = Field(10_000, ge=0, le=100_000)
-    runs: int = Field(web_models.DEFAULT_RUNS, ge=1, le=DASHBOARD_MAX_RUNS)
+    runs: int = Field(INTERACTIVE_RUNS, ge=1, le=DASHBOARD_MAX_RUNS)
     end_year: int = Field(2035, ge=2025, le=2025 + web_models.MAX_HORIZON_YEARS - 1)
 
     def policy(self) -> Policy:
@@ -96,7 +100,7 @@ class PopulationForm(web_models.VariantRequest):
     model_config = ConfigDict(extra="ignore", strict=False)
 
     lang: Literal["nl", "en"] = "nl"
-    runs: int = Field(50, ge=1, le=web_models.MAX_POPULATION_RUNS)
+    runs: int = Field(POPULATION_RUN_CHOICES[0], ge=1, le=web_models.MAX_POPULATION_RUNS)
     mode: Literal["variant", "plan"] = "variant"
     labour_eu: float = _plan_level("labour_eu")
     labour_non_eu: float = _plan_level("labour_non_eu")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from importlib import resources
@@ -18,26 +19,43 @@ from typing import Annotated, Any
 
 import pandas as pd
 import plotly
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from migratielab.api.pool import Pool, SimulationPool
-from migratielab.dashboard.forms import YOUR_POLICY, LeverForm, PlanForm, PopulationForm
+from migratielab.api.pool import Pending, Pool, SimulationPool
+from migratielab.dashboard.forms import (
+    POPULATION_RUN_CHOICES,
+    RUN_CHOICES,
+    YOUR_POLICY,
+    LeverForm,
+    PlanForm,
+    PopulationForm,
+)
+from migratielab.data import store
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
+from migratielab.params import default_parameters
 from migratielab.presentation import labour as labour_rows
 from migratielab.presentation import municipal as municipal_faces
 from migratielab.presentation import overview, population, simulation
 from migratielab.presentation import scorecard as scorecard_tables
-from migratielab.presentation.catalogue import Translator, text
-from migratielab.presentation.charts import Figure
-from migratielab.presentation.formatting import missing_note, unit_label
+from migratielab.presentation.catalogue import Translator, catalogue, text
+from migratielab.presentation.charts import Figure, Series, line_chart
+from migratielab.presentation.datapage import (
+    SHARE_UNITS,
+    citation,
+    parameter_description,
+    parameter_value,
+    series_description,
+    unit_text,
+)
+from migratielab.presentation.formatting import format_number, format_share, missing_note, unit_label
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
-from migratielab.service.web_models import SimulationResult
+from migratielab.service.web_models import ParameterRow, SimulationResult
 
 router = APIRouter(include_in_schema=False)
 static_router = APIRouter(prefix="/static", include_in_schema=False)
@@ -61,6 +79,10 @@ STATIC_FILES = {
         "application/geo+json",
     ),
 }
+PAGE_WAIT_SECONDS = 8.0
+"""A page (no JavaScript) waits this long for its results, then shows a page that reloads itself."""
+FRAGMENT_WAIT_SECONDS = 4.0
+"""A results fragment (JavaScript) waits this long, then answers 202 and the script asks again."""
 NAVIGATION = (
     ("/overview", "nav_overview"),
     ("/whatif", "nav_whatif"),
@@ -70,6 +92,8 @@ NAVIGATION = (
     ("/municipalities", "nav_municipal"),
     ("/labour", "nav_labour"),
     ("/plan", "nav_plan"),
+    ("/backtest", "nav_backtest"),
+    ("/explorations", "nav_explorations"),
 )
 
 
@@ -93,30 +117,45 @@ def language_links(request: Request, lang: Language) -> dict[str, str]:
     return {"href": f"{url.path}?{url.query}", "lang": other}
 
 
-def page(request: Request, template: str, lang: Language, view: View) -> HTMLResponse:
+def page(request: Request, template: str, lang: Language, view: View, status_code: int = 200) -> HTMLResponse:
     """A full page: the template with navigation, language switch and embedded figures."""
     html = TEMPLATES.get_template(template).render(
         t=Translator(lang),
         lang=lang,
+        fmt=lambda value: format_number(value, lang),
         path=request.url.path,
         navigation=NAVIGATION,
         switch=language_links(request, lang),
         figures=figures_json(view.figures),
         **view.context,
     )
-    return HTMLResponse(html)
+    return HTMLResponse(html, status_code=status_code)
+
+
+async def page_or_pending(
+    request: Request, template: str, lang: Language, view: Awaitable[View]
+) -> HTMLResponse:
+    """The page, or, while its computation goes on in the background, a page that reloads itself
+    (202) with a link to the same address."""
+    try:
+        return page(request, template, lang, await view)
+    except Pending:
+        link = f"{request.url.path}?{request.url.query}"
+        return page(request, "pending.html", lang, View({"link": link}), status_code=202)
 
 
 def fragment(template: str, lang: Language, view: View) -> Response:
     """The results part of a page and its figures as JSON ``{"html": ..., "figures": {...}}``."""
-    html = TEMPLATES.get_template(template).render(t=Translator(lang), lang=lang, **view.context)
+    html = TEMPLATES.get_template(template).render(
+        t=Translator(lang), lang=lang, fmt=lambda value: format_number(value, lang), **view.context
+    )
     body = '{"html":' + json.dumps(html) + ',"figures":' + figures_json(view.figures) + "}"
     return Response(body, media_type="application/json")
 
 
 def timed(view: View, started: float) -> View:
-    """The view with the seconds since ``started`` (shown under the results)."""
-    view.context["seconds"] = f"{time.perf_counter() - started:.2f}"
+    """The view with the seconds since ``started`` (shown under the results, in the page's format)."""
+    view.context["seconds"] = round(time.perf_counter() - started, 2)
     return view
 
 
@@ -179,19 +218,31 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
 
 
 def overview_view(lang: Language) -> View:
-    """The overview panels with their figures, notes and sources."""
+    """The headline figures (latest value and its year) and the overview panels with their figures,
+    notes and sources."""
     shown = panels.overview()
     items = [{"key": p.key, "note": overview.panel_note(p, lang), "sources": p.sources} for p in shown]
-    return View({"panels": items}, {p.key: overview.panel_figure(p, lang) for p in shown})
+    headlines = [overview.headline(item, lang) for item in panels.headlines()]
+    return View(
+        {"panels": items, "headlines": headlines}, {p.key: overview.panel_figure(p, lang) for p in shown}
+    )
+
+
+def policy_label(name: str, lang: Language) -> str:
+    """A policy's name in the page's language: the form's policy and the bundled scenario's
+    policies have catalogue entries; other names are shown as given."""
+    key = "your_policy" if name == YOUR_POLICY else f"policy.{name}"
+    return text(key, lang) if key in catalogue() else name
 
 
 def translated(result: SimulationResult, lang: Language) -> SimulationResult:
-    """The result with the form's policy named in the page's language."""
-    label = text("your_policy", lang)
+    """The result with every policy named in the page's language."""
     results = [
-        outcome.model_copy(update={"policy": outcome.policy.model_copy(update={"name": label})})
-        if outcome.policy.name == YOUR_POLICY
-        else outcome
+        outcome.model_copy(
+            update={
+                "policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})
+            }
+        )
         for outcome in result.results
     ]
     return result.model_copy(update={"results": results})
@@ -209,30 +260,103 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
         "missing_note": missing_note([cell for row in scorecard for cell in row.cells], form.lang),
         "figure_ids": list(figures),
         "sources": shown.sources,
+        "band_note": "" if form.inflow == "stochastic" else text("band_note", form.lang),
     }
     return timed(View(context, figures), started)
 
 
-async def what_if_view(form: LeverForm, pool: SimulationPool) -> View:
-    """Run (or reuse) the what-if for the form's levers."""
+async def what_if_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
+    """Run (or reuse) the what-if for the form's levers, waiting at most ``wait`` seconds."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.what_if, form.what_if()), form, started)
+    return simulation_view(await pool.run(web.what_if, form.what_if(), wait=wait), form, started)
 
 
-async def compare_view(form: LeverForm, pool: SimulationPool) -> View:
-    """Compare the form's levers with the scenario's policies (run or reused)."""
+async def compare_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
+    """Compare the form's levers with the scenario's policies (run or reused), waiting at most ``wait``."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.compare, form.compare()), form, started)
+    return simulation_view(await pool.run(web.compare, form.compare(), wait=wait), form, started)
 
 
-def data_view() -> View:
-    """Every series with its citations, and every parameter with its reference and date."""
+def series_sources(series_id: str) -> list[dict[str, str | None]]:
+    """The sources of a stored series: citation text and address."""
+    info = store.series_info(series_id)
+    return [
+        {"text": citation(item.publisher, item.title, item.date, item.table, item.via), "url": item.url}
+        for item in info.sources.values()
+    ]
+
+
+def parameter_view(row: ParameterRow, value: object, lang: Language) -> dict[str, Any]:
+    """One parameter as the data page shows it: description, value and unit in the language, and
+    its reference (or, for an estimate, its reasoning as written, in English)."""
+    parameter = default_parameters(row.module)[row.name]
+    reference = parameter.reference
+    return {
+        "name": row.name,
+        "description": parameter_description(row.module, row.name, row.description, lang),
+        "value": parameter_value(value, row.unit, lang),
+        "unit": unit_text(row.unit, lang),
+        "source": None
+        if reference is None
+        else citation(reference.publisher, reference.title, reference.date, reference.table),
+        "url": None if reference is None else reference.url,
+        "reasoning": parameter.reasoning if reference is None else None,
+        "date": row.date,
+    }
+
+
+def data_view(lang: Language) -> View:
+    """Every series (linked to its own page) and every parameter, per model part, in the language."""
     series = [
-        {"summary": summary, "citation": panels.series_citation(summary.series_id)}
+        {
+            "id": summary.series_id,
+            "description": series_description(summary.series_id, summary.description, lang),
+            "unit": unit_text(summary.unit, lang),
+            "span": summary.span,
+            "sources": series_sources(summary.series_id),
+        }
         for summary in data.list_series()
     ]
-    parameters = [row for module in panels.PARAMETER_MODULES for row in panels.parameter_rows(module)]
-    return View({"series": series, "parameters": parameters, "labour_tables": labour_service.table_sources()})
+    modules = []
+    for module in panels.PARAMETER_MODULES:
+        values = panels.parameter_values(module)
+        rows = [parameter_view(row, values[row.name], lang) for row in panels.parameter_rows(module)]
+        modules.append({"key": module, "rows": rows})
+    return View({"series": series, "modules": modules, "labour_tables": labour_service.table_sources()})
+
+
+def series_page_view(series_id: str, lang: Language) -> View:
+    """One stored series: its annual values as a chart, every value with its source, the sources."""
+    shown = data.show_series(series_id)
+    info = shown.info
+    description = series_description(series_id, info.description, lang)
+    annual = store.annual(series_id)
+    figure = line_chart(
+        [Series(description, [int(year) for year in annual.index], [float(v) for v in annual])],
+        text("annual_values", lang),
+        unit_text(info.unit, lang),
+        lang,
+    )
+    share = info.unit in SHARE_UNITS
+    values = [
+        {
+            "period": value.period,
+            "value": format_share(value.value, lang) if share else format_number(value.value, lang, 6),
+            "confidence": value.confidence,
+            "source": value.source,
+        }
+        for value in shown.values
+    ]
+    context = {
+        "series_id": series_id,
+        "description": description,
+        "unit": unit_text(info.unit, lang),
+        "values": values,
+        "sources": [
+            {"key": key, **item} for key, item in zip(info.sources, series_sources(series_id), strict=True)
+        ],
+    }
+    return View(context, {"series": figure} if len(annual) else {})
 
 
 def projection_view(
@@ -250,28 +374,39 @@ def projection_view(
     }
 
 
-async def long_term_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def long_term_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """Project the form's demographic variant (run or reused): fan charts and a five-yearly summary."""
     started = time.perf_counter()
-    result = await pool.run(web.project, form.request())
+    result = await pool.run(web.project, form.request(), wait=wait)
     figures = population.population_figures(result, form.lang)
     context = projection_view(form, population.projection_table(result, form.lang), figures)
     return timed(View(context, figures), started)
 
 
-async def plan_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """Project the form's migration plan next to its variant (run or reused)."""
     started = time.perf_counter()
-    result = await pool.run(web.project_migration_plan, form.plan_request())
+    result = await pool.run(web.project_migration_plan, form.plan_request(), wait=wait)
     figures = population.plan_figures(result, form.lang)
     context = projection_view(form, population.plan_table(result, form.lang), figures)
     context["plan_note"] = form.asylum_chain
+    context["employment_note"] = True
     return timed(View(context, figures), started)
 
 
-async def population_view(form: PopulationForm, pool: SimulationPool) -> View:
+async def population_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """The long-term page's results: the variant alone, or the migration plan next to it."""
-    return await (plan_view(form, pool) if form.mode == "plan" else long_term_view(form, pool))
+    chosen = plan_view if form.mode == "plan" else long_term_view
+    view = await chosen(form, pool, wait)
+    view.context["run_choices"] = list(POPULATION_RUN_CHOICES)
+    return view
+
+
+async def with_choices(view: Awaitable[View]) -> View:
+    """The what-if or comparison view with the run choices of its form."""
+    shown = await view
+    shown.context["run_choices"] = list(RUN_CHOICES)
+    return shown
 
 
 async def integral_view(form: PlanForm, pool: SimulationPool) -> View:
@@ -335,31 +470,49 @@ def overview_page(request: Request, lang: Language = "nl") -> HTMLResponse:
 @router.get("/whatif")
 async def what_if_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
     """The asylum-chain what-if: levers and fan charts."""
-    return page(request, "whatif.html", form.lang, await what_if_view(form, pool))
+    return await page_or_pending(
+        request, "whatif.html", form.lang, with_choices(what_if_view(form, pool, PAGE_WAIT_SECONDS))
+    )
 
 
 @router.get("/whatif/results")
 async def what_if_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The what-if results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await what_if_view(form, pool))
+    return fragment(
+        "simulation_results.html", form.lang, await what_if_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @router.get("/compare")
 async def compare_page(request: Request, form: Annotated[LeverForm, Query()], pool: Pool) -> HTMLResponse:
     """The scorecard of your policy next to the scenario's policies."""
-    return page(request, "compare.html", form.lang, await compare_view(form, pool))
+    return await page_or_pending(
+        request, "compare.html", form.lang, with_choices(compare_view(form, pool, PAGE_WAIT_SECONDS))
+    )
 
 
 @router.get("/compare/results")
 async def compare_results(form: Annotated[LeverForm, Query()], pool: Pool) -> Response:
     """The comparison results for new lever values (used by dashboard.js)."""
-    return fragment("simulation_results.html", form.lang, await compare_view(form, pool))
+    return fragment(
+        "simulation_results.html", form.lang, await compare_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @router.get("/data")
 def data_page(request: Request, lang: Language = "nl") -> HTMLResponse:
     """Every series and parameter with its reference and date."""
-    return page(request, "data.html", lang, data_view())
+    return page(request, "data.html", lang, data_view(lang))
+
+
+@router.get("/data/series/{series_id}")
+def series_page(request: Request, series_id: str, lang: Language = "nl") -> HTMLResponse:
+    """One stored series: chart, values and sources (404 for an unknown series)."""
+    try:
+        view = series_page_view(series_id, lang)
+    except InputError as error:
+        raise HTTPException(404, str(error)) from None
+    return page(request, "series.html", lang, view)
 
 
 @router.get("/labour")
@@ -376,13 +529,17 @@ async def long_term_page(
     request: Request, form: Annotated[PopulationForm, Query()], pool: Pool
 ) -> HTMLResponse:
     """The population projection."""
-    return page(request, "longterm.html", form.lang, await population_view(form, pool))
+    return await page_or_pending(
+        request, "longterm.html", form.lang, population_view(form, pool, PAGE_WAIT_SECONDS)
+    )
 
 
 @router.get("/long-term/results")
 async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool) -> Response:
     """The projection for new inputs (used by dashboard.js)."""
-    return fragment("longterm_results.html", form.lang, await population_view(form, pool))
+    return fragment(
+        "longterm_results.html", form.lang, await population_view(form, pool, FRAGMENT_WAIT_SECONDS)
+    )
 
 
 @router.get("/plan")

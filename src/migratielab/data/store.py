@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 from uuid import uuid4
 
 import duckdb
@@ -202,11 +203,14 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 def close() -> None:
-    """Close the process-wide store connections (e.g. before removing ``$MIGRATIELAB_HOME``)."""
+    """Close the process-wide store connections (e.g. before removing ``$MIGRATIELAB_HOME``) and
+    forget remembered answers."""
     with _OPEN_LOCK:
         for _, con in _OPEN.values():
             con.close()
         _OPEN.clear()
+    with _MEMO_LOCK:
+        _MEMO.clear()
 
 
 @contextmanager
@@ -243,13 +247,40 @@ def list_series() -> list[SeriesInfo]:
     return [SeriesInfo.model_validate_json(str(info)) for (info,) in rows]
 
 
+_MEMO: dict[tuple[str, str, str, bool], Any] = {}
+"""Answers of ``series_info`` and ``annual`` by (store digest, function, series id, flag): a
+simulation server asks for the same observed series on every request."""
+_MEMO_LOCK = threading.Lock()
+MEMO_SIZE = 1_000
+
+
+def _memo_key(name: str, series_id: str, flag: bool = False) -> tuple[str, str, str, bool]:
+    """The memo key for the store's current input files (a changed or imported file is a new key)."""
+    home = store_home()
+    return (f"{home}:{_expected_digest(home)}", name, series_id, flag)
+
+
+def remember(key: tuple[str, str, str, bool], value: object) -> None:
+    """Keep an answer; answers of older store contents go once the memo holds ``MEMO_SIZE``."""
+    with _MEMO_LOCK:
+        if len(_MEMO) >= MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = value
+
+
 def series_info(series_id: str) -> SeriesInfo:
     """The registry entry (description, unit, sources, ...) of one series.
 
     An unknown id raises :class:`migratielab.errors.InputError` suggesting close matches.
     """
-    with _session() as con:
-        return _info(con, series_id)
+    key = _memo_key("info", series_id)
+    with _MEMO_LOCK:
+        found = _MEMO.get(key)
+    if found is None:
+        with _session() as con:
+            found = _info(con, series_id)
+        remember(key, found)
+    return cast(SeriesInfo, found).model_copy(deep=True)
 
 
 def _values(con: duckdb.DuckDBPyConnection, info: SeriesInfo) -> pd.DataFrame:
@@ -304,6 +335,17 @@ def annual(series_id: str, *, include_partial: bool = False) -> pd.Series:
     January-October only) are left out unless ``include_partial`` is true. Years without a
     value are absent (no interpolation).
     """
+    key = _memo_key("annual", series_id, include_partial)
+    with _MEMO_LOCK:
+        found = _MEMO.get(key)
+    if found is None:
+        found = _annual(series_id, include_partial)
+        remember(key, found)
+    return cast(pd.Series, found).copy()
+
+
+def _annual(series_id: str, include_partial: bool) -> pd.Series:
+    """``annual`` read from the store."""
     with _session() as con:
         info = _info(con, series_id)
         frame = _values(con, info)

@@ -9,6 +9,7 @@ separators; colours come from ``palette``; missing values (None) stay gaps, neve
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ import plotly.graph_objects as go
 
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
-from migratielab.presentation.formatting import plotly_separators
+from migratielab.presentation.formatting import format_number, plotly_separators
 from migratielab.presentation.palette import OBSERVED, colours, rgba
 
 Figure = dict[str, Any]
@@ -28,6 +29,8 @@ BANDS = (("0.05", "0.95", 0.12), ("0.25", "0.75", 0.22))
 MEDIAN = "0.5"
 GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#c9d3e3"}
 HEIGHT = 400
+TITLE_WIDTH = 48
+"""Characters per title line; longer titles wrap (plotly does not wrap titles itself)."""
 
 
 @dataclass(frozen=True)
@@ -86,20 +89,45 @@ def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | Non
 
 
 def range_mode(values: Values) -> str:
-    """``tozero`` when the values come near zero (or are unknown), else ``normal``: a population of
-    18-20 million keeps its bands visible instead of a flat line above an empty axis."""
+    """``tozero`` when the values come near zero, are all equal (a single value) or are unknown, else
+    ``normal``: a population of 18-20 million keeps its bands visible instead of a flat line above an
+    empty axis, and one value of 12,000 is not drawn on an axis from 11,999 to 12,001."""
     finite = [v for v in values if v is not None and math.isfinite(v)]
-    return "tozero" if not finite or min(finite) <= 0.5 * max(finite) else "normal"
+    if not finite or min(finite) == max(finite):
+        return "tozero"
+    return "tozero" if min(finite) <= 0.5 * max(finite) else "normal"
+
+
+def all_zero(values: Values) -> bool:
+    """True when every known value is 0 (plotly would draw the line on an axis from -1 to 1)."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    return bool(finite) and not any(finite)
+
+
+def zero_axis(lang: Language) -> dict[str, Any]:
+    """Layout parts for a chart whose values are all 0: an axis from 0 to 1 and a note saying so."""
+    return {
+        "yaxis_range": [0, 1],
+        "annotations": [
+            {"text": text("all_zero", lang), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.6,
+             "showarrow": False, "font": {"size": 13, "color": "#555"}}
+        ],
+    }  # fmt: skip
 
 
 def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: Any) -> dict[str, Any]:
-    """The shared layout: title, y axis in ``unit`` with the language's separators, legend below."""
-    return {
-        "title": {"text": title, "font": {"size": 15}},
+    """The shared layout: title, y axis in ``unit`` with the language's separators, legend below;
+    values that are all 0 get an axis from 0 to 1 and a note."""
+    if all_zero(values):
+        extra = {**zero_axis(lang), **extra}
+    y_range = extra.pop("yaxis_range", None)
+    result = {
+        "title": {"text": "<br>".join(textwrap.wrap(title, TITLE_WIDTH)), "font": {"size": 15}},
         "separators": plotly_separators(lang),
-        "yaxis": {"title": {"text": unit}, "separatethousands": True, "exponentformat": "none",
-                  "hoverformat": hover_format(values), "rangemode": range_mode(values), **GRID},
-        "xaxis": {**GRID, **extra.pop("xaxis", {})},
+        "yaxis": {"title": {"text": unit}, "automargin": True, "separatethousands": True,
+                  "exponentformat": "none", "hoverformat": hover_format(values),
+                  "rangemode": range_mode(values), **GRID},
+        "xaxis": {"automargin": True, **GRID, **extra.pop("xaxis", {})},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "height": HEIGHT,
@@ -108,6 +136,9 @@ def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: 
         "margin": {"l": 70, "r": 20, "t": 50, "b": 40},
         **extra,
     }  # fmt: skip
+    if y_range is not None:
+        result["yaxis"]["range"] = y_range
+    return result
 
 
 def band_outline(x: Sequence[Any], low: Values, high: Values) -> tuple[list[Any], list[float | None]]:
@@ -128,10 +159,24 @@ def band_outline(x: Sequence[Any], low: Values, high: Values) -> tuple[list[Any]
     return xs[:-1], ys[:-1]
 
 
-def fan_traces(series: FanSeries, colour: str, label: str) -> list[dict[str, Any]]:
-    """A median line and its 50% and 90% bands (semi-transparent fills) for one series."""
-    traces = []
-    for low, high, alpha in BANDS:
+def outer_lines(series: FanSeries, colour: str) -> list[dict[str, Any]]:
+    """The 5th and 95th percentiles as thin dotted lines (several series: filled 90% bands would
+    stack into one muddy area and hide a policy)."""
+    low, high, _ = BANDS[0]
+    return [
+        {"type": "scatter", "mode": "lines", "x": list(series.x), "y": list(series.quantiles[key]),
+         "line": {"color": colour, "width": 1, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
+         "legendgroup": series.name, "connectgaps": False}
+        for key in (low, high)
+        if key in series.quantiles
+    ]  # fmt: skip
+
+
+def fan_traces(series: FanSeries, colour: str, label: str, several: bool = False) -> list[dict[str, Any]]:
+    """A median line and its 50% and 90% bands (semi-transparent fills) for one series; with
+    ``several`` series the 90% band is drawn as dotted lines and only the 50% band is filled."""
+    traces = outer_lines(series, colour) if several else []
+    for low, high, alpha in BANDS[1:] if several else BANDS:
         if low in series.quantiles and high in series.quantiles:
             xs, ys = band_outline(series.x, series.quantiles[low], series.quantiles[high])
             traces.append(
@@ -154,12 +199,15 @@ def fan_chart(
     lang: Language,
     observed: Series | None = None,
 ) -> Figure:
-    """The fan chart: per series a median line with 50% and 90% bands, each series in its own palette
-    colour with semi-transparent bands so several stay visible, and observed values as black points."""
+    """The fan chart: per series a median line with 50% and 90% bands in its own palette colour, and
+    observed values as black points. Several series keep only the 50% band filled and draw the 90%
+    band as dotted lines, so no policy hides behind another."""
     traces: list[dict[str, Any]] = []
+    several = len(series) > 1
+    suffix = text("bands_several", lang) if several else text("bands", lang)
     for item, colour in zip(series, colours(len(series)), strict=True):
-        label = f"{item.name}{text('bands', lang)}" if item.name else text("bands_alone", lang)
-        traces += fan_traces(item, colour, label)
+        label = f"{item.name}{suffix}" if item.name else text("bands_alone", lang)
+        traces += fan_traces(item, colour, label, several)
     if observed is not None and observed.y:
         traces.append(
             {"type": "scatter", "mode": "markers", "x": list(observed.x), "y": list(observed.y),
@@ -167,8 +215,9 @@ def fan_chart(
              "marker": {"color": OBSERVED, "size": 7, "symbol": "circle-open", "line": {"width": 2}}}
         )  # fmt: skip
     medians = [value for item in series for value in item.quantiles[MEDIAN]]
+    highs = [value for item in series for value in item.quantiles.get(BANDS[0][1], [])]
     axis = year_axis([x for item in series for x in item.x])
-    return {"data": traces, "layout": layout(title, unit, lang, medians, xaxis=axis)}
+    return {"data": traces, "layout": layout(title, unit, lang, [*medians, *highs], xaxis=axis)}
 
 
 def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) -> Figure:
@@ -176,10 +225,24 @@ def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) 
     traces = []
     for item, colour in zip(series, colours(len(series)), strict=True):
         x, y = fill_years(item.x, item.y)
-        traces.append(
-            {"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": item.name,
-             "line": {"color": colour}, "marker": {"color": colour}, "connectgaps": False}
-        )  # fmt: skip
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": x,
+            "y": y,
+            "name": item.name,
+            "line": {"color": colour},
+            "marker": {"color": colour, "size": 7},
+            "connectgaps": False,
+        }
+        if sum(value is not None for value in y) == 1:
+            trace |= {
+                "mode": "markers+text",
+                "text": [format_number(v, lang) if v is not None else "" for v in y],
+                "textposition": "top center",
+                "marker": {"color": colour, "size": 10},
+            }
+        traces.append(trace)  # fmt: skip
     every_x = [x for item in series for x in item.x]
     values = [value for item in series for value in item.y]
     return {"data": traces, "layout": layout(title, unit, lang, values, xaxis=year_axis(every_x))}
@@ -189,16 +252,33 @@ def bar_chart(
     series: Sequence[Series], title: str, unit: str, lang: Language, stacked: bool = True
 ) -> Figure:
     """Bars, stacked (components of a total) or grouped, one palette colour per series."""
-    mode = "stack" if stacked else "group"
     traces = [
         {"type": "bar", "x": list(item.x), "y": list(item.y), "name": item.name, "marker": {"color": colour}}
         for item, colour in zip(series, colours(len(series)), strict=True)
     ]
     mode = "stack" if stacked else "group"
+    notes = [
+        {"x": year, "y": 0, "text": text("no_value", lang), "textangle": -90, "yanchor": "bottom",
+         "showarrow": False, "font": {"size": 11, "color": "#555"}}
+        for year in missing_years(series)
+    ]  # fmt: skip
+    every_x = [x for item in series for x in item.x]
     return {
         "data": traces,
-        "layout": layout(title, unit, lang, [v for s in series for v in s.y], barmode=mode),
-    }
+        "layout": layout(
+            title, unit, lang, [v for s in series for v in s.y], barmode=mode, annotations=notes,
+            xaxis=year_axis(every_x),
+        ),
+    }  # fmt: skip
+
+
+def missing_years(series: Sequence[Series]) -> list[int]:
+    """Whole years inside the series' span without a value in any series (a bar chart would show
+    nothing there without a word)."""
+    known = {x for item in series for x, y in zip(item.x, item.y, strict=True) if y is not None}
+    if not known or not all(isinstance(x, int) for x in known):
+        return []
+    return [year for year in range(min(known), max(known) + 1) if year not in known]
 
 
 def to_plotly(figure: Figure) -> go.Figure:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from migratielab.models.variables import Language, unit
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import Figure, Series, bar_chart, line_chart
+from migratielab.presentation.formatting import format_number, format_share
+from migratielab.service.overview import Headline
 from migratielab.service.web_models import Panel
 
 STACKED_PANELS = frozenset({"immigration_by_motive", "departures"})
@@ -30,3 +32,26 @@ def panel_figure(panel: Panel, lang: Language) -> Figure:
     if panel.key in STACKED_PANELS:
         return bar_chart(series, title, shown, lang)
     return line_chart(series, title, shown, lang)
+
+
+STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
+"""Headline series that are levels at the end of their year (the others are totals over the year)."""
+
+
+def headline(item: Headline, lang: Language) -> dict[str, str]:
+    """A headline figure for the page: label, value (shares as %), when, and source."""
+    value = format_share(item.value, lang) if item.unit == "share (0-1)" else format_number(item.value, lang)
+    when = "headline_end_of" if item.key in STOCK_HEADLINES else "headline_in"
+    return {
+        "label": text(f"headline.{item.key}", lang),
+        "value": value,
+        "when": text(when, lang, year=item.year),
+        "source": short_source(item.source),
+    }
+
+
+def short_source(publishers: str, limit: int = 2) -> str:
+    """At most ``limit`` publisher names (details in parentheses dropped), then ``+N``."""
+    names = list(dict.fromkeys(name.split(" (")[0] for name in publishers.split(", ")))
+    extra = len(names) - limit
+    return ", ".join(names[:limit]) + (f" +{extra}" if extra > 0 else "")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from migratielab.models.variables import Language, variable
 from migratielab.presentation.catalogue import text
-from migratielab.presentation.charts import FanSeries, Figure, fan_chart
+from migratielab.presentation.charts import FanSeries, Figure, Series, bar_chart, fan_chart, line_chart
 from migratielab.presentation.formatting import format_number
 from migratielab.service.web import PLAN_FANS, POPULATION_FANS
 from migratielab.service.web_models import PlanProjectionResult, ProjectionResult, YearFan
@@ -34,8 +34,9 @@ def population_figures(result: ProjectionResult, lang: Language) -> dict[str, Fi
 
 
 def plan_figures(result: PlanProjectionResult, lang: Language) -> dict[str, Figure]:
-    """Fan charts of the plan next to its constant-net-migration variant."""
-    return {
+    """Fan charts of the plan next to its constant-net-migration variant, the plan's immigration by
+    motive and, when the asylum chain supplies asylum, the chain's grants."""
+    figures = {
         name: population_fan(
             {text("variant", lang): result.variant.fans[name], text("plan", lang): result.fans[name]},
             name,
@@ -43,6 +44,23 @@ def plan_figures(result: PlanProjectionResult, lang: Language) -> dict[str, Figu
         )
         for name in PLAN_FANS
     }
+    years = result.fans["population"].years[:-1]
+    if result.arrivals:
+        figures["arrivals"] = motive_bars(result.arrivals, years, lang)
+    if result.asylum_grants is not None:
+        grants = Series(text("chain_grants", lang), years, list(result.asylum_grants))
+        unit = variable("population", "immigration").shown_unit.label(lang)
+        figures["asylum_grants"] = line_chart([grants], text("chain_grants_title", lang), unit, lang)
+    return figures
+
+
+def motive_bars(arrivals: Mapping[str, Sequence[float]], years: Sequence[int], lang: Language) -> Figure:
+    """Stacked bars of the plan's median immigration per motive and year."""
+    entry = variable("population", "arrivals")
+    series = [
+        Series(text(f"series.{motive}", lang), years, list(values)) for motive, values in arrivals.items()
+    ]
+    return bar_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang)
 
 
 def summary_rows(records: Sequence[Record], names: Sequence[str], lang: Language) -> list[list[str]]:

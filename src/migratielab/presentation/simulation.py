@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from migratielab.models.variables import Better, Language, Variable, indicator, variable
-from migratielab.presentation.catalogue import text
+from migratielab.presentation.catalogue import catalogue, text
 from migratielab.presentation.charts import FanSeries, Figure, Series, fan_chart
 from migratielab.presentation.formatting import format_range, unit_label
 from migratielab.service.web_models import Fan, SimulationResult
@@ -13,11 +13,14 @@ from migratielab.service.web_models import Fan, SimulationResult
 WHAT_IF_FANS = (
     "in_chain",
     "mean_wait_weeks",
+    "applications",
     "ind_backlog",
     "cases_past_term",
-    "nights_without_shelter",
-    "cost_meur",
+    "nights_without_shelter_total",
+    "cost_meur_year",
     "holders_waiting",
+    "decisions_total",
+    "ind_staff",
 )
 OCCUPANCY_TYPES = ("regular_occupancy", "emergency_occupancy", "crisis_occupancy")
 DIMENSIONS = {
@@ -44,7 +47,8 @@ def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
     entry = variable("asylum", name)
     series = [fan_series(outcome.policy.name, outcome.fans[name]) for outcome in result.results]
     seen = result.observed.get(name)
-    observed = None if seen is None else Series(text("observed", lang), seen.time, list(seen.values))
+    label = text(f"observed.{name}", lang) if f"observed.{name}" in catalogue() else text("observed", lang)
+    observed = None if seen is None else Series(label, seen.time, list(seen.values))
     return fan_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang, observed)
 
 
@@ -58,9 +62,20 @@ def occupancy_fan(result: SimulationResult, lang: Language) -> Figure:
     return fan_chart(series, title, variable("asylum", OCCUPANCY_TYPES[0]).unit.label(lang), lang)
 
 
+def capacity_fan(result: SimulationResult, lang: Language) -> Figure:
+    """Reception places against the people in reception, for the last policy."""
+    outcome = result.results[-1]
+    series = [
+        fan_series(variable("asylum", name).label(lang), outcome.fans[name])
+        for name in ("capacity_total", "in_chain")
+    ]
+    title = f"{text('capacity_and_occupancy', lang)}: {outcome.policy.name}"
+    return fan_chart(series, title, text("places_and_persons", lang), lang)
+
+
 def simulation_figures(result: SimulationResult, lang: Language) -> dict[str, Figure]:
     """The what-if / comparison fan charts keyed by a stable id."""
-    figures = {"occupancy_by_type": occupancy_fan(result, lang)}
+    figures = {"occupancy_by_type": occupancy_fan(result, lang), "capacity": capacity_fan(result, lang)}
     figures.update({name: asylum_fan(result, name, lang) for name in WHAT_IF_FANS})
     return figures
 

@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from migratielab.experiments.store import Manifest
-from migratielab.models.variables import Language, variable
+from migratielab.models.variables import Language, Variable, outcome_variable, variable
 from migratielab.presentation.charts import fan_chart, frame_fan, to_plotly
-from migratielab.presentation.formatting import format_number
+from migratielab.presentation.formatting import format_number, format_value, unit_label
 from migratielab.report.html import Section, table_html, write_report
 
 LANG: Language = "en"
 SKETCH_NOTE = "Quantiles over runs from streaming log-histograms: within 1% (relative) of the exact value."
 
 
-def frame_table(frame: pd.DataFrame) -> str:
-    """An HTML table of a frame with numbers in the shared format (three significant digits)."""
-    rows = [
-        [format_number(value, LANG) if isinstance(value, float) else value for value in record]
-        for record in frame.itertuples(index=False)
-    ]
-    return table_html([str(column) for column in frame.columns], rows)
+OUTCOME_COLUMNS = ("outcome", "output", "variable")
+"""Columns that name a registered outcome variable (shown by its label, with its unit)."""
+HEADERS = {"p5": "5th percentile", "p95": "95th percentile", "outcome": "outcome", "output": "outcome"}
+
+
+def outcome_of(record: Mapping[Hashable, object]) -> tuple[str, Variable | None]:
+    """The record's outcome column and its registered variable (None when there is none)."""
+    for column in OUTCOME_COLUMNS:
+        if column in record:
+            return column, outcome_variable(str(record[column]))
+    return "", None
+
+
+def cell(value: object, entry: Variable | None) -> object:
+    """A number in the shared format: in the outcome's shown unit (shares as %, euros in EUR
+    million) when the row has a registered outcome, else three significant digits."""
+    if not isinstance(value, float | int) or isinstance(value, bool):
+        return value
+    if entry is not None:
+        return format_value(float(value), entry, LANG)
+    return format_number(float(value), LANG)
+
+
+def frame_table(frame: pd.DataFrame, numeric: tuple[str, ...] = ("p5", "median", "p95", "mean")) -> str:
+    """An HTML table of a frame: outcomes by their label and unit, numbers in the shared format
+    (never ``1.48e+10`` or a code name such as ``in_chain``)."""
+    rows = []
+    for record in frame.to_dict("records"):
+        column, entry = outcome_of(record)
+        shown = {
+            key: (entry.label(LANG) if key == column and entry is not None else
+                  cell(value, entry if key in numeric else None))
+            for key, value in record.items()
+        }  # fmt: skip
+        if column:
+            shown["unit"] = unit_label(entry, LANG) if entry is not None else ""
+        rows.append(list(shown.values()))
+    header = [HEADERS.get(str(name), str(name)) for name in frame.columns]
+    if any(name in frame.columns for name in OUTCOME_COLUMNS):
+        header.append("unit")
+    return table_html(header, rows)
 
 
 def variable_title(name: str) -> tuple[str, str]:
@@ -73,7 +108,8 @@ def exploration_sections(
         Section(
             "Experiment",
             text=(
-                f"{manifest.runs} runs ({manifest.sampler}, size {manifest.size}, seed {manifest.seed}) on "
+                f"{format_number(manifest.runs, LANG)} runs ({manifest.sampler}, size "
+                f"{format_number(manifest.size, LANG)}, seed {manifest.seed}) on "
                 f"{manifest.backend} in {manifest.wall_seconds:.1f} s; {failed}."
             ),
             tables_html=[frame_table(tables["outcomes"])] if not tables["outcomes"].empty else [],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -34,7 +35,7 @@ MOTIVE_PARAMETERS = (
     "historical_motive_shares",
     "historical_temporary_protection",
 )
-PARAMETER_MODULES = ("asylum", "population", "labour")
+PARAMETER_MODULES = ("asylum", "population", "labour", "municipal")
 
 
 def series_citation(series_id: str) -> str:
@@ -84,6 +85,15 @@ def parameter_rows(module: str) -> list[ParameterRow]:
     return rows
 
 
+def parameter_values(module: str) -> dict[str, object]:
+    """The default value of every parameter of a model module: a number, a list, or dated values by
+    year (for the faces to format; ``parameter_rows`` gives them as text)."""
+    return {
+        name: parameter.value if parameter.value is not None else parameter.values
+        for name, parameter in default_parameters(module).items()
+    }
+
+
 def store_panel(key: str) -> Panel:
     """An overview panel built from stored annual series (from ``OVERVIEW_SINCE``)."""
     unit, series_ids = OVERVIEW_SERIES[key]
@@ -95,11 +105,46 @@ def store_panel(key: str) -> Panel:
     return Panel(key=key, unit=unit, series=series, sources=[series_citation(s) for s in series_ids])
 
 
+ASYLUM_MOTIVE_SERIES = ("asylum.first_applications", "asylum.family_followers")
+"""Observed asylum arrivals per year (first applications and follow-on family, IND) that replace the
+fixed 2018 asylum share in the overview's motive split, so peaks like 2015-2016 stay visible."""
+
+
+def observed_asylum(years: range) -> dict[int, float]:
+    """First asylum applications plus follow-on family per year (persons), for years with both."""
+    first, family = (store.annual(series_id) for series_id in ASYLUM_MOTIVE_SERIES)
+    return {year: float(first[year] + family[year]) for year in years if year in first and year in family}
+
+
+def split_with_observed_asylum(arrivals: np.ndarray, asylum: float) -> np.ndarray:
+    """One year's arrivals by inflow with the asylum motive set to the observed ``asylum`` and the
+    other regular motives rescaled to keep the year's total (temporary protection unchanged)."""
+    index = INFLOWS.index("asylum")
+    fixed = [INFLOWS.index("temporary_protection"), INFLOWS.index("asylum_family")]
+    others = [i for i in range(len(INFLOWS)) if i != index and i not in fixed]
+    rest = arrivals[others].sum() + arrivals[index] - asylum
+    if rest < 0:
+        return arrivals
+    split = arrivals.copy()
+    split[others] = arrivals[others] / arrivals[others].sum() * rest
+    split[index] = asylum
+    return split
+
+
 def motive_panel() -> Panel:
-    """Immigration of non-Dutch nationals by motive, persons per year (derived: totals times fixed
-    2018 motive shares; asylum follow-on family is part of family in the statistics)."""
+    """Immigration of non-Dutch nationals by motive, persons per year (derived: totals minus Dutch
+    nationals; asylum from observed first applications and follow-on family where both are known,
+    the other motives with the 2018 shares; temporary protection apart)."""
     parameters = default_parameters("population")
-    arrivals = np.array([historical_arrivals(parameters, year) for year in MOTIVE_YEARS])
+    asylum = observed_asylum(MOTIVE_YEARS)
+    arrivals = np.array(
+        [
+            split_with_observed_asylum(historical_arrivals(parameters, year), asylum[year])
+            if year in asylum
+            else historical_arrivals(parameters, year)
+            for year in MOTIVE_YEARS
+        ]
+    )
     merged = {category: arrivals[:, i] for i, category in enumerate(INFLOWS) if category != "asylum_family"}
     return Panel(
         key="immigration_by_motive",
@@ -108,9 +153,53 @@ def motive_panel() -> Panel:
             PanelSeries(key=category, years=list(MOTIVE_YEARS), values=[round(float(v)) for v in values])
             for category, values in merged.items()
         ],
-        sources=parameter_citations(parameters, MOTIVE_PARAMETERS),
+        sources=parameter_citations(parameters, MOTIVE_PARAMETERS)
+        + [series_citation(series_id) for series_id in ASYLUM_MOTIVE_SERIES],
         note="derived",
     )
+
+
+HEADLINE_SERIES = (
+    "asylum.first_applications",
+    "ind.decisions",
+    "ind.recognition_rate",
+    "ind.backlog",
+    "coa.occupancy",
+)
+"""Stored series whose latest annual value is a headline figure of the overview."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A headline figure: the latest annual value of a series, its year, unit and source."""
+
+    key: str
+    value: float
+    year: int
+    unit: str
+    source: str
+
+
+def headlines() -> list[Headline]:
+    """The latest observed value of each headline series, and the latest temporary-protection
+    arrivals (Ukrainian displaced, a separate stream) from the population parameters."""
+    shown = []
+    for series_id in HEADLINE_SERIES:
+        values = store.annual(series_id)
+        info = store.series_info(series_id)
+        shown.append(
+            Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
+        )
+    parameters = default_parameters("population")
+    protection = parameters["historical_temporary_protection"]
+    dated = {
+        year: float(value)
+        for year, value in (protection.values or {}).items()
+        if isinstance(value, int | float) and value > 0
+    }
+    year = max(dated)
+    shown.append(Headline("temporary_protection", dated[year], year, "persons", "CBS (via nieuws.nl)"))
+    return shown
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from migratielab.analysis.indicators import COST_VARIABLES, FAN_QUANTILES, INDICATORS, WEEKS_PER_MONTH
+from migratielab.data import store
 from migratielab.models.variables import variable
 from migratielab.scenario import Policy, Scenario, bundled_scenario_names
 from migratielab.service import asylum, population
@@ -38,8 +39,21 @@ from migratielab.service.web_models import (
 )
 
 OBSERVED_SINCE_YEARS = 10
-POPULATION_FANS = ("population", "grey_pressure", "potential_labour_force", "employed", "households")
-PLAN_FANS = ("population", "grey_pressure", "potential_labour_force", "employed")
+CAPACITY_VARIABLES = ("regular_capacity", "buffer_active", "emergency_capacity", "crisis_capacity")
+APPLICATION_SERIES = ("asylum.first_applications", "asylum.repeat_applications")
+BUDGET_SERIES = ("coa.budget_planned", "ind.budget_planned")
+"""Planned ministry contributions to the COA and the IND (euro per year), drawn next to the chain's
+annual cost."""
+POPULATION_FANS = (
+    "population",
+    "grey_pressure",
+    "potential_labour_force",
+    "employed",
+    "households",
+    "net_migration",
+)
+PLAN_FANS = POPULATION_FANS
+"""The plan shows every headline fan next to its variant; its net migration is the one it implies."""
 
 
 def bundled_scenarios() -> list[ScenarioInfo]:
@@ -69,15 +83,22 @@ def build_scenario(request: SimulationRequest, policies: list[Policy]) -> Scenar
 
 
 def extra_monthly(monthly: xr.Dataset) -> xr.Dataset:
-    """Derived monthly variables: mean decision wait (weeks), total cost (EUR million per month)."""
+    """Derived monthly variables: mean decision wait (weeks), total cost (EUR million per month),
+    person-nights without proper shelter per month and summed from the start (whose last month is
+    the scorecard's indicator: rare shortages at different months vanish in monthly percentiles)."""
     decisions = monthly["decisions_dublin"] + monthly["decisions_safe_country"] + monthly["decisions_general"]
     wait = (monthly["decision_wait_sum_months"] / decisions.where(decisions > 0)) * WEEKS_PER_MONTH
     cost = sum((monthly[name] for name in COST_VARIABLES), xr.zeros_like(monthly["applications"]))
+    capacity = sum(monthly[name] for name in CAPACITY_VARIABLES)
     return xr.Dataset(
         {
             "mean_wait_weeks": wait,
             "cost_meur": cost / 1e6,
+            "capacity_total": capacity,
+            "decisions_total": decisions,
+            "ind_staff": monthly["ind_staff"],
             "nights_without_shelter": monthly["nights_without_shelter"],
+            "nights_without_shelter_total": monthly["nights_without_shelter"].cumsum("time"),
         }
     )
 
@@ -90,7 +111,9 @@ def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
     quantiles = list(FAN_QUANTILES)
     return xr.merge(
         [
-            extra[["cost_meur", "nights_without_shelter"]].quantile(quantiles, dim="run", skipna=False),
+            extra[[name for name in extra.data_vars if name != "mean_wait_weeks"]].quantile(
+                quantiles, dim="run", skipna=False
+            ),
             extra[["mean_wait_weeks"]].quantile(quantiles, dim="run", skipna=True),
         ]
     )
@@ -98,10 +121,9 @@ def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
 
 def quantile_lists(values: np.ndarray, digits: int) -> dict[str, list[float | None]]:
     """``{"0.05": [...], ...}`` from a (quantile, time) array, rounded to ``digits``; NaN becomes None."""
-    return {
-        f"{q:g}": [None if np.isnan(v) else round(float(v), digits) for v in row]
-        for q, row in zip(FAN_QUANTILES, values, strict=True)
-    }
+    rows = np.round(values, digits).astype(object)
+    rows[np.isnan(values)] = None
+    return {f"{q:g}": row.tolist() for q, row in zip(FAN_QUANTILES, rows, strict=True)}
 
 
 def to_fans(quantiles: xr.Dataset) -> dict[str, Fan]:
@@ -124,6 +146,18 @@ def finite(value: object) -> float | None:
     return number if np.isfinite(number) else None
 
 
+def annual_cost_fan(monthly: xr.Dataset) -> Fan:
+    """Fan of the chain's cost per calendar year (EUR million), dated 1 July of each year."""
+    cost = extra_monthly(monthly)["cost_meur"].groupby("time.year").sum("time")
+    quantiles = cost.quantile(list(FAN_QUANTILES), dim="run").transpose("quantile", "year")
+    return Fan(
+        variable="cost_meur_year",
+        unit=variable("asylum", "cost_meur_year").unit.code,
+        time=[f"{int(year)}-07-01" for year in cost["year"].to_numpy()],
+        quantiles=quantile_lists(quantiles.to_numpy(), 1),
+    )
+
+
 def policy_result(scenario: Scenario, policy: Policy) -> PolicyResult:
     """Evaluate one policy with the asylum service and keep fan quantiles and indicator summaries."""
     outcome = asylum.evaluate_policy(scenario, policy, keep_trajectories=True)
@@ -140,13 +174,33 @@ def policy_result(scenario: Scenario, policy: Policy) -> PolicyResult:
         )
         for indicator in INDICATORS
     ]
-    return PolicyResult(policy=policy, indicators=indicators, fans=to_fans(quantiles))
+    fans = to_fans(quantiles) | {"cost_meur_year": annual_cost_fan(outcome.monthly)}
+    return PolicyResult(policy=policy, indicators=indicators, fans=fans)
+
+
+def summed_series(series_ids: tuple[str, ...], since: int, scale: float) -> pd.Series:
+    """The sum of annual series in the years where all have a value, times ``scale``, from ``since``."""
+    frame = pd.concat([store.annual(series_id) for series_id in series_ids], axis=1, join="inner")
+    total = frame.sum(axis=1) * scale
+    return total[total.index >= since]
+
+
+def mid_year(name: str, series_ids: tuple[str, ...], values: pd.Series) -> ObservedSeries:
+    """An observed annual series drawn at 1 July of each year."""
+    return ObservedSeries(
+        variable=name,
+        series_id="+".join(series_ids),
+        time=[f"{int(year)}-07-01" for year in values.index],
+        values=[float(value) for value in values.to_numpy()],
+    )
 
 
 def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
-    """Observed year-end values over the ten years before the scenario, per fan variable."""
-    overlays = asylum.observed_year_ends(scenario.start_year - OBSERVED_SINCE_YEARS)
-    return {
+    """Observed values next to the fans: year-end stocks over the ten years before the scenario,
+    applications as the monthly average of each year, and the planned COA and IND budgets."""
+    since = scenario.start_year - OBSERVED_SINCE_YEARS
+    overlays = asylum.observed_year_ends(since)
+    observed = {
         name: ObservedSeries(
             variable=name,
             series_id=asylum.OBSERVED_OVERLAY[name],
@@ -155,11 +209,17 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
         )
         for name, series in overlays.items()
     }
+    applications = summed_series(APPLICATION_SERIES, since, 1 / 12)
+    budgets = summed_series(BUDGET_SERIES, since, 1e-6)
+    observed["applications"] = mid_year("applications", APPLICATION_SERIES, applications)
+    observed["cost_meur_year"] = mid_year("cost_meur_year", BUDGET_SERIES, budgets)
+    return observed
 
 
 def simulation_sources(scenario: Scenario) -> list[str]:
     """Citations of the observed series and of the scenario's parameters."""
-    series = [series_citation(series_id) for series_id in asylum.OBSERVED_OVERLAY.values()]
+    shown = [*asylum.OBSERVED_OVERLAY.values(), *APPLICATION_SERIES, *BUDGET_SERIES]
+    series = [series_citation(series_id) for series_id in shown]
     return series + parameter_citations(asylum.checked_parameters(scenario))
 
 
@@ -238,4 +298,14 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
         fans={name: fans[name] for name in PLAN_FANS},
         variant=project(request.variant()),
         asylum_grants=grants,
+        arrivals=arrivals_by_motive(result),
     )
+
+
+def arrivals_by_motive(result: xr.Dataset) -> dict[str, list[float]]:
+    """Median immigration per motive and flow year (persons per year; the last year has no flows)."""
+    medians = result["arrivals"].isel(year=slice(None, -1)).median("run")
+    return {
+        str(inflow): [round(float(value), 1) for value in medians.sel(inflow=inflow).to_numpy()]
+        for inflow in medians["inflow"].to_numpy()
+    }

@@ -294,6 +294,10 @@ class PlanProjectionResult(BaseModel):
     asylum_grants: list[float] | None = Field(
         None, description="median asylum grants per year from the asylum chain (when asylum_chain is set)"
     )
+    arrivals: dict[str, list[float]] = Field(
+        default_factory=dict,
+        description="median immigration per motive (persons per year), one value per flow year",
+    )
 
 
 # ----------------------------------------------------------------------------- overview and data

@@ -1,9 +1,11 @@
 // migratielab dashboard: draw the embedded plotly figures; on pages with levers, fetch new results
-// when a lever changes and redraw them without reloading. Without JavaScript the forms still work.
+// when a lever changes and redraw them without reloading. Without JavaScript the forms still work
+// (every field stays active and the button submits the form).
 "use strict";
 
 // topojsonURL: plotly fetches its world base map from the CDN by default; ours is an empty local file.
 const PLOT_CONFIG = { responsive: true, displaylogo: false, topojsonURL: "/static/" };
+const POLL_MS = 1500;
 
 function drawFigures(figures) {
   for (const element of document.querySelectorAll("div.figure[data-figure]")) {
@@ -17,6 +19,10 @@ function drawFigures(figures) {
 function setStatus(status, state, text) {
   status.dataset.state = state;
   status.textContent = text;
+  const progress = document.getElementById("progress");
+  if (progress) {
+    progress.hidden = state !== "busy";
+  }
 }
 
 function updateLanguageLink(query) {
@@ -26,24 +32,60 @@ function updateLanguageLink(query) {
   link.href = window.location.pathname + "?" + params.toString();
 }
 
+// Fields that the chosen rule ignores (data-active="select=value") are greyed out and disabled.
+function updateActiveFields(form) {
+  for (const element of form.querySelectorAll("[data-active]")) {
+    const [name, value] = element.dataset.active.split("=");
+    const active = form.elements[name].value === value;
+    element.classList.toggle("inactive", !active);
+    for (const input of element.querySelectorAll("input, select")) {
+      input.disabled = !active;
+    }
+  }
+}
+
+function errorDetail(body) {
+  return Array.isArray(body.detail) ? body.detail.map((e) => e.msg).join("; ") : body.detail;
+}
+
 function liveForm(form) {
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   let pending = null;
   let timer = null;
+  let clock = null;
+  function startClock() {
+    const started = Date.now();
+    clearInterval(clock);
+    setStatus(status, "busy", status.dataset.busy);
+    clock = setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      status.textContent = status.dataset.busy + " " + seconds + " s";
+    }, 500);
+  }
+  async function fetchResults(query, signal) {
+    for (;;) {
+      const response = await fetch(form.dataset.live + "?" + query, { signal });
+      if (response.status !== 202) {
+        return response;
+      }
+      status.title = status.dataset.pending;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
   async function refresh() {
     const query = new URLSearchParams(new FormData(form)).toString();
     if (pending) {
       pending.abort();
     }
     pending = new AbortController();
-    setStatus(status, "busy", status.dataset.busy);
+    startClock();
     try {
-      const response = await fetch(form.dataset.live + "?" + query, { signal: pending.signal });
+      const response = await fetchResults(query, pending.signal);
       const body = await response.json();
+      clearInterval(clock);
       if (!response.ok) {
-        const detail = Array.isArray(body.detail) ? body.detail.map((e) => e.msg).join("; ") : body.detail;
-        setStatus(status, "failed", status.dataset.failed + ": " + detail);
+        setStatus(status, "failed", status.dataset.failed + ": " + errorDetail(body));
         return;
       }
       results.innerHTML = body.html;
@@ -54,18 +96,22 @@ function liveForm(form) {
       setStatus(status, "ready", status.dataset.ready);
     } catch (error) {
       if (error.name !== "AbortError") {
+        clearInterval(clock);
         setStatus(status, "failed", status.dataset.failed);
       }
     }
   }
   form.addEventListener("change", () => {
+    updateActiveFields(form);
     clearTimeout(timer);
     timer = setTimeout(refresh, 150);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);
     refresh();
   });
+  updateActiveFields(form);
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -51,7 +51,8 @@ def relative_employment(params: ParameterSet, rates: FloatArray, population: Flo
     """Employment of immigrants relative to the age-sex rate (motive, duration 0..10+).
 
     Asylum follows the CBS status-holder curve (share of 18-64 with work at d + 0.5 years),
-    divided by the employment rate of all 18-64-year-olds in ``population`` (2, 106).
+    divided by the employment rate of all 18-64-year-olds in ``population`` (2, 106). Capped so
+    that no immigrant rate passes 1.
     """
     relative = np.repeat(params.vector("employment_relative_to_born_nl")[:, None], MAX_DURATION + 1, axis=1)
     points = params.vector("asylum_employment_curve").reshape(-1, 2)
@@ -59,14 +60,38 @@ def relative_employment(params: ParameterSet, rates: FloatArray, population: Flo
     working_age = population[:, 18:65]
     average = float((working_age * rates[:, 18:65]).sum() / working_age.sum())
     relative[MOTIVES.index("asylum")] = curve / average
-    return relative
+    return np.minimum(relative, 1.0 / rates.max())
 
 
-def employed(state: State, rates: FloatArray, relative: FloatArray) -> FloatArray:
-    """Employed persons per run: resident and immigrant stocks times rates (and relative factors)."""
-    resident = (state.resident * rates).sum(axis=(1, 2))
-    weighted = np.einsum("rmdsa,sa,md->r", state.immigrants, rates, np.minimum(relative, 1.0 / rates.max()))
-    return np.asarray(resident + weighted, dtype=np.float64)
+def origin_rates(
+    rates: FloatArray, relative: FloatArray, population: FloatArray, immigrants: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Employment rates by sex and age (2, 106) of residents and of recent immigrants, when the
+    immigrants (motive, duration, 2, 106) are followed apart from the residents.
+
+    ``rates`` are the age-sex rates of the whole population (the parameter); immigrants work at
+    their rate times ``relative``. Residents get the rate that keeps each age-sex group's
+    employment at ``population * rates``, so a projection starts with the same number of employed
+    persons whether or not it splits immigrants by motive. Where that rate would pass 1 (young
+    adult ages with many recent immigrants), residents work at 1 and the immigrants' rate is raised
+    for the rest of the group.
+    """
+    weighted = np.einsum("mdsa,md->sa", immigrants, relative)
+    resident = population - immigrants.sum(axis=(0, 1))
+    target = population * rates
+    wanted = np.divide(target - weighted * rates, resident, out=rates.copy(), where=resident > 0)
+    resident_rate = np.clip(wanted, 0.0, 1.0)
+    rest = target - resident * resident_rate
+    immigrant_rate = np.divide(rest, weighted, out=rates.copy(), where=weighted > 0)
+    return np.asarray(resident_rate, dtype=np.float64), np.asarray(immigrant_rate, dtype=np.float64)
+
+
+def employed(state: State, rates: FloatArray, relative: FloatArray, resident: FloatArray) -> FloatArray:
+    """Employed persons per run: residents at the ``resident`` rates by sex and age, recent
+    immigrants at ``rates`` times their relative factor by motive and duration."""
+    working_residents = (state.resident * resident).sum(axis=(1, 2))
+    weighted = np.einsum("rmdsa,sa,md->r", state.immigrants, rates, relative)
+    return np.asarray(working_residents + weighted, dtype=np.float64)
 
 
 def households(population: FloatArray, params: ParameterSet) -> FloatArray:

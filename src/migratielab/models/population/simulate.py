@@ -21,7 +21,12 @@ from migratielab.models.population.projection import (
     life_tables,
 )
 from migratielab.models.population.projection import step as projection_step
-from migratielab.models.population.setup import build_structure, departure_tables, initial_state
+from migratielab.models.population.setup import (
+    build_structure,
+    departure_tables,
+    initial_state,
+    rebuild_immigrants,
+)
 from migratielab.models.variables import variable
 from migratielab.params import ParameterSet
 
@@ -79,7 +84,9 @@ class Projection:
     """Everything a projection's yearly step needs besides the state (the pillar's ``params``).
 
     ``years`` are the 1 January dates recorded (flow years plus the last); ``e65`` and ``aow``
-    (run, year) in years; employment ``rates`` and ``relative`` employment of immigrants.
+    (run, year) in years; employment ``rates`` of the whole population by sex and age,
+    ``relative`` employment of immigrants; ``resident_rates`` and ``immigrant_rates`` by sex and
+    age when immigrants are split by motive (``indicators.origin_rates``; else both ``rates``).
     """
 
     paths: Paths
@@ -89,6 +96,8 @@ class Projection:
     stock_departure: FloatArray
     rates: FloatArray
     relative: FloatArray
+    resident_rates: FloatArray
+    immigrant_rates: FloatArray
     years: list[int]
     e65: FloatArray
     aow: FloatArray
@@ -105,6 +114,13 @@ def prepare(paths: Paths, params: ParameterSet, data: BaseData) -> Projection:
     structure = build_structure(params, data, start_population)
     arrival_departure, stock_departure = departure_tables(params, paths.departure_multiplier)
     rates = indicators.employment_rates(params)
+    relative = indicators.relative_employment(params, rates, start_population)
+    resident_rates, immigrant_rates = rates, rates
+    if paths.arrivals is not None:
+        immigrants = rebuild_immigrants(params, data, structure, paths.start)
+        resident_rates, immigrant_rates = indicators.origin_rates(
+            rates, relative, start_population, immigrants
+        )
     flow_years = paths.flow_years
     years = [*flow_years, flow_years[-1] + 1]
     e65 = np.stack([life_tables(structure, paths.e0[:, :, i])[2] for i in range(len(flow_years))], axis=1)
@@ -116,7 +132,9 @@ def prepare(paths: Paths, params: ParameterSet, data: BaseData) -> Projection:
         arrival_departure=arrival_departure,
         stock_departure=stock_departure,
         rates=rates,
-        relative=indicators.relative_employment(params, rates, start_population),
+        relative=relative,
+        resident_rates=resident_rates,
+        immigrant_rates=immigrant_rates,
         years=years,
         e65=e65,
         aow=_pension_ages(params, years, e65),
@@ -179,7 +197,9 @@ class Recorder:
         population = state.by_sex_age()
         self.labour_force[:, index] = indicators.potential_labour_force(population, projection.aow[:, index])
         self.stock["population"][:, index] = state.total()
-        self.stock["employed"][:, index] = indicators.employed(state, projection.rates, projection.relative)
+        self.stock["employed"][:, index] = indicators.employed(
+            state, projection.immigrant_rates, projection.relative, projection.resident_rates
+        )
         self.by_group[:, index, 0] = state.resident.sum(axis=(1, 2))
         self.by_group[:, index, 1:] = state.immigrants.sum(axis=(2, 3, 4))
         self.grey[:, index] = indicators.grey_pressure(population)

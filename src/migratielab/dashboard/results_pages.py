@@ -1,0 +1,67 @@
+"""Dashboard pages of stored and replayed results: the backtest (model against observations, per
+variable) and the stored explorations (with their HTML reports)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from migratielab.api.pool import Pool
+from migratielab.dashboard.pages import View, page, page_or_pending
+from migratielab.errors import InputError
+from migratielab.models.variables import Language
+from migratielab.presentation.backtest import backtest_figures, backtest_rows
+from migratielab.presentation.formatting import format_number
+from migratielab.service import asylum, explore
+
+router = APIRouter(include_in_schema=False)
+BACKTEST_MAPE_YEARS = (2014, 2023)
+
+
+async def backtest_view(pool: Pool, lang: Language) -> View:
+    """The replay of 2012-2024 against observed year-end values, one chart per variable."""
+    records = await pool.run(asylum.backtest, wait=8.0)
+    errors = {
+        name: asylum.mean_absolute_percentage_error(records, name, BACKTEST_MAPE_YEARS)
+        for name in dict.fromkeys(record.variable for record in records)
+    }
+    figures = backtest_figures(records, lang)
+    context = {"rows": backtest_rows(errors, lang), "figure_ids": list(figures), "years": BACKTEST_MAPE_YEARS}
+    return View(context, figures)
+
+
+@router.get("/backtest")
+async def backtest_page(request: Request, pool: Pool, lang: Language = "nl") -> HTMLResponse:
+    """How well the model replays history: modelled against observed, per variable."""
+    return await page_or_pending(request, "backtest.html", lang, backtest_view(pool, lang))
+
+
+@router.get("/explorations")
+def explorations_page(request: Request, lang: Language = "nl") -> HTMLResponse:
+    """The stored explorations, newest first, each with its report."""
+    rows = [
+        {
+            "id": manifest.id,
+            "name": manifest.name,
+            "created": manifest.created[:16].replace("T", " "),
+            "runs": format_number(manifest.runs, lang),
+            "failed": format_number(manifest.failed, lang),
+            "policies": len(manifest.policies),
+            "sampler": manifest.sampler,
+        }
+        for manifest in explore.list_explorations()
+    ]
+    return page(request, "explorations.html", lang, View({"rows": rows}))
+
+
+@router.get("/explorations/{exploration_id}/report")
+def exploration_report(exploration_id: str) -> FileResponse:
+    """The stored HTML report of one exploration (404 when the id or its report is unknown)."""
+    try:
+        folder = explore.exploration_folder(exploration_id)
+    except InputError:
+        raise HTTPException(404, f"no stored exploration {exploration_id!r}") from None
+    report = folder / "report.html"
+    if not report.is_file():
+        raise HTTPException(404, f"exploration {exploration_id!r} has no report")
+    return FileResponse(report, media_type="text/html")

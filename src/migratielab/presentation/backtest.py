@@ -1,0 +1,67 @@
+"""Figures and table of the asylum chain's backtest: the replay of history against observations."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import text
+from migratielab.presentation.charts import Figure, Series, line_chart
+from migratielab.presentation.formatting import format_number
+
+SCALE = {"penalties_eur": 1e-6}
+"""Backtest variables shown in another unit than they are recorded in (euro as EUR million)."""
+
+
+class Record(Protocol):
+    """One modelled-versus-observed value (``service.asylum.BacktestRecord``)."""
+
+    @property
+    def year(self) -> int:
+        """The calendar year."""
+
+    @property
+    def variable(self) -> str:
+        """The backtest variable."""
+
+    @property
+    def modelled(self) -> float:
+        """The replayed value."""
+
+    @property
+    def observed(self) -> float | None:
+        """The observed value (None where there is none)."""
+
+
+def backtest_figure(records: Sequence[Record], name: str, lang: Language) -> Figure:
+    """Modelled and observed values of one variable per year."""
+    own = [record for record in records if record.variable == name]
+    scale = SCALE.get(name, 1.0)
+    years = [record.year for record in own]
+    modelled = Series(text("modelled", lang), years, [record.modelled * scale for record in own])
+    observed = Series(
+        text("observed_values", lang),
+        years,
+        [None if record.observed is None else record.observed * scale for record in own],
+    )
+    shown = [modelled, observed] if any(value is not None for value in observed.y) else [modelled]
+    return line_chart(shown, text(f"backtest.{name}", lang), text(f"backtest_unit.{name}", lang), lang)
+
+
+def backtest_figures(records: Sequence[Record], lang: Language) -> dict[str, Figure]:
+    """One chart per backtest variable, in the order of the records."""
+    names = list(dict.fromkeys(record.variable for record in records))
+    return {name: backtest_figure(records, name, lang) for name in names}
+
+
+def backtest_rows(errors: Mapping[str, float], lang: Language) -> list[dict[str, str]]:
+    """Per variable its label and mean absolute percentage error (– without observations)."""
+    return [
+        {
+            "label": text(f"backtest.{name}", lang),
+            "error": "–" if math.isnan(error) else f"{format_number(error, lang)}%",
+        }
+        for name, error in errors.items()
+    ]
