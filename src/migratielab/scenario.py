@@ -16,15 +16,25 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from migratielab.params import ParamValue
+from migratielab import limits
+from migratielab.errors import InputError
+from migratielab.params import ParamValue, check_override, default_parameters, did_you_mean
 from migratielab.yamlio import Strict, read_yaml_mapping, validate_mapping
 
 ASYLUM_KEYS = ("inflow", "policies", "parameters")
 """Keys of an asylum scenario written before sections existed (moved into ``asylum``)."""
-LAST_POPULATION_START = 2025
+LAST_POPULATION_START = limits.LAST_POPULATION_START
 """The population starts from CBS's 1 January population, bundled up to 2025."""
-LAST_POPULATION_YEAR = 2099
+LAST_POPULATION_YEAR = limits.LAST_YEAR - 1
 """The last simulated year of a population projection (its last 1 January is 2100)."""
+
+
+Year = Annotated[int, Field(ge=limits.YEAR.low, le=limits.YEAR.high)]
+"""A calendar year inside the range every input may use."""
+Places = Annotated[int, Field(ge=limits.PLACES.low, le=limits.PLACES.high)]
+"""Reception places."""
+AnnualInflow = Annotated[float, Field(ge=limits.ANNUAL_INFLOW.low, le=limits.ANNUAL_INFLOW.high)]
+"""Persons per year."""
 
 
 class ForecastLinkedReception(Strict):
@@ -38,8 +48,8 @@ class FixedBufferReception(Strict):
     """Stable regular capacity plus an iron buffer of reserve places activated within some months."""
 
     rule: Literal["fixed_buffer"] = "fixed_buffer"
-    base_places: int = Field(ge=0, le=300_000, description="stable regular places")
-    buffer_places: int = Field(ge=0, le=300_000, description="reserve places kept ready")
+    base_places: int = limits.PLACES.field(description="stable regular places")
+    buffer_places: int = limits.PLACES.field(description="reserve places kept ready")
     activation_months: int = Field(3, ge=1, le=24, description="months to bring the buffer fully into use")
     trigger_share: float = Field(
         0.95, gt=0, le=1.0, description="occupancy of regular places (share) that triggers activation"
@@ -50,7 +60,9 @@ class CapacityPathReception(Strict):
     """A user-given regular capacity path: places by year (linear in between, held after the last)."""
 
     rule: Literal["path"] = "path"
-    places: dict[int, int] = Field(min_length=1, description="regular places by calendar year (1 January)")
+    places: dict[Year, Places] = Field(
+        min_length=1, description="regular places by calendar year (1 January)"
+    )
 
 
 ReceptionPolicy = Annotated[
@@ -69,7 +81,7 @@ class StableStaffing(Strict):
     """A constant number of IND decision officers, whatever the inflow."""
 
     rule: Literal["stable"] = "stable"
-    fte: float = Field(gt=0, le=20_000, description="decision-officer FTE")
+    fte: float = Field(gt=0, le=limits.FTE.high, description="decision-officer FTE")
 
 
 StaffingPolicy = Annotated[ForecastLinkedStaffing | StableStaffing, Field(discriminator="rule")]
@@ -85,7 +97,7 @@ class FixedHousingQuota(Strict):
     """A fixed half-yearly quota of status holders to be housed."""
 
     rule: Literal["fixed"] = "fixed"
-    per_half_year: int = Field(ge=0, le=100_000)
+    per_half_year: int = limits.HALF_YEAR_QUOTA.field()
 
 
 HousingPolicy = Annotated[ForecastHousingQuota | FixedHousingQuota, Field(discriminator="rule")]
@@ -105,7 +117,9 @@ class StochasticInflow(Strict):
     """Inflow paths drawn from the generator calibrated on the observed history."""
 
     kind: Literal["stochastic"] = "stochastic"
-    level_multiplier: float = Field(1.0, gt=0, le=10, description="scales the long-run mean level")
+    level_multiplier: float = Field(
+        1.0, gt=0, le=limits.INFLOW_LEVEL_MULTIPLIER.high, description="scales the long-run mean level"
+    )
 
 
 class BandInflow(Strict):
@@ -119,7 +133,7 @@ class PathInflow(Strict):
     """A user-given annual inflow path of first plus repeat applications (persons per year)."""
 
     kind: Literal["path"] = "path"
-    per_year: dict[int, float] = Field(min_length=1)
+    per_year: dict[Year, AnnualInflow] = Field(min_length=1, description="persons per year by calendar year")
 
 
 InflowSpec = Annotated[StochasticInflow | BandInflow | PathInflow, Field(discriminator="kind")]
@@ -137,16 +151,31 @@ class AsylumSection(Strict):
         names = [policy.name for policy in self.policies]
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique, got {names}")
+        check_asylum_overrides(self.parameters)
         return self
+
+
+def check_asylum_overrides(overrides: dict[str, ParamValue]) -> None:
+    """ValueError unless every override names an asylum parameter, has its shape, lies in its limits
+    and keeps groups of shares at most 1 (``migratielab.limits``)."""
+    defaults = default_parameters("asylum")
+    try:
+        for name, value in overrides.items():
+            if name not in defaults:
+                raise InputError("", name, f"a known asylum parameter{did_you_mean(name, defaults)}")
+            check_override(name, defaults[name], value, "", name)
+        defaults.with_values(overrides)
+    except InputError as error:
+        raise ValueError(f"{error.key}: {error.expected}") from None
 
 
 class Band(Strict):
     """Gross immigration of a channel from year ``from`` on: central, low and high (persons per year)."""
 
-    from_year: int = Field(alias="from", ge=2000, le=2100)
-    central: float = Field(ge=0)
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    from_year: int = Field(alias="from", ge=limits.YEAR.low, le=limits.YEAR.high)
+    central: float = limits.ANNUAL_INFLOW.field()
+    low: float = limits.ANNUAL_INFLOW.field()
+    high: float = limits.ANNUAL_INFLOW.field()
 
     @model_validator(mode="after")
     def _ordered(self) -> Band:
@@ -171,16 +200,22 @@ class Inflows(Strict):
 class Fertility(Strict):
     """A constant total fertility rate with a range (children per woman)."""
 
-    tfr: float = Field(gt=0, le=5)
-    low: float = Field(gt=0, le=5)
-    high: float = Field(gt=0, le=5)
+    tfr: float = limits.TFR.field()
+    low: float = limits.TFR.field()
+    high: float = limits.TFR.field()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fertility:
+        if not self.low <= self.tfr <= self.high:
+            raise ValueError("low <= tfr <= high must hold")
+        return self
 
 
 class LifeExpectancy(Strict):
     """Life expectancy at birth reached in the last year (years), linear from the observed start value."""
 
-    male: float = Field(gt=50, le=110)
-    female: float = Field(gt=50, le=110)
+    male: float = limits.LIFE_EXPECTANCY.field()
+    female: float = limits.LIFE_EXPECTANCY.field()
 
 
 class MigrationPlan(Strict):
@@ -205,7 +240,7 @@ class Scenario(Strict):
     start_year: int = Field(2025, ge=2010, le=2060)
     end_year: int = Field(2035, ge=2010, le=2100, description="last simulated year (inclusive)")
     runs: int = Field(1000, ge=1, le=1_000_000)
-    seed: int = Field(20251127, ge=0)
+    seed: int = limits.SEED.field(20251127)
     asylum: AsylumSection | None = None
     population: MigrationPlan | None = None
 
