@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from migratielab import limits
 from migratielab.errors import InputError
@@ -37,14 +37,27 @@ AnnualInflow = Annotated[float, Field(ge=limits.ANNUAL_INFLOW.low, le=limits.ANN
 """Persons per year."""
 
 
-class ForecastLinkedReception(Strict):
+def _tag_required(schema: dict[str, Any]) -> None:
+    """JSON Schema of a union member: its tag (``rule``/``kind``) is required, as the union needs it."""
+    properties = schema.get("properties", {})
+    tags = [name for name in ("rule", "kind") if name in properties]
+    schema["required"] = sorted({*schema.get("required", []), *tags})
+
+
+class Tagged(Strict):
+    """A member of a tagged union (policies, inflow futures): its tag names it."""
+
+    model_config = ConfigDict(json_schema_extra=_tag_required)
+
+
+class ForecastLinkedReception(Tagged):
     """Half-yearly capacity decisions following an inflow forecast made ``forecast_lag_months`` earlier."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
     forecast_lag_months: int = Field(14, ge=0, le=36, description="information lag of the forecast, months")
 
 
-class FixedBufferReception(Strict):
+class FixedBufferReception(Tagged):
     """Stable regular capacity plus an iron buffer of reserve places activated within some months."""
 
     rule: Literal["fixed_buffer"] = "fixed_buffer"
@@ -56,7 +69,7 @@ class FixedBufferReception(Strict):
     )
 
 
-class CapacityPathReception(Strict):
+class CapacityPathReception(Tagged):
     """A user-given regular capacity path: places by year (linear in between, held after the last)."""
 
     rule: Literal["path"] = "path"
@@ -70,14 +83,14 @@ ReceptionPolicy = Annotated[
 ]
 
 
-class ForecastLinkedStaffing(Strict):
+class ForecastLinkedStaffing(Tagged):
     """Half-yearly hiring towards the FTE the lagged inflow forecast needs; new staff ramp up."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
     forecast_lag_months: int = Field(14, ge=0, le=36)
 
 
-class StableStaffing(Strict):
+class StableStaffing(Tagged):
     """A constant number of IND decision officers, whatever the inflow."""
 
     rule: Literal["stable"] = "stable"
@@ -87,13 +100,13 @@ class StableStaffing(Strict):
 StaffingPolicy = Annotated[ForecastLinkedStaffing | StableStaffing, Field(discriminator="rule")]
 
 
-class ForecastHousingQuota(Strict):
+class ForecastHousingQuota(Tagged):
     """Half-yearly municipal quota: expected grants plus part of the waiting list (the current practice)."""
 
     rule: Literal["forecast"] = "forecast"
 
 
-class FixedHousingQuota(Strict):
+class FixedHousingQuota(Tagged):
     """A fixed half-yearly quota of status holders to be housed."""
 
     rule: Literal["fixed"] = "fixed"
@@ -113,7 +126,7 @@ class Policy(Strict):
     housing: HousingPolicy = Field(default_factory=ForecastHousingQuota)
 
 
-class StochasticInflow(Strict):
+class StochasticInflow(Tagged):
     """Inflow paths drawn from the generator calibrated on the observed history."""
 
     kind: Literal["stochastic"] = "stochastic"
@@ -122,14 +135,14 @@ class StochasticInflow(Strict):
     )
 
 
-class BandInflow(Strict):
+class BandInflow(Tagged):
     """A deterministic low, medium or high inflow band, as in the government's multi-year forecast."""
 
     kind: Literal["band"] = "band"
     band: Literal["low", "medium", "high"] = "medium"
 
 
-class PathInflow(Strict):
+class PathInflow(Tagged):
     """A user-given annual inflow path of first plus repeat applications (persons per year)."""
 
     kind: Literal["path"] = "path"

@@ -23,6 +23,7 @@ from typing import Protocol
 import numpy as np
 import xarray as xr
 
+from migratielab.errors import InfeasibleRunError
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs
 from migratielab.models.asylum.chain import State as ChainState
 from migratielab.models.asylum.chain import step as chain_step
@@ -171,10 +172,13 @@ def run(system: System, progress: Progress | None = None) -> SystemRun:
     population = None if system.population is None else _PopulationLoop(system.population)
     coupled = chain is not None and system.population is not None and system.population.asylum_from_chain
     for t in range(system.months):
-        if chain is not None:
-            chain.advance(t)
-        if population is not None and t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
-            population.advance(t // MONTHS_PER_YEAR, chain.year_arrivals() if coupled and chain else None)
+        try:
+            if chain is not None:
+                chain.advance(t)
+            if population is not None and t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
+                population.advance(t // MONTHS_PER_YEAR, chain.year_arrivals() if coupled and chain else None)
+        except InfeasibleRunError as error:
+            raise InfeasibleRunError(f"{error} in {system.start_year + t // MONTHS_PER_YEAR}") from None
         if progress is not None:
             progress(t + 1, system.months)
     return SystemRun(

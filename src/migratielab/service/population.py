@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from migratielab.errors import refused_outcomes
 from migratielab.models import system
 from migratielab.models.asylum.setup import scenario_parameters, section
 from migratielab.models.population.paths import (
@@ -108,7 +109,8 @@ def project_plan(scenario: Scenario, detail: bool = True, params: ParameterSet |
     params = params or default_parameters("population")
     builder = plan_builder(plan, scenario.start_year, scenario.end_year + 1, params, scenario.runs > 1)
     ensemble = Ensemble(scenario.start_year, scenario.runs, scenario.seed)
-    return run_chunks(ensemble, builder, params, detail, scenario if plan.asylum_from_chain else None)
+    with refused_outcomes(scenario.name, "population (the migration plan and demography)"):
+        return run_chunks(ensemble, builder, params, detail, scenario if plan.asylum_from_chain else None)
 
 
 def project_net_migration(
@@ -130,7 +132,9 @@ def project_net_migration(
     """
     params = params or default_parameters("population")
     builder = net_migration_builder(start, end, tfr, e0_end, net_migration, params, runs > 1)
-    return run_chunks(Ensemble(start, runs, seed), builder, params, detail)
+    inputs = f"tfr {tfr}, e0 (male, female) {e0_end} in {end}, net migration {net_migration} per year"
+    with refused_outcomes(f"projection {start}-{end}", inputs):
+        return run_chunks(Ensemble(start, runs, seed), builder, params, detail)
 
 
 def project_variant(
