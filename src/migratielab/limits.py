@@ -43,6 +43,10 @@ class Limit:
             raise InputError(source, key, f"{self.expectation}, got {value:g}")
         return value
 
+    def nearest(self, value: float) -> float:
+        """The value in the range nearest to a finite ``value`` (for derived band edges, never for inputs)."""
+        return min(max(value, self.low), self.high)
+
     def field(self, default: Any = ..., **kwargs: Any) -> Any:
         """A pydantic ``Field`` with these bounds (``ge``/``le``) and a description naming the unit."""
         kwargs.setdefault("description", self.unit)

@@ -29,8 +29,10 @@ LAST_POPULATION_YEAR = limits.LAST_YEAR - 1
 """The last simulated year of a population projection (its last 1 January is 2100)."""
 
 
-Year = Annotated[int, Field(ge=limits.YEAR.low, le=limits.YEAR.high)]
-"""A calendar year inside the range every input may use."""
+Year = Annotated[int, Field(ge=limits.YEAR.low, le=limits.YEAR.high, strict=False)]
+"""A calendar year inside the range every input may use (as a mapping key it may be text: JSON keys are)."""
+YEAR_KEYS: dict[str, Any] = {"propertyNames": {"pattern": "^(20[0-9]{2}|2100)$"}}
+"""JSON Schema of mappings keyed by year: the keys are the years 2000-2100 written as text."""
 Places = Annotated[int, Field(ge=limits.PLACES.low, le=limits.PLACES.high)]
 """Reception places."""
 AnnualInflow = Annotated[float, Field(ge=limits.ANNUAL_INFLOW.low, le=limits.ANNUAL_INFLOW.high)]
@@ -45,9 +47,10 @@ def _tag_required(schema: dict[str, Any]) -> None:
 
 
 class Tagged(Strict):
-    """A member of a tagged union (policies, inflow futures): its tag names it."""
+    """A member of a tagged union (policies, inflow futures): its tag names it. Values are not
+    converted (``false`` is no number, ``"5"`` no integer): these models are also API request bodies."""
 
-    model_config = ConfigDict(json_schema_extra=_tag_required)
+    model_config = ConfigDict(json_schema_extra=_tag_required, strict=True)
 
 
 class ForecastLinkedReception(Tagged):
@@ -74,7 +77,7 @@ class CapacityPathReception(Tagged):
 
     rule: Literal["path"] = "path"
     places: dict[Year, Places] = Field(
-        min_length=1, description="regular places by calendar year (1 January)"
+        min_length=1, description="regular places by calendar year (1 January)", json_schema_extra=YEAR_KEYS
     )
 
 
@@ -117,7 +120,9 @@ HousingPolicy = Annotated[ForecastHousingQuota | FixedHousingQuota, Field(discri
 
 
 class Policy(Strict):
-    """One combination of levers, compared against others in a scenario."""
+    """One combination of levers, compared against others in a scenario (values not converted)."""
+
+    model_config = ConfigDict(strict=True)
 
     name: str = Field(min_length=1, max_length=80)
     reception: ReceptionPolicy = Field(default_factory=ForecastLinkedReception)
@@ -146,7 +151,9 @@ class PathInflow(Tagged):
     """A user-given annual inflow path of first plus repeat applications (persons per year)."""
 
     kind: Literal["path"] = "path"
-    per_year: dict[Year, AnnualInflow] = Field(min_length=1, description="persons per year by calendar year")
+    per_year: dict[Year, AnnualInflow] = Field(
+        min_length=1, description="persons per year by calendar year", json_schema_extra=YEAR_KEYS
+    )
 
 
 InflowSpec = Annotated[StochasticInflow | BandInflow | PathInflow, Field(discriminator="kind")]

@@ -86,13 +86,19 @@ class SimulationRequest(BaseModel):
     runs: WholeNumber = Field(
         DEFAULT_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})"
     )
-    end_year: WholeNumber | None = Field(
-        None,
-        ge=max(SCENARIO_STARTS),
-        le=min(SCENARIO_STARTS) + MAX_HORIZON_YEARS - 1,
-        description=f"last simulated year; at most {MAX_HORIZON_YEARS} years from the scenario's start",
+    end_year: (
+        Annotated[
+            int,
+            Field(ge=max(SCENARIO_STARTS), le=min(SCENARIO_STARTS) + MAX_HORIZON_YEARS - 1),
+            BeforeValidator(_integral),
+        ]
+        | None
+    ) = Field(
+        None, description=f"last simulated year; at most {MAX_HORIZON_YEARS} years from the scenario's start"
     )
-    seed: WholeNumber | None = limits.SEED.field(None, description="seed; default: the scenario's")
+    seed: (
+        Annotated[int, Field(ge=limits.SEED.low, le=limits.SEED.high), BeforeValidator(_integral)] | None
+    ) = Field(None, description="seed; default: the scenario's")
 
     @model_validator(mode="after")
     def _check(self) -> SimulationRequest:
@@ -119,14 +125,26 @@ class CompareRequest(SimulationRequest):
     """Several policies compared on the same inflow futures."""
 
     policies: list[Policy] | None = Field(
-        None, min_length=1, max_length=MAX_POLICIES, description="policies; default: the scenario's"
+        None,
+        min_length=1,
+        max_length=MAX_POLICIES,
+        description="policies; default: the scenario's (policies sharing a name are numbered)",
     )
 
     @model_validator(mode="after")
     def _unique(self) -> CompareRequest:
-        names = [policy.name for policy in self.policies or []]
-        if len(set(names)) != len(names):
-            raise ValueError(f"policy names must be unique, got {names}")
+        """Policies that share a name are numbered (``cap``, ``cap (2)``): results are keyed by name."""
+        if self.policies is None:
+            return self
+        seen: dict[str, int] = {}
+        named = []
+        for policy in self.policies:
+            seen[policy.name] = seen.get(policy.name, 0) + 1
+            count = seen[policy.name]
+            named.append(
+                policy if count == 1 else policy.model_copy(update={"name": f"{policy.name} ({count})"})
+            )
+        object.__setattr__(self, "policies", named)
         return self
 
 
@@ -274,21 +292,27 @@ class PlanRequest(VariantRequest):
 
     def plan(self) -> Scenario:
         """The levels as a population-service plan (one band per category from ``start``, with the
-        example plan's proportions; follow-on family at its ratio to asylum)."""
+        example plan's proportions; follow-on family at its ratio to asylum). A band edge that the
+        proportions would put beyond an input limit (``migratielab.limits``) is set at the limit."""
         bands = demography.example_bands()
         central = self.levels.model_dump()
         central["asylum_family"] = self.levels.asylum * asylum_family_per_asylum()
+        inflow = limits.ANNUAL_INFLOW
         inflows = {
             category: [Band.model_validate(
-                {"from": self.start, "central": level, "low": level * bands[category].low_factor,
-                 "high": level * bands[category].high_factor}
+                {"from": self.start, "central": inflow.nearest(level),
+                 "low": inflow.nearest(level * bands[category].low_factor),
+                 "high": inflow.nearest(level * bands[category].high_factor)}
             )]
             for category, level in central.items()
         }  # fmt: skip
         low, high = demography.fertility_factors()
+        tfr = limits.TFR
         plan = MigrationPlan(
             inflows=Inflows.model_validate(inflows),
-            fertility=Fertility(tfr=self.tfr, low=self.tfr * low, high=self.tfr * high),
+            fertility=Fertility(
+                tfr=self.tfr, low=tfr.nearest(self.tfr * low), high=tfr.nearest(self.tfr * high)
+            ),
             life_expectancy_end=LifeExpectancy(male=self.e0_male, female=self.e0_female),
         )
         return Scenario(
