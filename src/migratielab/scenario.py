@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from migratielab import limits
 from migratielab.errors import InputError
@@ -171,8 +171,13 @@ class AsylumSection(Strict):
         names = [policy.name for policy in self.policies]
         if len(set(names)) != len(names):
             raise ValueError(f"policy names must be unique, got {names}")
-        check_asylum_overrides(self.parameters)
         return self
+
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, parameters: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        check_asylum_overrides(parameters)
+        return parameters
 
 
 def check_asylum_overrides(overrides: dict[str, ParamValue]) -> None:

@@ -167,7 +167,7 @@ def validation_error_to_input_error(
     else:
         first, others = errors[0], errors[1:]
         key = ".".join(str(part) for part in first["loc"])
-        message = first["msg"]
+        message = first["msg"].removeprefix("Value error, ")
     if others:
         message += f" (and {len(others)} more problem{'s' if len(others) > 1 else ''})"
     return InputError(source, key, message)
