@@ -1,7 +1,7 @@
 """Fuzz every input of the CLI: mutated scenarios, parameter files, plans, experiments, CBS CSVs, flags.
 
 Usage (from the project root, with the project on PYTHONPATH):
-    python scripts/fuzz_inputs.py --count 10000 [--seed 1] [--kinds scenario,plan,...] [--corpus DIR]
+    python scripts/fuzz_inputs.py --count 10000 [--seed 1] [--start 0] [--kinds scenario,plan,...] [--corpus DIR]
 
 Prints, per input kind, how many inputs were refused with a clear message (exit 2), accepted with
 finite, non-negative results, ended with "no run succeeded" (explore), and how many violated the
@@ -31,6 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--start", type=int, default=0, help="first input number (to split a campaign)")
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--corpus", type=Path, default=None)
     args = parser.parse_args()
@@ -39,7 +40,7 @@ def main() -> int:
     counts: dict[str, Counter[str]] = {name: Counter() for name in kinds}
     violations: list[str] = []
     started = time.perf_counter()
-    for number in range(args.count):
+    for number in range(args.start, args.start + args.count):
         name = kinds[number % len(kinds)]
         rng = random.Random(args.seed * 1_000_003 + number)
         with tempfile.TemporaryDirectory() as folder:
@@ -57,7 +58,10 @@ def main() -> int:
                 f"{number + 1:,} inputs, {len(violations)} violations, {time.perf_counter() - started:.0f} s",
                 flush=True,
             )
-    print(f"\n{args.count:,} inputs in {time.perf_counter() - started:.0f} s (seed {args.seed})")
+    first, last = args.start, args.start + args.count - 1
+    print(
+        f"\n{args.count:,} inputs (numbers {first}-{last}) in {time.perf_counter() - started:.0f} s, seed {args.seed}"
+    )
     print(f"{'kind':<12}{'tried':>8}{'refused':>9}{'accepted':>10}{'no run':>8}{'violations':>12}")
     for name in kinds:
         c = counts[name]

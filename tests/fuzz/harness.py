@@ -149,6 +149,8 @@ def mutate(content: dict[str, Any], rng: random.Random, steps: int = 2) -> str |
     mutated = copy.deepcopy(content)
     for _ in range(rng.randint(1, steps)):
         paths = leaves(mutated)
+        if not paths:
+            break
         numbers = [path for path in paths if isinstance(value_at(mutated, path), (int, float))]
         path = rng.choice(numbers if numbers and rng.random() < 0.6 else paths)
         action = rng.random()
