@@ -1,7 +1,8 @@
 """Fuzz every input of the CLI: mutated scenarios, parameter files, plans, experiments, CBS CSVs, flags.
 
 Usage (from the project root, with the project on PYTHONPATH):
-    python scripts/fuzz_inputs.py --count 10000 [--seed 1] [--start 0] [--kinds scenario,plan,...] [--corpus DIR]
+    python scripts/fuzz_inputs.py --count 10000 [--seed 1] [--start 0] [--kinds scenario,plan,...]
+                                  [--corpus DIR]
 
 Prints, per input kind, how many inputs were refused with a clear message (exit 2), accepted with
 finite, non-negative results, ended with "no run succeeded" (explore), and how many violated the
@@ -60,7 +61,8 @@ def main() -> int:
             )
     first, last = args.start, args.start + args.count - 1
     print(
-        f"\n{args.count:,} inputs (numbers {first}-{last}) in {time.perf_counter() - started:.0f} s, seed {args.seed}"
+        f"\n{args.count:,} inputs (numbers {first}-{last}, seed {args.seed}) "
+        f"in {time.perf_counter() - started:.0f} s"
     )
     print(f"{'kind':<12}{'tried':>8}{'refused':>9}{'accepted':>10}{'no run':>8}{'violations':>12}")
     for name in kinds:
