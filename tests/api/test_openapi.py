@@ -32,9 +32,14 @@ def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> sche
     body = case.body
     positive = case.meta is None or case.meta.generation.mode == schemathesis.GenerationMode.POSITIVE
     if positive and isinstance(body, dict):
-        for key, limit in (("runs", SMALL_RUNS), ("end_year", TEST_END_YEAR), ("end", TEST_END_YEAR + 3)):
-            if isinstance(body.get(key), int) and not isinstance(body[key], bool) and body[key] > limit:
-                body[key] = limit
+        horizon = "end" if case.operation.path.startswith("/api/population") else "end_year"
+        limits = {"runs": SMALL_RUNS, horizon: TEST_END_YEAR + (3 if horizon == "end" else 0)}
+        for key, limit in limits.items():
+            value = body.get(key)
+            if value is None or (
+                isinstance(value, (int, float)) and not isinstance(value, bool) and value > limit
+            ):
+                body[key] = limit  # also when left out: the defaults are full-size simulations
     return case
 
 
