@@ -32,13 +32,15 @@ def isolated_store_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
 
 SERVER_START_SECONDS = 30.0
 IN_PROCESS = Settings(simulation_processes=0)
+LOCAL_URL = "http://localhost"
+"""Test clients talk to the app as a loopback host (the app refuses other Host headers)."""
 """In-process clients run simulations in threads; the real server (browser tests) uses worker processes."""
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     """A test client of the whole app (API and dashboard)."""
-    with TestClient(create_app(IN_PROCESS)) as test_client:
+    with TestClient(create_app(IN_PROCESS), base_url=LOCAL_URL) as test_client:
         yield test_client
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,3 +24,20 @@ class InputError(ValueError):
 
 class ConservationError(RuntimeError):
     """A stock-flow identity or non-negativity check failed inside a model step."""
+
+
+class InfeasibleRunError(ConservationError):
+    """The inputs drive a stock below zero or to a value that is not finite: the model cannot follow
+    them (a population that runs out, shares that leave nobody), as opposed to a balance that fails."""
+
+
+@contextmanager
+def refused_outcomes(source: str, inputs: str) -> Iterator[None]:
+    """Turn an InfeasibleRunError inside the block into an InputError naming ``source`` and the ``inputs``
+    that caused it (exit 2 in the CLI, 422 in the API)."""
+    try:
+        yield
+    except InfeasibleRunError as error:
+        raise InputError(
+            source, inputs, f"inputs under which every stock stays finite and non-negative ({error})"
+        ) from None

@@ -16,43 +16,71 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from migratielab.params import ParamValue
+from migratielab import limits
+from migratielab.errors import InputError
+from migratielab.params import ParamValue, check_override, default_parameters, did_you_mean
 from migratielab.yamlio import Strict, read_yaml_mapping, validate_mapping
 
 ASYLUM_KEYS = ("inflow", "policies", "parameters")
 """Keys of an asylum scenario written before sections existed (moved into ``asylum``)."""
-LAST_POPULATION_START = 2025
+LAST_POPULATION_START = limits.LAST_POPULATION_START
 """The population starts from CBS's 1 January population, bundled up to 2025."""
-LAST_POPULATION_YEAR = 2099
+LAST_POPULATION_YEAR = limits.LAST_YEAR - 1
 """The last simulated year of a population projection (its last 1 January is 2100)."""
 
 
-class ForecastLinkedReception(Strict):
+Year = Annotated[int, Field(ge=limits.YEAR.low, le=limits.YEAR.high, strict=False)]
+"""A calendar year inside the range every input may use (as a mapping key it may be text: JSON keys are)."""
+YEAR_KEYS: dict[str, Any] = {"propertyNames": {"pattern": "^(20[0-9]{2}|2100)$"}}
+"""JSON Schema of mappings keyed by year: the keys are the years 2000-2100 written as text."""
+Places = Annotated[int, Field(ge=limits.PLACES.low, le=limits.PLACES.high)]
+"""Reception places."""
+AnnualInflow = Annotated[float, Field(ge=limits.ANNUAL_INFLOW.low, le=limits.ANNUAL_INFLOW.high)]
+"""Persons per year."""
+
+
+def _tag_required(schema: dict[str, Any]) -> None:
+    """JSON Schema of a union member: its tag (``rule``/``kind``) is required, as the union needs it."""
+    properties = schema.get("properties", {})
+    tags = [name for name in ("rule", "kind") if name in properties]
+    schema["required"] = sorted({*schema.get("required", []), *tags})
+
+
+class Tagged(Strict):
+    """A member of a tagged union (policies, inflow futures): its tag names it. Values are not
+    converted (``false`` is no number, ``"5"`` no integer): these models are also API request bodies."""
+
+    model_config = ConfigDict(json_schema_extra=_tag_required, strict=True)
+
+
+class ForecastLinkedReception(Tagged):
     """Half-yearly capacity decisions following an inflow forecast made ``forecast_lag_months`` earlier."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
     forecast_lag_months: int = Field(14, ge=0, le=36, description="information lag of the forecast, months")
 
 
-class FixedBufferReception(Strict):
+class FixedBufferReception(Tagged):
     """Stable regular capacity plus an iron buffer of reserve places activated within some months."""
 
     rule: Literal["fixed_buffer"] = "fixed_buffer"
-    base_places: int = Field(ge=0, le=300_000, description="stable regular places")
-    buffer_places: int = Field(ge=0, le=300_000, description="reserve places kept ready")
+    base_places: int = limits.PLACES.field(description="stable regular places")
+    buffer_places: int = limits.PLACES.field(description="reserve places kept ready")
     activation_months: int = Field(3, ge=1, le=24, description="months to bring the buffer fully into use")
     trigger_share: float = Field(
         0.95, gt=0, le=1.0, description="occupancy of regular places (share) that triggers activation"
     )
 
 
-class CapacityPathReception(Strict):
+class CapacityPathReception(Tagged):
     """A user-given regular capacity path: places by year (linear in between, held after the last)."""
 
     rule: Literal["path"] = "path"
-    places: dict[int, int] = Field(min_length=1, description="regular places by calendar year (1 January)")
+    places: dict[Year, Places] = Field(
+        min_length=1, description="regular places by calendar year (1 January)", json_schema_extra=YEAR_KEYS
+    )
 
 
 ReceptionPolicy = Annotated[
@@ -60,34 +88,34 @@ ReceptionPolicy = Annotated[
 ]
 
 
-class ForecastLinkedStaffing(Strict):
+class ForecastLinkedStaffing(Tagged):
     """Half-yearly hiring towards the FTE the lagged inflow forecast needs; new staff ramp up."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
     forecast_lag_months: int = Field(14, ge=0, le=36)
 
 
-class StableStaffing(Strict):
+class StableStaffing(Tagged):
     """A constant number of IND decision officers, whatever the inflow."""
 
     rule: Literal["stable"] = "stable"
-    fte: float = Field(gt=0, le=20_000, description="decision-officer FTE")
+    fte: float = Field(gt=0, le=limits.FTE.high, description="decision-officer FTE")
 
 
 StaffingPolicy = Annotated[ForecastLinkedStaffing | StableStaffing, Field(discriminator="rule")]
 
 
-class ForecastHousingQuota(Strict):
+class ForecastHousingQuota(Tagged):
     """Half-yearly municipal quota: expected grants plus part of the waiting list (the current practice)."""
 
     rule: Literal["forecast"] = "forecast"
 
 
-class FixedHousingQuota(Strict):
+class FixedHousingQuota(Tagged):
     """A fixed half-yearly quota of status holders to be housed."""
 
     rule: Literal["fixed"] = "fixed"
-    per_half_year: int = Field(ge=0, le=100_000)
+    per_half_year: int = limits.HALF_YEAR_QUOTA.field()
 
 
 HousingPolicy = Annotated[ForecastHousingQuota | FixedHousingQuota, Field(discriminator="rule")]
@@ -111,7 +139,9 @@ class ReturnPolicy(Strict):
 
 
 class Policy(Strict):
-    """One combination of levers, compared against others in a scenario."""
+    """One combination of levers, compared against others in a scenario (values not converted)."""
+
+    model_config = ConfigDict(strict=True)
 
     name: str = Field(min_length=1, max_length=80)
     reception: ReceptionPolicy = Field(default_factory=ForecastLinkedReception)
@@ -121,25 +151,29 @@ class Policy(Strict):
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
 
 
-class StochasticInflow(Strict):
+class StochasticInflow(Tagged):
     """Inflow paths drawn from the generator calibrated on the observed history."""
 
     kind: Literal["stochastic"] = "stochastic"
-    level_multiplier: float = Field(1.0, gt=0, le=10, description="scales the long-run mean level")
+    level_multiplier: float = Field(
+        1.0, gt=0, le=limits.INFLOW_LEVEL_MULTIPLIER.high, description="scales the long-run mean level"
+    )
 
 
-class BandInflow(Strict):
+class BandInflow(Tagged):
     """A deterministic low, medium or high inflow band, as in the government's multi-year forecast."""
 
     kind: Literal["band"] = "band"
     band: Literal["low", "medium", "high"] = "medium"
 
 
-class PathInflow(Strict):
+class PathInflow(Tagged):
     """A user-given annual inflow path of first plus repeat applications (persons per year)."""
 
     kind: Literal["path"] = "path"
-    per_year: dict[int, float] = Field(min_length=1)
+    per_year: dict[Year, AnnualInflow] = Field(
+        min_length=1, description="persons per year by calendar year", json_schema_extra=YEAR_KEYS
+    )
 
 
 class ForecastInflow(Strict):
@@ -167,14 +201,34 @@ class AsylumSection(Strict):
             raise ValueError(f"policy names must be unique, got {names}")
         return self
 
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, parameters: dict[str, ParamValue]) -> dict[str, ParamValue]:
+        check_asylum_overrides(parameters)
+        return parameters
+
+
+def check_asylum_overrides(overrides: dict[str, ParamValue]) -> None:
+    """ValueError unless every override names an asylum parameter, has its shape, lies in its limits
+    and keeps groups of shares at most 1 (``migratielab.limits``)."""
+    defaults = default_parameters("asylum")
+    try:
+        for name, value in overrides.items():
+            if name not in defaults:
+                raise InputError("", name, f"a known asylum parameter{did_you_mean(name, defaults)}")
+            check_override(name, defaults[name], value, "", name)
+        defaults.with_values(overrides)
+    except InputError as error:
+        raise ValueError(f"{error.key}: {error.expected}") from None
+
 
 class Band(Strict):
     """Gross immigration of a channel from year ``from`` on: central, low and high (persons per year)."""
 
-    from_year: int = Field(alias="from", ge=2000, le=2100)
-    central: float = Field(ge=0)
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    from_year: int = Field(alias="from", ge=limits.YEAR.low, le=limits.YEAR.high)
+    central: float = limits.ANNUAL_INFLOW.field()
+    low: float = limits.ANNUAL_INFLOW.field()
+    high: float = limits.ANNUAL_INFLOW.field()
 
     @model_validator(mode="after")
     def _ordered(self) -> Band:
@@ -199,16 +253,22 @@ class Inflows(Strict):
 class Fertility(Strict):
     """A constant total fertility rate with a range (children per woman)."""
 
-    tfr: float = Field(gt=0, le=5)
-    low: float = Field(gt=0, le=5)
-    high: float = Field(gt=0, le=5)
+    tfr: float = limits.TFR.field()
+    low: float = limits.TFR.field()
+    high: float = limits.TFR.field()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fertility:
+        if not self.low <= self.tfr <= self.high:
+            raise ValueError("low <= tfr <= high must hold")
+        return self
 
 
 class LifeExpectancy(Strict):
     """Life expectancy at birth reached in the last year (years), linear from the observed start value."""
 
-    male: float = Field(gt=50, le=110)
-    female: float = Field(gt=50, le=110)
+    male: float = limits.LIFE_EXPECTANCY.field()
+    female: float = limits.LIFE_EXPECTANCY.field()
 
 
 class MigrationPlan(Strict):
@@ -359,7 +419,7 @@ class Scenario(Strict):
     start_year: int = Field(2025, ge=2010, le=2060)
     end_year: int = Field(2035, ge=2010, le=2100, description="last simulated year (inclusive)")
     runs: int = Field(1000, ge=1, le=1_000_000)
-    seed: int = Field(20251127, ge=0)
+    seed: int = limits.SEED.field(20251127)
     asylum: AsylumSection | None = None
     population: MigrationPlan | None = None
     municipal: MunicipalSection | None = None

@@ -103,3 +103,40 @@ def test_request_key_names_function_and_request() -> None:
     """Keys differ by function and by request content."""
     assert request_key(slow_double, (Echo(value=1),)) != request_key(failing, (Echo(value=1),))
     assert request_key(slow_double, (Echo(value=1),)) != request_key(slow_double, (Echo(value=2),))
+
+
+def dies(request: Echo) -> int:
+    """Kill the worker process running this call (a crash or the out-of-memory killer)."""
+    import os
+
+    os._exit(request.value)
+
+
+def test_a_dead_worker_is_replaced_and_its_request_answered() -> None:
+    """A worker that dies gives its request a clear 503; the pool starts fresh workers for the next."""
+    from fastapi import HTTPException
+
+    pool = SimulationPool(Settings(simulation_processes=1, time_limit_seconds=60))
+
+    async def scenario() -> tuple[HTTPException, int]:
+        with pytest.raises(HTTPException) as failure:
+            await pool.run(dies, Echo(value=3))
+        return failure.value, await pool.run(slow_double, Echo(value=21))
+
+    try:
+        error, answer = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert error.status_code == 503 and "replaced" in str(error.detail)
+    assert answer == 42
+
+
+def test_close_terminates_busy_workers() -> None:
+    """Closing the pool stops worker processes even while they compute."""
+    pool = SimulationPool(Settings(simulation_processes=1))
+    executor = pool.workers()
+    executor.submit(time.sleep, 30)
+    time.sleep(1.0)
+    workers = list(getattr(executor, "_processes", {}).values())
+    pool.close()
+    assert workers and not any(worker.is_alive() for worker in workers)

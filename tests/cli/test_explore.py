@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -43,3 +44,38 @@ def test_bad_experiment_file_exits_2_naming_key(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explore", str(write_yaml(tmp_path, content))])
     assert result.exit_code == 2
     assert "sampler" in result.output and "power of two" in result.output
+
+
+def test_runs_list_names_interrupted_explorations_and_clean_removes_them(tmp_path: Path) -> None:
+    """A folder left by a killed exploration (dead process id) is listed as interrupted until cleaned."""
+    killed = tmp_path / "killed-20250101T000000-abcdef"
+    killed.mkdir()
+    (killed / ".running").write_text("999999999", encoding="utf-8")
+    (killed / ".runs.parquet.partial").write_bytes(b"")
+    listed = runner.invoke(app, ["runs", "list", "--store", str(tmp_path)])
+    assert listed.exit_code == 0 and "interrupted" in listed.output and "runs clean" in listed.output
+    cleaned = runner.invoke(app, ["runs", "clean", "--store", str(tmp_path)])
+    assert cleaned.exit_code == 0 and not killed.exists()
+
+
+def test_explore_exits_non_zero_when_no_run_succeeds(tmp_path: Path, monkeypatch: Any) -> None:
+    """Every run failing is an error (exit 1 with the first reason), not a stored success."""
+    from migratielab.experiments import backends
+    from migratielab.experiments.evaluate import failed_result
+
+    monkeypatch.setattr(
+        backends,
+        "evaluate_chunk",
+        lambda model, task: failed_result(task, model.outcome_names, ["boom"] * len(task.runs), task.runs),
+    )
+    store = tmp_path / "store"
+    result = runner.invoke(
+        app, ["explore", str(write_yaml(tmp_path, copy.deepcopy(SMALL))), "--store", str(store)]
+    )
+    assert result.exit_code == 1
+    assert "none of the" in result.output and "boom" in result.output
+    assert (
+        not store.exists()
+        or not any(store.iterdir())
+        or all(p.name.startswith("catalog") for p in store.iterdir())
+    )

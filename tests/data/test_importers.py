@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from migratielab.data import store
+from migratielab.data import importers, store
 from migratielab.data.importers import cbs_source, import_into_store, read_cbs_statline_csv
 from migratielab.data.registry import SeriesMeta
 from migratielab.errors import InputError
@@ -50,7 +50,9 @@ def test_several_rows_per_period_need_filters(sample_csv: Path) -> None:
 
 
 def test_bad_value_names_file_row_and_column(bad_csv: Path, totals: dict[str, str]) -> None:
-    with pytest.raises(InputError, match=rf"83102NED_bad\.csv: row 9, column {FIRST}: a number.*'62O5'"):
+    with pytest.raises(
+        InputError, match=rf"83102NED_bad\.csv: row 9, column {FIRST}: a non-negative number.*'62O5'"
+    ):
         read_cbs_statline_csv(bad_csv, "83102NED", {FIRST: "cbs.first"}, totals)
 
 
@@ -138,3 +140,33 @@ def test_new_series_need_a_description(fresh_home: Path) -> None:
         frame, cbs_source("83102NED", "x"), source_key="cbs-x", new_series={"cbs.unknown": meta}
     )
     assert store.annual("cbs.unknown").to_dict() == {2030: 1.0}
+
+
+@pytest.mark.parametrize("text", ["-1", "1e308", "1_000", "١٢٣", "nan", "inf", "0x10", "1e5000"])
+def test_statline_cells_refuse_what_is_no_plain_count(text: str) -> None:
+    """Negative numbers, huge numbers, underscores, other scripts' digits, NaN and hex are refused."""
+    with pytest.raises(ValueError):
+        importers._statline_value(text)
+
+
+@pytest.mark.parametrize("code", ["0000JJ00", "9999MM01", "2015MM13", "2015JJ00x"])
+def test_statline_period_codes_outside_the_calendar_are_refused(code: str) -> None:
+    """Year 0 or 9999 and impossible months are refused with the expected form."""
+    with pytest.raises(ValueError, match="StatLine period code"):
+        importers.statline_period(code)
+
+
+def test_an_oversized_csv_field_is_a_clear_error(tmp_path: Path) -> None:
+    """A field of 200 KiB is refused naming the row, not with csv's own error."""
+    path = tmp_path / "big.csv"
+    path.write_text('ID;Perioden;Waarde_1\n1;2015JJ00;"' + "9" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="row"):
+        importers.read_cbs_statline_csv(path, "83102NED", {"Waarde_1": "x"})
+
+
+def test_a_csv_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    """Latin-1 bytes are refused naming the byte."""
+    path = tmp_path / "latin.csv"
+    path.write_bytes("ID;Perioden;Waarde_1\n1;2015JJ00;Zeeuws-Vlaanderen \xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8"):
+        importers.read_cbs_statline_csv(path, "83102NED", {"Waarde_1": "x"})

@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import migratielab
+from migratielab.api.guards import RequestGuard
 from migratielab.api.pool import Settings, SimulationPool
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
@@ -57,9 +57,15 @@ async def validation_error(request: Request, error: Exception) -> Response:
     """Request validation: FastAPI's 422 JSON for the API, the reasons as an HTML page for the dashboard."""
     assert isinstance(error, RequestValidationError)
     if wants_json(request):
-        return await request_validation_exception_handler(request, error)
+        return JSONResponse({"detail": plain_errors(error)}, status_code=422)
     lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
     return error_response(request, 422, form_errors(error.errors(), lang))
+
+
+def plain_errors(error: RequestValidationError) -> list[dict[str, object]]:
+    """Validation errors as type, location and message only: the rejected input is not echoed (it may
+    be large or hold NaN, which JSON cannot carry)."""
+    return [{"type": e["type"], "loc": list(e["loc"]), "msg": str(e["msg"])} for e in error.errors()]
 
 
 async def input_error(request: Request, error: Exception) -> Response:
@@ -106,4 +112,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(static_router)
     app.include_router(dashboard_router)
     app.include_router(results_router)
+    app.add_middleware(RequestGuard, allowed_hosts=chosen.allowed_hosts, max_body_bytes=chosen.max_body_bytes)
     return app

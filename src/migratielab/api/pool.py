@@ -13,22 +13,30 @@ import multiprocessing
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel
 
+from migratielab.api.guards import LOOPBACK_HOSTS
+from migratielab.limits import MAX_REQUEST_BYTES
+from migratielab.processes import die_with_parent, terminate_pool
+
 Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Server limits: simulation workers, remembered results and the time a request may take."""
+    """Server limits: simulation workers, remembered results, the time a request may take, the host
+    names the server answers to ("*": any) and the largest request body in bytes."""
 
     simulation_processes: int = 2
     remembered_results: int = 128
     time_limit_seconds: float = 30.0
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    max_body_bytes: int = MAX_REQUEST_BYTES
 
 
 def request_key(function: Callable[..., Any], args: tuple[BaseModel, ...]) -> str:
@@ -67,7 +75,9 @@ class SimulationPool:
         if self.executor is None:
             processes = self.settings.simulation_processes
             self.executor = (
-                ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+                ProcessPoolExecutor(
+                    processes, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+                )
                 if processes > 0
                 else ThreadPoolExecutor(2, thread_name_prefix="simulation")
             )
@@ -98,7 +108,8 @@ class SimulationPool:
         """``function(*args)`` in a worker, waiting at most ``wait`` seconds (default: the time limit).
 
         A longer computation goes on in the background and is remembered: ``Pending`` (202 with
-        ``Retry-After``) asks the client to send the same request again for the answer.
+        ``Retry-After``) asks the client to send the same request again for the answer. A worker
+        process that died gives 503 (the pool is replaced, so the next request finds fresh workers).
         """
         future = self.shared(function, args)
         limit = self.settings.time_limit_seconds if wait is None else wait
@@ -106,12 +117,31 @@ class SimulationPool:
             return await asyncio.wait_for(asyncio.shield(future), limit)
         except TimeoutError:
             raise Pending() from None
+        except BrokenProcessPool:
+            self.replace_workers()
+            raise HTTPException(
+                503,
+                "a simulation worker stopped unexpectedly (killed or out of memory) and has been "
+                "replaced; send the request again",
+            ) from None
+
+    def replace_workers(self) -> None:
+        """Drop a broken process pool and every result it still owed; new workers start on next use."""
+        broken = self.executor
+        self.executor = None
+        for key, future in list(self.results.items()):
+            if not future.done() or future.exception() is not None:
+                del self.results[key]
+        if isinstance(broken, ProcessPoolExecutor):
+            terminate_pool(broken)
 
     def close(self) -> None:
-        """Stop the workers without waiting for running simulations; forget remembered results."""
-        if self.executor is not None:
+        """Stop the workers now (running simulations are terminated); forget remembered results."""
+        if isinstance(self.executor, ProcessPoolExecutor):
+            terminate_pool(self.executor)
+        elif self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+        self.executor = None
         self.results.clear()
 
 

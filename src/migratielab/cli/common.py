@@ -10,21 +10,30 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from migratielab.errors import InputError
+from migratielab.errors import ConservationError, InputError
 
 console = Console()
 error_console = Console(stderr=True)
 BAD_INPUT_EXIT_CODE = 2
+MODEL_ERROR_EXIT_CODE = 1
 
 
 @contextmanager
 def reported_input_errors() -> Iterator[None]:
-    """Turn an InputError into one clear message on stderr and exit code 2 (no traceback)."""
+    """Turn an InputError into one clear message on stderr and exit code 2, a failed model identity
+    into a message and exit code 1 (never a traceback)."""
     try:
         yield
     except InputError as error:
         error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
+    except ConservationError as error:
+        error_console.print(
+            f"[bold red]model error:[/] {error} (nothing was written; please report this with the input)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(MODEL_ERROR_EXIT_CODE) from None
 
 
 class DelayedProgress:

@@ -13,6 +13,7 @@ from rich.table import Table
 from migratielab.analysis.discovery import MissingDependencyError
 from migratielab.cli.common import (
     BAD_INPUT_EXIT_CODE,
+    MODEL_ERROR_EXIT_CODE,
     DelayedProgress,
     console,
     error_console,
@@ -96,13 +97,16 @@ def explore(
         f"[bold]{experiment.name}[/]: {experiment.sampler.kind} sample, {experiment.combine} design"
     )
     try:
-        with DelayedProgress("Exploring") as progress:
+        with reported_input_errors(), DelayedProgress("Exploring") as progress:
             manifest = service.explore(
                 experiment, backend, workers, scheduler, chunk_size, store, progress=progress
             )
     except MissingDependencyError as error:
         error_console.print(f"[bold red]error:[/] {error}", highlight=False)
         raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
+    except service.NoRunSucceededError as error:
+        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(MODEL_ERROR_EXIT_CODE) from None
     show_summary(manifest.id, store)
     view = service.show_exploration(manifest.id, store)
     report = exploration_report(view.folder / "report.html", view.manifest, view.summaries, view.tables)
@@ -125,7 +129,8 @@ def show_summary(exploration_id: str, store: Path | None) -> None:
 def list_runs(store: StoreOption = None) -> None:
     """List stored explorations, newest first."""
     manifests = service.list_explorations(store)
-    if not manifests:
+    unfinished = service.interrupted_explorations(store)
+    if not manifests and not unfinished:
         console.print("No explorations stored yet.")
         return
     table = Table(title="Explorations")
@@ -141,7 +146,20 @@ def list_runs(store: StoreOption = None) -> None:
             item.backend,
             f"{item.wall_seconds:.1f}",
         )
+    for folder, state in unfinished.items():
+        table.add_row(folder.name, f"[yellow]{state}[/]", "-", "-", "-", "-", "-")
     console.print(table)
+    if "interrupted" in unfinished.values():
+        console.print(
+            "Interrupted explorations cannot be resumed; `migratielab runs clean` removes their folders."
+        )
+
+
+@runs_app.command("clean")
+def clean(store: StoreOption = None) -> None:
+    """Remove the folders of interrupted explorations (killed before they were catalogued)."""
+    removed = service.clean_explorations(store)
+    console.print(f"Removed {len(removed)} interrupted exploration folder{'s' if len(removed) != 1 else ''}.")
 
 
 @runs_app.command("show")

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from migratielab import limits
+from migratielab.cli.common import reported_input_errors
 from migratielab.errors import InputError
 from migratielab.models.variables import Language, variable
 from migratielab.presentation.formatting import format_number
@@ -48,6 +50,25 @@ def _json_safe(records: list[dict[str, float | int]]) -> list[dict[str, float | 
     ]
 
 
+def check_variant_options(
+    start: int, end: int, tfr: float, e0_female: float, e0_male: float, net_migration: float
+) -> None:
+    """InputError unless every variant option lies in the limits the API uses (``migratielab.limits``)."""
+    first, last = limits.FIRST_POPULATION_START, limits.LAST_POPULATION_START
+    if not first <= start <= last:
+        raise InputError(
+            "project", "--start", f"a year from {first} to {last} (observed population), got {start}"
+        )
+    if not start < end <= limits.LAST_YEAR:
+        raise InputError(
+            "project", "--end", f"a year after --start ({start}) up to {limits.LAST_YEAR}, got {end}"
+        )
+    limits.TFR.check(tfr, "project", "--tfr")
+    limits.LIFE_EXPECTANCY.check(e0_female, "project", "--e0-female")
+    limits.LIFE_EXPECTANCY.check(e0_male, "project", "--e0-male")
+    limits.NET_MIGRATION.check(net_migration, "project", "--net-migration")
+
+
 def project(
     plan: Annotated[Path | None, typer.Argument(help="Migration plan YAML (omit to use the flags)")] = None,
     start: Annotated[int, typer.Option(help="First year (population on 1 January)")] = DEFAULT.start,
@@ -65,7 +86,9 @@ def project(
         float, typer.Option(help="Constant net migration (persons per year)")
     ] = DEFAULT.net_migration,
     runs: Annotated[int, typer.Option(min=1, max=100_000, help="Ensemble size")] = 1,
-    seed: Annotated[int, typer.Option(help="Seed of the ensemble")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the ensemble", min=int(limits.SEED.low), max=int(limits.SEED.high))
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per year")] = False,
     report: Annotated[Path | None, typer.Option(help="Write a self-contained HTML report")] = None,
     asylum_chain: Annotated[
@@ -78,7 +101,7 @@ def project(
 ) -> None:
     """Project population, ageing, labour force and households for a plan or a variant."""
     console = Console()
-    try:
+    with reported_input_errors():
         if plan is not None:
             parsed = load_scenario(plan).model_copy(update={"runs": runs, "seed": seed})
             title = parsed.name
@@ -87,13 +110,9 @@ def project(
                 title += " (asylum numbers from the asylum chain)"
             result = project_plan(parsed)
         else:
-            if end <= start:
-                raise InputError("--end", "end", f"a year after --start ({start})")
+            check_variant_options(start, end, tfr, e0_female, e0_male, net_migration)
             result = project_variant(start, end, tfr, e0_female, e0_male, net_migration, runs, seed)
             title = f"Variant: TFR {tfr}, e0 {e0_male}/{e0_female} in {end}, net {net_migration:,.0f}/yr"
-    except InputError as error:
-        Console(stderr=True).print(f"[red]Error:[/red] {error}")
-        raise typer.Exit(code=2) from error
     records = summary_records(result)
     if as_json:
         typer.echo(json.dumps(_json_safe(records), indent=1))

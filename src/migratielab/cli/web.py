@@ -23,14 +23,21 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: local only)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Host name clients may use besides the loopback names, repeatable ('*': any)"),
+    ] = None,
 ) -> None:
     """Serve the JSON API (docs at /docs) and the dashboard (Dutch; English with ?lang=en)."""
     import uvicorn
 
-    from migratielab.api import create_app
+    from migratielab.api import Settings, create_app
+    from migratielab.api.guards import LOOPBACK_HOSTS
+
+    settings = Settings(allowed_hosts=(*LOOPBACK_HOSTS, *(allow_host or [])))
 
     console.print(f"migratielab dashboard on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def report(

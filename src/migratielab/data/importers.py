@@ -39,8 +39,10 @@ from migratielab.data.bundle import (
 from migratielab.data.observations import COLUMNS, parse_number, read_rows
 from migratielab.data.registry import SOURCE_KEY, SeriesMeta, Source
 from migratielab.errors import InputError
+from migratielab.limits import MAX_CSV_BYTES, MAX_CSV_FIELD_CHARACTERS
+from migratielab.yamlio import read_text_file
 
-STATLINE_PERIOD = re.compile(r"(\d{4})(JJ00|HJ0[12]|KW0[1-4]|MM(?:0[1-9]|1[0-2]))")
+STATLINE_PERIOD = re.compile(r"(1[89][0-9]{2}|2[01][0-9]{2})(JJ00|HJ0[12]|KW0[1-4]|MM(?:0[1-9]|1[0-2]))")
 TOPIC_KEY = re.compile(r".+_\d+")
 TABLE_ID = re.compile(r"\d{5}[A-Za-z]{3}")
 MISSING_MARKS = frozenset({"", ".", "..", "x"})
@@ -63,7 +65,8 @@ def statline_period(code: str) -> str:
     match = STATLINE_PERIOD.fullmatch(code)
     if match is None:
         raise ValueError(
-            f"a StatLine period code like 2015JJ00, 2016HJ02, 2015KW03 or 2015MM10 (got {code!r})"
+            "a StatLine period code like 2015JJ00, 2016HJ02, 2015KW03 or 2015MM10, year 1800-2199 "
+            f"(got {code[:40]!r})"
         )
     year, part = match.groups()
     if part == "JJ00":
@@ -78,7 +81,10 @@ def _statline_value(text: str) -> float | None:
         return None
     if text in NIL_MARKS:
         return 0.0
-    return parse_number(text)
+    value = parse_number(text)
+    if value < 0:
+        raise ValueError(f"{text!r} is negative")
+    return value
 
 
 def _cell_value(path: Path, line: int, column: str, text: str) -> float | None:
@@ -86,18 +92,25 @@ def _cell_value(path: Path, line: int, column: str, text: str) -> float | None:
     try:
         return _statline_value(text)
     except ValueError:
-        expected = f"a number, '.' or empty for missing (got {text!r})"
+        expected = f"a non-negative number, '.' or empty for missing (got {text[:40]!r})"
         raise InputError(path, f"row {line}, column {column}", expected) from None
 
 
 def _read_statline_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (line number, cells) of a semicolon-separated file, cells stripped."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, "", f"a readable UTF-8 CSV file ({exc})") from None
+    text = read_text_file(path, MAX_CSV_BYTES).removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text), delimiter=";", quotechar='"')
-    lines = [(reader.line_num, [cell.strip() for cell in cells]) for cells in reader if any(cells)]
+    try:
+        lines = [(reader.line_num, [cell.strip() for cell in cells]) for cells in reader if any(cells)]
+    except csv.Error as exc:
+        raise InputError(
+            path, f"row {reader.line_num}", f"valid semicolon-separated fields ({exc})"
+        ) from None
+    for line, cells in lines:
+        if any(len(cell) > MAX_CSV_FIELD_CHARACTERS for cell in cells):
+            raise InputError(
+                path, f"row {line}", f"fields of at most {MAX_CSV_FIELD_CHARACTERS:,} characters"
+            )
     if not lines:
         raise InputError(path, "", "a StatLine CSV export with a header row")
     (_, header), body = lines[0], lines[1:]

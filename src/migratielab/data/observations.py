@@ -18,6 +18,7 @@ import csv
 import difflib
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Literal, get_args
 from migratielab.data.periods import ALLOWED_KINDS, Period, parse_period
 from migratielab.data.registry import SeriesInfo
 from migratielab.errors import InputError
+from migratielab.limits import MAX_STATISTIC
 
 Flag = Literal["approx", "lower_bound", "derived", "provisional", "partial"]
 FLAGS: tuple[str, ...] = get_args(Flag)
@@ -54,14 +56,22 @@ def close_matches(name: str, candidates: Iterable[str]) -> str:
     return f" Did you mean {', '.join(repr(match) for match in matches)}?" if matches else ""
 
 
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?", re.ASCII)
+"""A decimal number in ASCII digits, optionally with an exponent."""
+
+
 def parse_number(text: str) -> float:
-    """A finite float from text; a decimal comma is accepted when no decimal point is present."""
+    """A finite float of at most ``MAX_STATISTIC`` in size from text written with ASCII digits; a
+    decimal comma is accepted when no decimal point is present (then points group thousands).
+    Underscores, other scripts' digits, ``nan`` and ``inf`` are refused (ValueError)."""
     cleaned = text.strip().replace(" ", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
+    if not NUMBER.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not a number written with the digits 0-9")
     value = float(cleaned)
-    if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
+    if not (math.isfinite(value) and abs(value) <= MAX_STATISTIC):
+        raise ValueError(f"{text!r} is not a finite number of at most {MAX_STATISTIC:g} in size")
     return value
 
 

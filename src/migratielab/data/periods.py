@@ -81,6 +81,8 @@ def parse_period(text: str) -> Period:
         if match is None:
             continue
         year = int(match.group(1))
+        if year < 1:
+            raise ValueError(f"{PERIOD_HELP} (got {text!r}, there is no year 0)")
         if kind == "annual":
             start, end = _month_span(year, 1, 12)
         elif kind == "half-year":

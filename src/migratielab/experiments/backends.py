@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from migratielab.experiments.evaluate import ChunkResult, ChunkTask, RunModel, evaluate_chunk
+from migratielab.processes import die_with_parent, terminate_pool
 
 BackendName = Literal["inprocess", "processes", "dask"]
 IN_FLIGHT_PER_WORKER = 2
@@ -71,7 +72,8 @@ def wait_concurrent(pending: set[Any]) -> tuple[set[Any], set[Any]]:
 
 @dataclass
 class ProcessBackend:
-    """Chunks in ``workers`` local processes (spawned, so safe alongside threads)."""
+    """Chunks in ``workers`` local processes (spawned, so safe alongside threads); the workers die with
+    this process, even when it is killed."""
 
     workers: int = 2
     name: str = "processes"
@@ -79,13 +81,18 @@ class ProcessBackend:
     def results(self, model: RunModel, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Evaluate tasks in a process pool."""
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=die_with_parent)
+        try:
             yield from bounded_map(
                 lambda task: pool.submit(evaluate_chunk, model, task),
                 wait_concurrent,
                 tasks,
                 IN_FLIGHT_PER_WORKER * self.workers,
             )
+        except BaseException:
+            terminate_pool(pool)  # interrupted or failed: do not wait for chunks nobody will read
+            raise
+        pool.shutdown(wait=True)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from migratielab.experiments.store import (
     RunTableWriter,
     code_version,
     default_store,
+    exploration_folder,
     new_exploration_id,
     parameter_hashes,
     text_hash,
@@ -151,14 +152,45 @@ def run_experiment(
     design = build_design(experiment)
     exploration_id = new_exploration_id(experiment.name)
     folder = (store if store is not None else default_store()) / exploration_id
+    with exploration_folder(folder):
+        sink = stream_to_folder(folder, design, run_model, chosen, chunk_size, experiment, progress)
+        manifest = write_results(folder, experiment, design, run_model, sink, chosen, chunk_size, started)
+    return Exploration(folder=folder, manifest=manifest, design=design)
+
+
+def stream_to_folder(
+    folder: Path,
+    design: Design,
+    run_model: RunModel,
+    backend: Backend,
+    chunk_size: int,
+    experiment: Experiment,
+    progress: Progress | None,
+) -> EnsembleSink:
+    """Evaluate every run into ``runs.parquet`` of ``folder``; the sink keeps the quantile sketches."""
     writer = RunTableWriter(folder / "runs.parquet", design, run_model.outcome_names)
     sink = EnsembleSink(writer, len(run_model.summaries), run_model.months)
     try:
-        stream(design, run_model, chosen, chunk_size, sink, experiment, progress)
+        stream(design, run_model, backend, chunk_size, sink, experiment, progress)
     except BaseException:
         writer.close(complete=False)
         raise
     writer.close()
+    return sink
+
+
+def write_results(
+    folder: Path,
+    experiment: Experiment,
+    design: Design,
+    run_model: RunModel,
+    sink: EnsembleSink,
+    chosen: Backend,
+    chunk_size: int,
+    started: float,
+) -> Manifest:
+    """Write the summaries and the manifest of a streamed exploration; return the manifest."""
+    exploration_id = folder.name
     names = [policy.name for policy in design.policies]
     write_parquet(
         summary_table(sink.sketches, names, run_model.summaries, experiment), folder / "summaries.parquet"
@@ -184,4 +216,4 @@ def run_experiment(
         experiment=experiment_json,
     )
     write_manifest(folder, manifest)
-    return Exploration(folder=folder, manifest=manifest, design=design)
+    return manifest

@@ -28,6 +28,8 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from migratielab.analysis.indicators import INDICATORS
 from migratielab.analysis.robustness import Threshold
+from migratielab.errors import InputError
+from migratielab.limits import SEED, check_share_groups, parameter_limit
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.parameters import PER_RUN
 from migratielab.models.labour.channels import CHANNELS as LABOUR_CHANNELS
@@ -36,7 +38,7 @@ from migratielab.models.municipal.setup import LEVERS as MUNICIPAL_LEVERS
 from migratielab.models.municipal.setup import UNCERTAIN as MUNICIPAL_UNCERTAIN
 from migratielab.models.population.projection import INFLOWS
 from migratielab.models.variables import registry
-from migratielab.params import ParamValue
+from migratielab.params import ParamValue, default_parameters
 from migratielab.scenario import (
     AsylumSection,
     LabourSection,
@@ -45,6 +47,7 @@ from migratielab.scenario import (
     Policy,
     Scenario,
     StochasticInflow,
+    check_asylum_overrides,
 )
 from migratielab.yamlio import Strict, load_model
 
@@ -275,7 +278,7 @@ class Experiment(Strict):
     description: str = ""
     start_year: int = Field(2025, ge=2015, le=2060)
     end_year: int = Field(2034, ge=2015, le=2100, description="last simulated year (inclusive)")
-    seed: int = Field(20251127, ge=0)
+    seed: int = SEED.field(20251127)
     inflow: StochasticInflow = Field(default_factory=StochasticInflow)
     uncertainties: list[Uncertainty] = Field(default_factory=list)
     base_policy: Policy = Field(default_factory=lambda: Policy(name="base"))
@@ -354,6 +357,8 @@ class Experiment(Strict):
         unknown = [name for name in (*self.summaries, *self.yearly) if name not in monthly]
         if unknown:
             raise ValueError(f"unknown monthly variables {unknown}; known: {', '.join(monthly)}")
+        check_asylum_overrides(self.parameters)
+        check_uncertainty_limits(self.uncertainties, self.parameters)
         return self
 
     @field_validator("levers")
@@ -424,6 +429,43 @@ def check_outcome(name: str, pillars: list[Pillar], start_year: int, end_year: i
     last = end_year + 1 if pillar == "population" else end_year
     if not start_year <= year <= last:
         raise ValueError(f"outcome {name!r}: year must lie in {start_year}-{last}")
+
+
+def uncertainty_span(uncertainty: Uncertainty) -> tuple[float, float] | None:
+    """Smallest and largest value an uncertainty can take (None for ``registry``: the registry's
+    ranges are checked with the parameter files)."""
+    if uncertainty.values is not None:
+        return min(uncertainty.values), max(uncertainty.values)
+    if uncertainty.low is None or uncertainty.high is None:
+        return None
+    return uncertainty.low, uncertainty.high
+
+
+def check_uncertainty_limits(uncertainties: list[Uncertainty], overrides: dict[str, ParamValue]) -> None:
+    """ValueError if an uncertainty of an asylum parameter leaves the parameter's limits, a
+    population input goes below zero, or the largest values of a group of shares sum above 1."""
+    defaults = default_parameters("asylum").with_values(overrides)
+    largest = {name: defaults.largest(name) for name in defaults}
+    for uncertainty in uncertainties:
+        span = uncertainty_span(uncertainty)
+        if span is None:
+            continue
+        if uncertainty.target in defaults:
+            limit = parameter_limit(uncertainty.target, defaults[uncertainty.target].unit)
+            largest[uncertainty.target] = span[1]
+        elif uncertainty.target != INFLOW_LEVEL:
+            limit = parameter_limit(uncertainty.target, "dimensionless")
+        else:
+            continue
+        if not (limit.contains(span[0]) and limit.contains(span[1])):
+            raise ValueError(
+                f"uncertainty {uncertainty.name!r} ({uncertainty.target}) ranges over "
+                f"{span[0]:g}-{span[1]:g}; its values must each be {limit.expectation}"
+            )
+    try:
+        check_share_groups(largest, "")
+    except InputError as error:
+        raise ValueError(f"uncertainties of {error.key}: {error.expected}") from None
 
 
 def lever_values(lever: Lever) -> list[Any]:

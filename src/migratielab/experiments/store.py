@@ -14,12 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import numpy as np
@@ -34,6 +38,11 @@ from migratielab.files import atomic_path
 from migratielab.results import write_parquet
 
 CATALOG_FILE = "catalog.duckdb"
+RUNNING_FILE = ".running"
+"""Present in an exploration's folder until it is catalogued; holds the process id writing it."""
+LOCK_WAIT_SECONDS = 60.0
+"""How long a catalog write or read waits for another process holding the DuckDB file lock."""
+T = TypeVar("T")
 CATALOG_COLUMNS = (
     "id VARCHAR PRIMARY KEY, name VARCHAR, created VARCHAR, runs BIGINT, failed BIGINT, "
     "sampler VARCHAR, size BIGINT, seed BIGINT, backend VARCHAR, wall_seconds DOUBLE, path VARCHAR"
@@ -168,9 +177,30 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest.model_validate(json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
 
 
+def with_catalog_lock(action: Callable[[], T], wait: float = LOCK_WAIT_SECONDS) -> T:
+    """Run a catalog action, retrying while another process holds DuckDB's file lock (up to ``wait`` s)."""
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            return action()
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
 def register(store: Path, manifest: Manifest) -> None:
-    """Add (or replace) an exploration in the store's DuckDB catalog."""
+    """Add (or replace) an exploration in the store's DuckDB catalog (waiting for a concurrent writer)
+    and mark its folder complete."""
     store.mkdir(parents=True, exist_ok=True)
+    with_catalog_lock(lambda: _insert(store, manifest))
+    (store / manifest.id / RUNNING_FILE).unlink(missing_ok=True)
+
+
+def _insert(store: Path, manifest: Manifest) -> None:
+    """One catalog write: the manifest's row replaces any row with its id."""
     with duckdb.connect(str(store / CATALOG_FILE)) as connection:
         connection.execute(f"CREATE TABLE IF NOT EXISTS explorations ({CATALOG_COLUMNS})")
         connection.execute("DELETE FROM explorations WHERE id = ?", [manifest.id])
@@ -197,8 +227,61 @@ def catalog(store: Path) -> pd.DataFrame:
     path = store / CATALOG_FILE
     if not path.is_file():
         return pd.DataFrame(columns=["id", "name", "created", "runs", "failed", "sampler", "wall_seconds"])
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute("SELECT * FROM explorations ORDER BY created DESC, id DESC").df()
+
+    def read() -> pd.DataFrame:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            return connection.execute("SELECT * FROM explorations ORDER BY created DESC, id DESC").df()
+
+    return with_catalog_lock(read)
+
+
+@contextmanager
+def exploration_folder(folder: Path) -> Iterator[Path]:
+    """A new exploration's folder, marked running (with this process id) until it is catalogued;
+    removed with everything in it if the block fails or is interrupted (Ctrl+C included)."""
+    folder.mkdir(parents=True, exist_ok=False)
+    (folder / RUNNING_FILE).write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def process_alive(pid: int) -> bool:
+    """True if a process with this id exists (and is not a zombie, where /proc can tell)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.is_file() and stat.read_text().rsplit(")", 1)[-1].split()[:1] == ["Z"])
+
+
+def uncatalogued(store: Path) -> dict[Path, str]:
+    """Folders of the store that are not in the catalog: ``running`` (its process is alive) or
+    ``interrupted`` (killed before it was catalogued; not resumable, ``clean_interrupted`` removes it)."""
+    if not store.is_dir():
+        return {}
+    known = {Path(str(path)).name for path in catalog(store).get("path", [])}
+    found: dict[Path, str] = {}
+    for folder in sorted(store.iterdir()):
+        if not folder.is_dir() or folder.name in known:
+            continue
+        marker = folder / RUNNING_FILE
+        pid = marker.read_text(encoding="utf-8").strip() if marker.is_file() else ""
+        found[folder] = "running" if pid.isdigit() and process_alive(int(pid)) else "interrupted"
+    return found
+
+
+def clean_interrupted(store: Path) -> list[Path]:
+    """Remove the folders of interrupted explorations; return them."""
+    removed = [folder for folder, state in uncatalogued(store).items() if state == "interrupted"]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def write_table(folder: Path, name: str, table: pd.DataFrame) -> Path:

@@ -27,6 +27,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import xarray as xr
 
+from migratielab.errors import InfeasibleRunError
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs
 from migratielab.models.asylum.chain import State as ChainState
 from migratielab.models.asylum.chain import step as chain_step
@@ -299,12 +300,14 @@ def run(system: System, progress: Progress | None = None) -> SystemRun:
     labour = None if system.labour is None else _LabourLoop(system.labour, system.start_year)
     coupled = chain is not None and system.population is not None and system.population.asylum_from_chain
     for t in range(system.months):
-        if chain is not None:
-            chain.advance(t)
-        if t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
-            _year_end(
-                t // MONTHS_PER_YEAR, population, labour, chain.year_arrivals() if coupled and chain else None
-            )
+        try:
+            if chain is not None:
+                chain.advance(t)
+            if t % MONTHS_PER_YEAR == MONTHS_PER_YEAR - 1:
+                arrivals = chain.year_arrivals() if coupled and chain else None
+                _year_end(t // MONTHS_PER_YEAR, population, labour, arrivals)
+        except InfeasibleRunError as error:
+            raise InfeasibleRunError(f"{error} in {system.start_year + t // MONTHS_PER_YEAR}") from None
         if progress is not None:
             progress(t + 1, system.months)
     return SystemRun(

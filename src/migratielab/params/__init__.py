@@ -30,6 +30,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from migratielab.errors import InputError
+from migratielab.limits import check_parameter_value, check_share_groups
 from migratielab.yamlio import Strict, load_model
 
 ParamValue = float | list[float]
@@ -73,7 +74,7 @@ class Parameter(Strict):
     unit: str
     value: ParamValue | None = None
     values: dict[int, ParamValue] | None = Field(
-        default=None, description="dated values keyed by the year from which they apply"
+        default=None, min_length=1, description="dated values keyed by the year from which they apply"
     )
     reference: Reference | None = None
     estimate: bool = False
@@ -84,6 +85,9 @@ class Parameter(Strict):
     def _check_provenance(self) -> Parameter:
         if (self.value is None) == (self.values is None):
             raise ValueError("give exactly one of 'value' or 'values'")
+        given = [self.value] if self.values is None else list(self.values.values())
+        if any(isinstance(value, list) and not value for value in given):
+            raise ValueError("a list value needs at least one number")
         if self.reference is None and not self.estimate:
             raise ValueError("a parameter without 'reference' must say 'estimate: true'")
         if self.estimate and not self.reasoning:
@@ -145,13 +149,39 @@ class ParameterSet(Mapping[str, Parameter]):
         return np.atleast_1d(np.asarray(self[name].at(year), dtype=float))
 
     def with_values(self, overrides: Mapping[str, ParamValue], source: str = "override") -> ParameterSet:
-        """A copy with some values replaced; unknown names raise InputError."""
+        """A copy with some values replaced; unknown names, values of the wrong shape or outside the
+        parameter's limits and share groups above 1 raise InputError."""
         updated = dict(self._parameters)
         for name, value in overrides.items():
             if name not in updated:
                 raise InputError(source, name, f"a known parameter name{did_you_mean(name, updated)}")
+            check_override(name, updated[name], value, source, name)
             updated[name] = updated[name].model_copy(update={"value": value, "values": None})
-        return ParameterSet(updated, self.sources)
+        result = ParameterSet(updated, self.sources)
+        result.check_share_groups(source)
+        return result
+
+    def largest(self, name: str) -> float:
+        """The largest number a parameter takes (over its dated values and list items)."""
+        parameter = self[name]
+        values = [parameter.value] if parameter.values is None else list(parameter.values.values())
+        return max(float(np.max(np.asarray(value, dtype=float))) for value in values)
+
+    def check_share_groups(self, source: str) -> None:
+        """InputError if the largest values of a group of shares of one whole sum above 1."""
+        check_share_groups({name: self.largest(name) for name in self}, source)
+
+
+def check_override(name: str, default: Parameter, value: ParamValue, source: str, key: str) -> None:
+    """InputError unless ``value`` has the shape of the default (a number, or a list of as many
+    numbers) and lies in the parameter's limits (``migratielab.limits``)."""
+    current = default.at()
+    if isinstance(current, list) != isinstance(value, list) or (
+        isinstance(current, list) and isinstance(value, list) and len(current) != len(value)
+    ):
+        shape = f"a list of {len(current)} numbers" if isinstance(current, list) else "a single number"
+        raise InputError(source, key, f"{shape} ({default.unit}), like the default")
+    check_parameter_value(name, default.unit, value, source, key)
 
 
 def load_parameter_file(path: str | Path) -> ParameterSet:
@@ -176,8 +206,14 @@ def load_parameter_overrides(path: str | Path, module: str) -> ParameterSet:
     """
     loaded = load_parameter_file(path)
     defaults = default_parameters(module)
-    for name in loaded:
+    for name, parameter in loaded.items():
         if name not in defaults:
             hint = did_you_mean(name, defaults)
             raise InputError(path, f"parameters.{name}", f"a parameter of the {module} module{hint}")
-    return ParameterSet({**defaults, **loaded}, (*defaults.sources, str(path)))
+        key = f"parameters.{name}.{'value' if parameter.values is None else 'values'}"
+        for value in [parameter.value] if parameter.values is None else parameter.values.values():
+            assert value is not None
+            check_override(name, defaults[name], value, str(path), key)
+    merged = ParameterSet({**defaults, **loaded}, (*defaults.sources, str(path)))
+    merged.check_share_groups(str(path))
+    return merged

@@ -14,6 +14,7 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quantiles, run_indicators
 from migratielab.data import store
+from migratielab.errors import refused_outcomes
 from migratielab.models import system
 from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.asylum.record import ChainRun
@@ -89,7 +90,8 @@ def simulate_policy(
     """Simulate one policy for the given run ids (identical per run id whatever the chunking)."""
     chosen = parameters if parameters is not None else scenario_parameters(scenario)
     part = system.asylum_part(scenario, policy, run_ids, chosen, per_run_values)
-    result = system.run(system.System(scenario.start_year, scenario.months, asylum=part), progress)
+    with refused_outcomes(scenario.name, f"policy {policy.name!r} with the scenario's inflow and parameters"):
+        result = system.run(system.System(scenario.start_year, scenario.months, asylum=part), progress)
     assert result.asylum is not None
     return ChainRun(
         monthly=result.asylum.monthly.assign_coords(run=run_ids),

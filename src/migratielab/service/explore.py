@@ -6,6 +6,7 @@ pydantic models or pandas frames and hold no presentation logic.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +48,41 @@ def explore(
     exploration = run_experiment(
         experiment, make_backend(backend, workers, scheduler), chunk_size, folder, progress
     )
-    for name, table in analyse(experiment, exploration).items():
-        stores.write_table(exploration.folder, name, table)
-    stores.register(folder, exploration.manifest)
+    try:
+        if exploration.manifest.failed == exploration.manifest.runs:
+            raise NoRunSucceededError(exploration.manifest.runs, first_failure(exploration.folder))
+        for name, table in analyse(experiment, exploration).items():
+            stores.write_table(exploration.folder, name, table)
+        stores.register(folder, exploration.manifest)
+    except BaseException:
+        shutil.rmtree(exploration.folder, ignore_errors=True)  # nothing half-stored
+        raise
     return exploration.manifest
+
+
+class NoRunSucceededError(RuntimeError):
+    """Every run of an exploration failed: nothing is stored, and the first reason is given."""
+
+    def __init__(self, runs: int, reason: str) -> None:
+        super().__init__(
+            f"none of the {runs:,} runs succeeded, so nothing was stored; the first failure: {reason}"
+        )
+
+
+def first_failure(folder: Path) -> str:
+    """The reason of the first failed run in an exploration's run table."""
+    reasons = stores.read_runs(folder, ["reason"])["reason"].dropna()
+    return str(reasons.iloc[0]) if len(reasons) else "unknown"
+
+
+def interrupted_explorations(store: Path | None = None) -> dict[Path, str]:
+    """Folders of explorations not in the catalog: ``running`` or ``interrupted`` (not resumable)."""
+    return stores.uncatalogued(store_folder(store))
+
+
+def clean_explorations(store: Path | None = None) -> list[Path]:
+    """Remove the folders of interrupted explorations; return them."""
+    return stores.clean_interrupted(store_folder(store))
 
 
 def outcome_table(runs: pd.DataFrame, policies: list[str], outcomes: list[str]) -> pd.DataFrame:

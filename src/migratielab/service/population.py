@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from migratielab.errors import refused_outcomes
 from migratielab.experiments.evaluate import FAMILY, with_population_values
 from migratielab.models import system
 from migratielab.models.asylum.setup import scenario_parameters, section
@@ -165,7 +166,8 @@ def project_plan(scenario: Scenario, detail: bool = True, params: ParameterSet |
     params = params or default_parameters("population")
     builder = plan_builder(plan, scenario.start_year, scenario.end_year + 1, params, scenario.runs > 1)
     ensemble = Ensemble(scenario.start_year, scenario.runs, scenario.seed)
-    return run_chunks(ensemble, builder, params, detail, scenario if plan.asylum_from_chain else None)
+    with refused_outcomes(scenario.name, "population (the migration plan and demography)"):
+        return run_chunks(ensemble, builder, params, detail, scenario if plan.asylum_from_chain else None)
 
 
 def project_net_migration(
@@ -187,7 +189,9 @@ def project_net_migration(
     """
     params = params or default_parameters("population")
     builder = net_migration_builder(start, end, tfr, e0_end, net_migration, params, runs > 1)
-    return run_chunks(Ensemble(start, runs, seed), builder, params, detail)
+    inputs = f"tfr {tfr}, e0 (male, female) {e0_end} in {end}, net migration {net_migration} per year"
+    with refused_outcomes(f"projection {start}-{end}", inputs):
+        return run_chunks(Ensemble(start, runs, seed), builder, params, detail)
 
 
 def project_variant(

@@ -8,10 +8,11 @@ woman for fertility, years for life expectancy.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue, model_validator
 
+from migratielab import limits
 from migratielab.models.population import MOTIVES
 from migratielab.scenario import (
     Band,
@@ -20,7 +21,6 @@ from migratielab.scenario import (
     InflowSpec,
     LifeExpectancy,
     MigrationPlan,
-    PathInflow,
     Policy,
     Scenario,
     bundled_scenario_names,
@@ -33,11 +33,28 @@ MAX_RUNS = 5_000
 MAX_POLICIES = 4
 MAX_HORIZON_YEARS = 15
 MAX_POPULATION_RUNS = 200
-MAX_POPULATION_YEARS = 75
-MAX_ANNUAL_INFLOW = 1_000_000.0
+MAX_POPULATION_YEARS = limits.LAST_YEAR - limits.FIRST_POPULATION_START
+MAX_ANNUAL_INFLOW = float(limits.ANNUAL_INFLOW.high)
 DEFAULT_RUNS = 500
 PLAN_CATEGORIES = MOTIVES
 """The plan's gross-immigration categories are the immigrant motives (follow-on family is derived)."""
+
+
+REQUEST_CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+"""Requests: unknown keys refused, no type coercion (but see ``WholeNumber``), finite numbers only."""
+
+
+def _integral(value: Any) -> Any:
+    """A float with no fractional part (``9846.0``, as JSON Schema's integer allows) as an int."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral)]
+"""An integer that may be written as a float without fraction (JSON Schema integers allow ``1.0``)."""
+SCENARIO_NAMES: list[JsonValue] = [*bundled_scenario_names()]
+"""Names of the bundled scenarios (the ``scenario`` field's enumeration)."""
+SCENARIO_STARTS = [load_scenario(bundled_scenario_path(name)).start_year for name in bundled_scenario_names()]
+"""Start years of the bundled scenarios: an end year's schema range is their common horizon."""
 
 
 class ScenarioInfo(BaseModel):
@@ -58,15 +75,30 @@ def bundled_scenario(name: str) -> ScenarioInfo:
 class SimulationRequest(BaseModel):
     """A bundled scenario with lever and inflow overrides, a capped ensemble and a capped horizon."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = REQUEST_CONFIG
 
-    scenario: str = Field("default", description="name of a bundled scenario (see GET /api/scenarios)")
-    inflow: InflowSpec | None = Field(None, description="inflow future; default: the scenario's")
-    runs: int = Field(DEFAULT_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})")
-    end_year: int | None = Field(
-        None, ge=2015, le=2100, description=f"last simulated year; at most {MAX_HORIZON_YEARS} years"
+    scenario: str = Field(
+        "default",
+        description="name of a bundled scenario (see GET /api/scenarios)",
+        json_schema_extra={"enum": SCENARIO_NAMES},
     )
-    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="seed; default: the scenario's")
+    inflow: InflowSpec | None = Field(None, description="inflow future; default: the scenario's")
+    runs: WholeNumber = Field(
+        DEFAULT_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})"
+    )
+    end_year: (
+        Annotated[
+            int,
+            Field(ge=max(SCENARIO_STARTS), le=min(SCENARIO_STARTS) + MAX_HORIZON_YEARS - 1),
+            BeforeValidator(_integral),
+        ]
+        | None
+    ) = Field(
+        None, description=f"last simulated year; at most {MAX_HORIZON_YEARS} years from the scenario's start"
+    )
+    seed: (
+        Annotated[int, Field(ge=limits.SEED.low, le=limits.SEED.high), BeforeValidator(_integral)] | None
+    ) = Field(None, description="seed; default: the scenario's")
 
     @model_validator(mode="after")
     def _check(self) -> SimulationRequest:
@@ -80,14 +112,6 @@ class SimulationRequest(BaseModel):
             raise ValueError(
                 f"end_year must lie in {start}-{last} (the horizon is capped at {MAX_HORIZON_YEARS} years)"
             )
-        if isinstance(self.inflow, PathInflow):
-            bad = [
-                year for year, value in self.inflow.per_year.items() if not 0 <= value <= MAX_ANNUAL_INFLOW
-            ]
-            if bad or not 2000 <= min(self.inflow.per_year) <= max(self.inflow.per_year) <= 2100:
-                raise ValueError(
-                    f"inflow.per_year needs years 2000-2100 and values 0-{MAX_ANNUAL_INFLOW:,.0f}"
-                )
         return self
 
 
@@ -101,14 +125,26 @@ class CompareRequest(SimulationRequest):
     """Several policies compared on the same inflow futures."""
 
     policies: list[Policy] | None = Field(
-        None, min_length=1, max_length=MAX_POLICIES, description="policies; default: the scenario's"
+        None,
+        min_length=1,
+        max_length=MAX_POLICIES,
+        description="policies; default: the scenario's (policies sharing a name are numbered)",
     )
 
     @model_validator(mode="after")
     def _unique(self) -> CompareRequest:
-        names = [policy.name for policy in self.policies or []]
-        if len(set(names)) != len(names):
-            raise ValueError(f"policy names must be unique, got {names}")
+        """Policies that share a name are numbered (``cap``, ``cap (2)``): results are keyed by name."""
+        if self.policies is None:
+            return self
+        seen: dict[str, int] = {}
+        named = []
+        for policy in self.policies:
+            seen[policy.name] = seen.get(policy.name, 0) + 1
+            count = seen[policy.name]
+            named.append(
+                policy if count == 1 else policy.model_copy(update={"name": f"{policy.name} ({count})"})
+            )
+        object.__setattr__(self, "policies", named)
         return self
 
 
@@ -168,26 +204,31 @@ DEMOGRAPHY = demography.defaults()
 class VariantRequest(BaseModel):
     """A demographic variant: constant TFR, e0 reached in the end year, constant net migration."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = REQUEST_CONFIG
 
-    start: int = Field(DEMOGRAPHY.start, ge=2020, le=2025, description="first year (population on 1 January)")
-    end: int = Field(DEMOGRAPHY.end, ge=2026, le=2100, description="last year")
-    tfr: float = Field(
-        DEMOGRAPHY.tfr, gt=0.5, le=4.0, description="total fertility rate (children per woman)"
+    start: WholeNumber = Field(
+        DEMOGRAPHY.start,
+        ge=limits.FIRST_POPULATION_START,
+        le=limits.LAST_POPULATION_START,
+        description="first year (population on 1 January)",
     )
-    e0_female: float = Field(
-        DEMOGRAPHY.e0_female, ge=70, le=100, description="female life expectancy in the end year (years)"
+    end: WholeNumber = Field(
+        DEMOGRAPHY.end, ge=limits.LAST_POPULATION_START + 1, le=limits.LAST_YEAR, description="last year"
     )
-    e0_male: float = Field(
-        DEMOGRAPHY.e0_male, ge=70, le=100, description="male life expectancy in the end year (years)"
+    tfr: float = limits.TFR.field(DEMOGRAPHY.tfr, description="total fertility rate (children per woman)")
+    e0_female: float = limits.LIFE_EXPECTANCY.field(
+        DEMOGRAPHY.e0_female, description="female life expectancy at birth in the end year (years)"
     )
-    net_migration: float = Field(
-        DEMOGRAPHY.net_migration, ge=-200_000, le=500_000, description="net migration (persons per year)"
+    e0_male: float = limits.LIFE_EXPECTANCY.field(
+        DEMOGRAPHY.e0_male, description="male life expectancy at birth in the end year (years)"
     )
-    runs: int = Field(
+    net_migration: float = limits.NET_MIGRATION.field(
+        DEMOGRAPHY.net_migration, description="net migration (persons per year)"
+    )
+    runs: WholeNumber = Field(
         100, ge=1, le=MAX_POPULATION_RUNS, description=f"ensemble size (at most {MAX_POPULATION_RUNS})"
     )
-    seed: int = Field(0, ge=0, le=2**32 - 1)
+    seed: WholeNumber = limits.SEED.field(0)
 
     @model_validator(mode="after")
     def _horizon(self) -> VariantRequest:
@@ -215,14 +256,14 @@ class ProjectionResult(BaseModel):
 def _level(category: str, description: str) -> Any:
     """A gross immigration level field (persons per year) defaulting to the example plan's level."""
     default = demography.example_bands()[category].central
-    return Field(default, ge=0, le=MAX_ANNUAL_INFLOW, description=f"{description} (persons per year)")
+    return limits.ANNUAL_INFLOW.field(default, description=f"{description} (persons per year)")
 
 
 class PlanLevels(BaseModel):
     """Annual gross immigration per category; the defaults are the example plan's central levels in its
     first year (``service.demography``)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = REQUEST_CONFIG
 
     labour_eu: float = _level("labour_eu", "labour migration from the EU")
     labour_non_eu: float = _level("labour_non_eu", "labour migration from outside the EU")
@@ -251,21 +292,27 @@ class PlanRequest(VariantRequest):
 
     def plan(self) -> Scenario:
         """The levels as a population-service plan (one band per category from ``start``, with the
-        example plan's proportions; follow-on family at its ratio to asylum)."""
+        example plan's proportions; follow-on family at its ratio to asylum). A band edge that the
+        proportions would put beyond an input limit (``migratielab.limits``) is set at the limit."""
         bands = demography.example_bands()
         central = self.levels.model_dump()
         central["asylum_family"] = self.levels.asylum * asylum_family_per_asylum()
+        inflow = limits.ANNUAL_INFLOW
         inflows = {
             category: [Band.model_validate(
-                {"from": self.start, "central": level, "low": level * bands[category].low_factor,
-                 "high": level * bands[category].high_factor}
+                {"from": self.start, "central": inflow.nearest(level),
+                 "low": inflow.nearest(level * bands[category].low_factor),
+                 "high": inflow.nearest(level * bands[category].high_factor)}
             )]
             for category, level in central.items()
         }  # fmt: skip
         low, high = demography.fertility_factors()
+        tfr = limits.TFR
         plan = MigrationPlan(
             inflows=Inflows.model_validate(inflows),
-            fertility=Fertility(tfr=self.tfr, low=self.tfr * low, high=self.tfr * high),
+            fertility=Fertility(
+                tfr=self.tfr, low=tfr.nearest(self.tfr * low), high=tfr.nearest(self.tfr * high)
+            ),
             life_expectancy_end=LifeExpectancy(male=self.e0_male, female=self.e0_female),
         )
         return Scenario(

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migratielab.errors import ConservationError, InputError
+from migratielab.errors import InfeasibleRunError, InputError
 from migratielab.models.pillar import AsylumArrivals
 from migratielab.models.population import INFLOWS, load_base_data
 from migratielab.models.population.paths import plan_asylum_level, plan_builder
+from migratielab.models.population.projection import State, check_non_negative
 from migratielab.models.population.simulate import prepare, year_inputs
 from migratielab.params import default_parameters
 from migratielab.scenario import Scenario, load_scenario
@@ -40,9 +41,23 @@ def test_balance_holds_for_any_inputs(net: list[float], tfr: float) -> None:
 
 
 def test_negative_stock_raises() -> None:
-    """Net emigration larger than the population cannot be silently clamped."""
-    with pytest.raises(ConservationError):
+    """Net emigration larger than the population cannot be silently clamped: the projection is
+    refused with a message naming the inputs and the year the population runs out."""
+    with pytest.raises(InputError, match=r"net migration -40000000.*population runs out.*in 2020"):
         service.project_net_migration(2020, 2022, 1.5, None, -40_000_000, detail=False)
+
+
+def test_round_off_below_zero_is_not_an_error() -> None:
+    """A stock that empties to -1e-13 (round-off, relative to a population of millions) passes;
+    a real shortfall is an InfeasibleRunError naming the group."""
+    runs, ages = 2, 3
+    resident = np.full((runs, 2, ages), 1e6)
+    resident[0, 0, 1] = -1.4e-13
+    state = State(resident=resident, immigrants=np.zeros((runs, 1, 1, 2, ages)))
+    check_non_negative(state, state.total())
+    resident[1, 1, 2] = -5.0
+    with pytest.raises(InfeasibleRunError, match="women aged 2"):
+        check_non_negative(state, state.total())
 
 
 def test_plan_groups_add_up_and_are_non_negative() -> None:

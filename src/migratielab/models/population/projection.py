@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from migratielab.errors import ConservationError
+from migratielab.errors import ConservationError, InfeasibleRunError
 from migratielab.models.population.components import (
     MAX_DURATION,
     N_AGES,
@@ -215,15 +215,37 @@ def check_conservation(before: State, after: State, flows: Flows) -> None:
     """Raise ConservationError if the balancing equation fails or a stock is negative."""
     expected = before.total() + flows.births - flows.deaths + flows.immigration - flows.emigration
     actual = after.total()
+    if not (np.all(np.isfinite(actual)) and np.all(np.isfinite(after.resident))):
+        run = int(np.argmin(np.isfinite(actual)))
+        raise InfeasibleRunError(f"the population of run {run} is no longer a finite number")
     error = np.abs(actual - expected) / np.maximum(np.abs(expected), 1.0)
     if np.any(error > RELATIVE_TOLERANCE):
         worst = int(np.argmax(error))
         raise ConservationError(
             f"population balance fails for run {worst}: relative error {error[worst]:.3e}"
         )
-    smallest = min(float(after.resident.min()), float(after.immigrants.min(initial=0.0)))
-    if smallest < -RELATIVE_TOLERANCE * float(np.max(actual)):
-        raise ConservationError(f"negative population stock ({smallest:.3f} persons)")
+    check_non_negative(after, actual)
+
+
+def check_non_negative(after: State, totals: FloatArray) -> None:
+    """InfeasibleRunError if an age group of a run falls below zero by more than round-off (relative
+    to the run's population): more people would leave or die than there are."""
+    floor = -RELATIVE_TOLERANCE * np.maximum(totals, 1.0)
+    resident_low = after.resident.min(axis=(1, 2))
+    immigrant_low = after.immigrants.reshape(len(totals), -1).min(axis=1, initial=0.0)
+    below = np.minimum(resident_low, immigrant_low) < floor
+    if np.any(below):
+        run = int(np.argmax(below))
+        if resident_low[run] <= immigrant_low[run]:
+            sex, age = np.unravel_index(int(np.argmin(after.resident[run])), after.resident[run].shape)
+            group = f"{('men', 'women')[int(sex)]} aged {int(age)}"
+        else:
+            group = "recent immigrants of some age"
+        lowest = min(float(resident_low[run]), float(immigrant_low[run]))
+        raise InfeasibleRunError(
+            f"the population runs out: in run {run} the {group} would number {lowest:,.0f} "
+            "(more people leave or die than there are)"
+        )
 
 
 def empty_immigrants(runs: int) -> FloatArray:
