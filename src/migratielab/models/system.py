@@ -211,14 +211,19 @@ class _PopulationLoop:
     """The population inside the loop: one annual step at each year end."""
 
     def __init__(self, part: PopulationPart) -> None:
-        self.part, self.state = part, part.state
+        # the loop owns a copy of the start state and steps it in place (no fresh arrays each year)
+        start = part.state
+        self.part = part
+        self.state = PopulationState(resident=start.resident.copy(), immigrants=start.immigrants.copy())
         self.recorder = Recorder(part.projection, part.detail)
         self.recorder.record_state(0, self.state)
 
     def advance(self, year_index: int, asylum: AsylumArrivals | None) -> None:
         """Step flow year ``year_index`` (``asylum``: the chain's numbers replace the plan's)."""
         inputs = year_inputs(self.part.projection, year_index, asylum)
-        self.state, flows = population_step(self.state, self.part.projection, inputs, year_index)
+        self.state, flows = population_step(
+            self.state, self.part.projection, inputs, year_index, out=self.state
+        )
         self.recorder.record_flows(year_index, flows, inputs)
         self.recorder.record_state(year_index + 1, self.state)
 
