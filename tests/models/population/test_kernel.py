@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migratielab.errors import ConservationError
-from migratielab.models.population import load_base_data
+from migratielab.models.population import indicators, load_base_data
 from migratielab.models.population.components import MAX_DURATION, N_AGES
 from migratielab.models.population.projection import (
     INFLOWS,
@@ -127,3 +127,15 @@ def test_the_compiled_step_refuses_a_negative_stock() -> None:
         step(state, structure(), inputs)
     with pytest.raises(ConservationError):
         reference_step(state, structure(), inputs)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_compiled_employment_matches_the_reference(seed: int) -> None:
+    """The compiled employment sum equals the numpy einsum to 1e-9 relative."""
+    params = default_parameters("population")
+    state, _ = drawn_year(seed, 3, 1_000.0, True)
+    rates = indicators.employment_rates(params)
+    relative = indicators.relative_employment(params, rates, load_base_data().population_at(2024))
+    expected = indicators.reference_employed(state, rates, relative)
+    assert relative_difference(indicators.employed(state, rates, relative), expected) <= TOLERANCE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from migratielab.models.population import kernel
 from migratielab.models.population.components import MAX_DURATION, N_AGES, FloatArray
 from migratielab.models.population.projection import INFLOWS, MOTIVES, State
 from migratielab.params import ParameterSet
@@ -63,7 +64,21 @@ def relative_employment(params: ParameterSet, rates: FloatArray, population: Flo
 
 
 def employed(state: State, rates: FloatArray, relative: FloatArray) -> FloatArray:
-    """Employed persons per run: resident and immigrant stocks times rates (and relative factors)."""
+    """Employed persons per run: resident and immigrant stocks times rates (and relative factors).
+
+    One compiled pass over the cells (``kernel.weighted_total``); ``reference_employed`` is the
+    numpy statement it is tested against.
+    """
+    return kernel.weighted_total(
+        np.ascontiguousarray(state.resident, dtype=np.float64),
+        np.ascontiguousarray(state.immigrants, dtype=np.float64),
+        np.ascontiguousarray(rates, dtype=np.float64),
+        np.ascontiguousarray(np.minimum(relative, 1.0 / rates.max()), dtype=np.float64),
+    )
+
+
+def reference_employed(state: State, rates: FloatArray, relative: FloatArray) -> FloatArray:
+    """``employed`` in numpy (the reference)."""
     resident = (state.resident * rates).sum(axis=(1, 2))
     weighted = np.einsum("rmdsa,sa,md->r", state.immigrants, rates, np.minimum(relative, 1.0 / rates.max()))
     return np.asarray(resident + weighted, dtype=np.float64)

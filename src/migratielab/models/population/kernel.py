@@ -301,3 +301,24 @@ def advance(
             new_resident[run], new_immigrants[run], by_sex_age[run], by_group[run]
         )
     return flows, (total, by_sex_age, by_group, smallest)
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def weighted_total(
+    resident: FloatArray, immigrants: FloatArray, rates: FloatArray, relative: FloatArray
+) -> FloatArray:
+    """Per run: sum of resident (sex, age) x ``rates`` (2, 106) plus immigrants (motive, duration,
+    sex, age) x ``rates`` x ``relative`` (motive, duration), in one pass (persons)."""
+    runs = resident.shape[0]
+    result = np.empty(runs)
+    rated = np.empty(resident.shape[1:])
+    for run in range(runs):
+        rated[:] = 0.0
+        for motive in range(immigrants.shape[1]):
+            for duration in range(immigrants.shape[2]):
+                weight = relative[motive, duration]
+                for sex in range(immigrants.shape[3]):
+                    for age in range(immigrants.shape[4]):
+                        rated[sex, age] += immigrants[run, motive, duration, sex, age] * weight
+        result[run] = ((resident[run] + rated) * rates).sum()
+    return result
