@@ -48,7 +48,7 @@ from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "integral_example.yaml"
 PILLAR_STEPS = {
     "asylum": ("chain_step",),
-    "municipal": ("municipal_step", "municipal_capacity"),
+    "municipal": ("municipal_step", "municipal_offer"),
     "population": ("population_step",),
     "labour": ("labour_step",),
 }

@@ -40,9 +40,10 @@ from migratielab.models.labour.record import Recorder as LabourRecorder
 from migratielab.models.municipal import setup as municipal_setup
 from migratielab.models.municipal.record import MunicipalRecorder
 from migratielab.models.municipal.step import MonthInputs as MunicipalInputs
+from migratielab.models.municipal.step import Offer as MunicipalOffer
 from migratielab.models.municipal.step import Params as MunicipalParams
 from migratielab.models.municipal.step import State as MunicipalState
-from migratielab.models.municipal.step import capacity as municipal_capacity
+from migratielab.models.municipal.step import offer as municipal_offer
 from migratielab.models.municipal.step import step as municipal_step
 from migratielab.models.pillar import (
     AsylumArrivals,
@@ -151,20 +152,27 @@ class _MunicipalLoop:
     """The municipalities inside the loop: a ``SettlingHousingPillar`` over the municipal step."""
 
     def __init__(self, part: MunicipalPart, months: int) -> None:
-        self.params, self.state = part.params, part.state
+        # the loop owns a copy of the start pipeline and steps it in place (no fresh array each month)
+        start = part.state
+        self.params = part.params
+        self.state = replace(start, pipeline=np.array(start.pipeline, dtype=np.float64, order="C"))
         self.recorder = MunicipalRecorder(part.state.backlog.shape[0], months)
         self.task = np.zeros(part.state.backlog.shape[0])
+        self.offer: MunicipalOffer | None = None
         self.employment: list[IntegrationEmployment] = []
 
     def capacity(self, t: int, task: HousingTask) -> HousingCapacity:
         """What the municipalities offer to house in month ``t`` for the national task in force."""
         self.task = np.asarray(task.persons, dtype=float)
-        return HousingCapacity(persons=municipal_capacity(self.state, self.params, self.task))
+        self.offer = municipal_offer(self.state, self.params, self.task)
+        return HousingCapacity(persons=self.offer.offered.sum(axis=1))
 
     def settle(self, t: int, housed: StatusHoldersHoused) -> None:
         """Share out who the chain housed, carry backlogs over, integrate; record the month."""
         inputs = MunicipalInputs(task=self.task, housed=housed.persons)
-        self.state, flows = municipal_step(self.state, self.params, inputs, t)
+        self.state, flows = municipal_step(
+            self.state, self.params, inputs, t, out=self.state, month=self.offer
+        )
         self.recorder.add(t, flows, self.state)
         self.employment.append(
             IntegrationEmployment(

@@ -44,9 +44,7 @@ class Served(NamedTuple):
     at_term: np.ndarray  # (row,) cases left in bin ``term``
 
 
-def serve_and_age_reference(
-    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int
-) -> Served:
+def serve_and_age_reference(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int) -> Served:
     """``serve_and_age`` in numpy: ``serve_oldest_first`` on bins ``>= first`` (per row), then
     ``age_one_month`` (the reference the compiled version is tested against)."""
     bins = queue.shape[1]
