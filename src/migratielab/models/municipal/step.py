@@ -157,21 +157,25 @@ def reference_integrate(
     return pipeline, _integration_flows(params, obliged, pipeline, passed)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _shift_and_pass(
     pipeline: np.ndarray, obliged: np.ndarray, pmf: np.ndarray, out: np.ndarray
 ) -> np.ndarray:
-    """``out`` = ``pipeline`` one month on with ``obliged`` entering; returns sum_l out * pmf (run, M)."""
+    """``out`` = ``pipeline`` one month on with ``obliged`` entering; returns sum_l out * pmf (run, M).
+
+    The sum is taken over the old pipeline before it moves (a read-only loop that vectorises).
+    """
     runs, towns, length = pipeline.shape
     passing = np.empty((runs, towns))
     for run in range(runs):
         for town in range(towns):
             total = 0.0
+            for months in range(1, length):
+                total += pipeline[run, town, months - 1] * pmf[run, months]
+            passing[run, town] = total + obliged[run, town] * pmf[run, 0]
             for months in range(length - 1, 0, -1):
                 out[run, town, months] = pipeline[run, town, months - 1]
-                total += out[run, town, months] * pmf[run, months]
             out[run, town, 0] = obliged[run, town]
-            passing[run, town] = total + obliged[run, town] * pmf[run, 0]
     return passing
 
 
