@@ -48,7 +48,7 @@ from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "integral_example.yaml"
 PILLAR_STEPS = {
     "asylum": ("chain_step",),
-    "municipal": ("municipal_step", "municipal_offer"),
+    "municipal": ("municipal_step", "municipal_offer", "municipal_capacity"),
     "population": ("population_step",),
     "labour": ("labour_step",),
 }
@@ -118,7 +118,7 @@ def timed(pillar: str, step: Callable[..., Any]) -> Callable[..., Any]:
 def instrument() -> None:
     """Wrap every pillar's step in ``models.system`` with a timer (once per process)."""
     for pillar, names in PILLAR_STEPS.items():
-        for name in names:
+        for name in (name for name in names if hasattr(system, name)):  # names differ between versions
             setattr(system, name, timed(pillar, getattr(system, name)))
 
 
