@@ -97,6 +97,25 @@ def _age_row(survivors: FloatArray, target: FloatArray, accumulate: bool) -> Non
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
+def _survive_row(
+    stock: FloatArray, rate: float, survival: FloatArray, survivors: FloatArray, stayers: FloatArray
+) -> tuple[float, float]:
+    """One row (age,) of stocks: ``rate`` of them leave, the stayers (added to ``stayers``) survive
+    with ``survival`` into ``survivors``; returns (leavers, deaths) in persons. A loop that vectorises."""
+    leavers = 0.0
+    deaths = 0.0
+    for age in range(stock.shape[0]):
+        leaving = stock[age] * rate
+        staying = stock[age] - leaving
+        survivor = staying * survival[age]
+        survivors[age] = survivor
+        leavers += leaving
+        deaths += staying - survivor
+        stayers[age] += staying
+    return leavers, deaths
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
 def _immigrant_cells(
     immigrants: FloatArray,
     departure: FloatArray,
@@ -108,25 +127,33 @@ def _immigrant_cells(
 
     Writes ``out`` (motive, duration, sex, age) except duration 0, adds the stayers by sex and age
     to ``stayers`` (2, 106); returns (leavers, deaths) in persons. ``out`` may be ``immigrants``
-    itself: durations are visited from the last down, so a row is read before it is overwritten.
+    itself: durations are visited in memory order and the survivors of a duration are carried until
+    its row has been read, so every row is read before it is overwritten.
     """
-    leavers = np.zeros(stayers.shape)
-    deaths = np.zeros(stayers.shape)
-    row = np.empty(stayers.shape[1])
+    leavers = 0.0
+    deaths = 0.0
     last = immigrants.shape[1] - 1
+    carried = np.empty(stayers.shape)
+    current = np.empty(stayers.shape)
     for motive in range(immigrants.shape[0]):
-        for duration in range(last, -1, -1):
-            rate = departure[motive, duration]
+        for duration in range(last + 1):
             for sex in range(immigrants.shape[2]):
-                for age in range(immigrants.shape[3]):
-                    leaving = immigrants[motive, duration, sex, age] * rate
-                    staying = immigrants[motive, duration, sex, age] - leaving
-                    row[age] = staying * survival[sex, age]
-                    leavers[sex, age] += leaving
-                    deaths[sex, age] += staying - row[age]
-                    stayers[sex, age] += staying
-                _age_row(row, out[motive, min(duration + 1, last), sex], duration == last - 1)
-    return leavers.sum(), deaths.sum()
+                left, died = _survive_row(
+                    immigrants[motive, duration, sex],
+                    departure[motive, duration],
+                    survival[sex],
+                    current[sex],
+                    stayers[sex],
+                )
+                leavers += left
+                deaths += died
+            for sex in range(immigrants.shape[2]):
+                if duration >= 1:  # the survivors of the previous duration move into this row
+                    _age_row(carried[sex], out[motive, duration, sex], False)
+                if duration == last:  # 9 and 10+ both move into 10+
+                    _age_row(current[sex], out[motive, last, sex], True)
+            carried, current = current, carried
+    return leavers, deaths
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
