@@ -19,6 +19,7 @@ immigration - emigration to 1e-9 relative per run, and no stock is negative.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -143,12 +144,37 @@ class YearInputs:
     """(run,) net migration, or None."""
 
 
-def life_tables(structure: Structure, e0: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+LifeTables = tuple[FloatArray, FloatArray, FloatArray]
+_TABLES: OrderedDict[tuple[int, tuple[int, ...], bytes], tuple[Structure, LifeTables]] = OrderedDict()
+TABLES_KEPT = 64
+"""Life tables remembered: a projection's set-up computes every year's tables (for e65) and its
+steps need the same ones again; 64 years of a chunk of 500 runs take about 30 MB."""
+
+
+def life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
     """Brass life tables for target e0 (run, 2).
 
     Returns survival ratios (run, 2, 106), the share of births alive on the next 1 January
-    L_0 (run, 2), and the sex-neutral remaining life expectancy at 65 (run,) in years.
+    L_0 (run, 2), and the sex-neutral remaining life expectancy at 65 (run,) in years (read-only
+    arrays: the latest ``TABLES_KEPT`` results are remembered per structure and e0).
     """
+    values = np.ascontiguousarray(e0, dtype=np.float64)
+    key = (id(structure), values.shape, values.tobytes())
+    found = _TABLES.get(key)
+    if found is not None and found[0] is structure:  # the entry holds the structure, so ids stay unique
+        _TABLES.move_to_end(key)
+        return found[1]
+    tables = _compute_life_tables(structure, values)
+    for array in tables:
+        array.setflags(write=False)
+    _TABLES[key] = (structure, tables)
+    if len(_TABLES) > TABLES_KEPT:
+        _TABLES.popitem(last=False)
+    return tables
+
+
+def _compute_life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
+    """``life_tables`` without remembering."""
     ratios = np.empty((*e0.shape, N_AGES))
     infants = np.empty_like(e0)
     e65 = np.zeros(e0.shape[0])
