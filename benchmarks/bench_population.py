@@ -1,48 +1,155 @@
-"""Benchmark (not a test): 10,000 runs x 30 years vectorised vs one run at a time in a Python loop.
+"""Benchmark (not a test): the population pillar, production path against its baselines, in one process.
 
-The loop is timed on a sample of runs and scaled to 10,000 (stated in the output). Both use the
-plan mode (origin split by motive and years since arrival) of the example plan, in one process.
-Run: .venv/bin/python benchmarks/bench_population.py [--runs 10000] [--sample 50]
+* production: ``service.project_plan`` (system loop, compiled cell step in place, recorder);
+* reference: the same call with the pure-numpy ``projection.reference_step`` (the path before the
+  compiled step), on the same runs; the largest relative difference of the results is printed;
+* loop: the production path called one run at a time (a sample, scaled to ``--runs``);
+* fused: the compiled loop nest alone (``kernel.advance`` in place, life tables computed before the
+  clock starts, nothing recorded): the best compiled form of the step's arithmetic, a lower bound;
+* memory: an in-place multiply of the immigrant stocks (numpy), the cost of touching the cells once.
+
+Plan mode of the example plan, 2020-2049 (30 years). Run:
+  PYTHONPATH=src python benchmarks/bench_population.py [--runs 2000] [--reference-runs 500] [--sample 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from migratielab.scenario import load_scenario
+import numpy as np
+
+from migratielab.models.population import kernel, load_base_data, simulate
+from migratielab.models.population import projection as projection_module
+from migratielab.models.population.paths import UNCERTAIN, plan_builder, uniform_draws
+from migratielab.params import default_parameters
+from migratielab.scenario import Scenario, load_scenario
 from migratielab.service import population as service
 
 PLAN = Path(__file__).resolve().parents[1] / "scenarios" / "plan_example.yaml"
+YEARS = 30
+
+
+def seconds(call: Callable[[], object]) -> tuple[float, object]:
+    """Wall time of one call and its result."""
+    began = time.perf_counter()
+    result = call()
+    return time.perf_counter() - began, result
+
+
+def with_reference_step(call: Callable[[], object]) -> object:
+    """``call`` with the numpy reference step in place of the compiled one."""
+    compiled = simulate.projection_step
+    simulate.projection_step = lambda state, structure, inputs, out=None: projection_module.reference_step(
+        state, structure, inputs
+    )
+    try:
+        return call()
+    finally:
+        simulate.projection_step = compiled
+
+
+def fused_seconds(plan: Scenario, runs: int) -> float:
+    """Seconds of ``kernel.advance`` alone for ``runs`` x 30 years, in place, inputs prepared beforehand."""
+    params, data = default_parameters("population"), load_base_data()
+    assert plan.population is not None
+    builder = plan_builder(plan.population, 2020, 2020 + YEARS, params, sample=True)
+    projection = simulate.prepare(builder(uniform_draws(1, list(range(runs)), len(UNCERTAIN))), params, data)
+    state = simulate.start_state(projection, data)
+    cells = (state.resident.copy(), state.immigrants.copy())
+    shared = projection_module._shared_arrays(projection.structure)
+    years = []
+    for index in range(YEARS):
+        inputs = simulate.year_inputs(projection, index)
+        survival, infant, _ = projection_module.life_tables(projection.structure, inputs.e0)
+        assert inputs.arrivals is not None
+        per_run = (survival, infant, inputs.stock_departure, inputs.arrivals, inputs.arrival_departure)
+        years.append(
+            (
+                projection_module._year_arrays(inputs, runs),
+                tuple(projection_module._per_run(array, runs) for array in per_run),
+            )
+        )
+    kernel.advance(cells, *years[0], shared, cells)  # compiled before the clock starts
+    began = time.perf_counter()
+    for year, run_arrays in years:
+        kernel.advance(cells, year, run_arrays, shared, cells)
+    return time.perf_counter() - began
+
+
+def memory_seconds(runs: int) -> float:
+    """Seconds to multiply every immigrant cell in place once a year for 30 years (numpy)."""
+    cells = np.ones((runs, len(projection_module.MOTIVES), 11, 2, 106))
+    began = time.perf_counter()
+    for _ in range(YEARS):
+        np.multiply(cells, 1.0, out=cells)
+    return time.perf_counter() - began
+
+
+def largest_difference(actual: object, expected: object) -> float:
+    """Largest relative difference (floor 1 person) over the numeric variables of two datasets."""
+    worst = 0.0
+    for name in expected.data_vars:  # type: ignore[attr-defined]
+        a, e = actual[name].to_numpy(), expected[name].to_numpy()  # type: ignore[index]
+        finite = np.isfinite(e)
+        worst = max(worst, float(np.max(np.abs(a - e)[finite] / np.maximum(np.abs(e[finite]), 1.0))))
+    return worst
 
 
 def main() -> None:
-    """Time both ways and print throughputs and their ratio."""
+    """Time every path and print throughputs and ratios."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--sample", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=2_000)
+    parser.add_argument("--reference-runs", type=int, default=500)
+    parser.add_argument("--sample", type=int, default=20)
     args = parser.parse_args()
     plan = load_scenario(PLAN).model_copy(update={"start_year": 2020, "end_year": 2049, "seed": 1})
+    print(f"load average at start: {os.getloadavg()}")
+    service.project_plan(plan.model_copy(update={"runs": 2}), detail=False)  # compile, cache data
 
-    began = time.perf_counter()
-    service.project_plan(plan.model_copy(update={"runs": args.runs}), detail=False)
-    vectorised = time.perf_counter() - began
-
-    began = time.perf_counter()
-    for _ in range(args.sample):
-        service.project_plan(plan.model_copy(update={"runs": 1}), detail=False)
-    loop = (time.perf_counter() - began) / args.sample * args.runs
-
-    print(
-        f"vectorised: {args.runs} runs x 30 years in {vectorised:.1f} s"
-        f" = {args.runs / vectorised:,.0f} runs/s"
+    cpu = time.process_time()
+    production, _ = seconds(
+        lambda: service.project_plan(plan.model_copy(update={"runs": args.runs}), detail=False)
     )
-    print(
-        f"python loop: {args.sample} runs timed, scaled to {args.runs}: {loop:.1f} s"
-        f" = {args.runs / loop:,.1f} runs/s"
+    production_cpu = time.process_time() - cpu
+    few = plan.model_copy(update={"runs": args.reference_runs})
+    _, compiled_result = seconds(lambda: service.project_plan(few, detail=False))
+    reference, reference_result = seconds(
+        lambda: with_reference_step(lambda: service.project_plan(few, detail=False))
     )
-    print(f"ratio (loop / vectorised): {loop / vectorised:.1f}x")
+    one, _ = seconds(
+        lambda: [
+            service.project_plan(plan.model_copy(update={"runs": 1}), detail=False)
+            for _ in range(args.sample)
+        ]
+    )
+    fused = fused_seconds(plan, args.runs)
+    memory = memory_seconds(args.runs)
+
+    rate = {
+        "production (compiled step, system loop, recorder)": args.runs / production,
+        "reference (numpy step, same loop)": args.reference_runs / reference,
+        "one run at a time (production path)": args.sample / one,
+        "fused loop nest alone": args.runs / fused,
+        "memory: one in-place multiply of the cells": args.runs / memory,
+    }
+    for name, value in rate.items():
+        print(f"{name:50s} {value:10,.1f} runs/s (30 years)")
+    production_rate, fused_rate = args.runs / production, args.runs / fused
+    print(f"production per CPU-second of this process: {args.runs / production_cpu:,.1f} runs/s")
+    print(f"ratio production / numpy reference:  {production_rate / (args.reference_runs / reference):.1f}x")
+    print(f"ratio production / one-run loop:     {production_rate / (args.sample / one):.1f}x")
+    print(f"ratio fused / production (aim <= 2): {fused_rate / production_rate:.2f}")
+    print(f"ratio memory pass / fused:           {(args.runs / memory) / fused_rate:.2f}")
+    difference = largest_difference(compiled_result, reference_result)
+    print(
+        f"identity: max relative difference production vs reference,"
+        f" {args.reference_runs} runs: {difference:.2e}"
+    )
+    print(f"load average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

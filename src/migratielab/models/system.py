@@ -41,9 +41,10 @@ from migratielab.models.labour.record import Recorder as LabourRecorder
 from migratielab.models.municipal import setup as municipal_setup
 from migratielab.models.municipal.record import MunicipalRecorder
 from migratielab.models.municipal.step import MonthInputs as MunicipalInputs
+from migratielab.models.municipal.step import Offer as MunicipalOffer
 from migratielab.models.municipal.step import Params as MunicipalParams
 from migratielab.models.municipal.step import State as MunicipalState
-from migratielab.models.municipal.step import capacity as municipal_capacity
+from migratielab.models.municipal.step import offer as municipal_offer
 from migratielab.models.municipal.step import step as municipal_step
 from migratielab.models.pillar import (
     AsylumArrivals,
@@ -152,20 +153,27 @@ class _MunicipalLoop:
     """The municipalities inside the loop: a ``SettlingHousingPillar`` over the municipal step."""
 
     def __init__(self, part: MunicipalPart, months: int) -> None:
-        self.params, self.state = part.params, part.state
+        # the loop owns a copy of the start pipeline and steps it in place (no fresh array each month)
+        start = part.state
+        self.params = part.params
+        self.state = replace(start, pipeline=np.array(start.pipeline, dtype=np.float64, order="C"))
         self.recorder = MunicipalRecorder(part.state.backlog.shape[0], months)
         self.task = np.zeros(part.state.backlog.shape[0])
+        self.offer: MunicipalOffer | None = None
         self.employment: list[IntegrationEmployment] = []
 
     def capacity(self, t: int, task: HousingTask) -> HousingCapacity:
         """What the municipalities offer to house in month ``t`` for the national task in force."""
         self.task = np.asarray(task.persons, dtype=float)
-        return HousingCapacity(persons=municipal_capacity(self.state, self.params, self.task))
+        self.offer = municipal_offer(self.state, self.params, self.task)
+        return HousingCapacity(persons=self.offer.offered.sum(axis=1))
 
     def settle(self, t: int, housed: StatusHoldersHoused) -> None:
         """Share out who the chain housed, carry backlogs over, integrate; record the month."""
         inputs = MunicipalInputs(task=self.task, housed=housed.persons)
-        self.state, flows = municipal_step(self.state, self.params, inputs, t)
+        self.state, flows = municipal_step(
+            self.state, self.params, inputs, t, out=self.state, month=self.offer
+        )
         self.recorder.add(t, flows, self.state)
         self.employment.append(
             IntegrationEmployment(
@@ -212,14 +220,19 @@ class _PopulationLoop:
     """The population inside the loop: one annual step at each year end."""
 
     def __init__(self, part: PopulationPart) -> None:
-        self.part, self.state = part, part.state
+        # the loop owns a copy of the start state and steps it in place (no fresh arrays each year)
+        start = part.state
+        self.part = part
+        self.state = PopulationState(resident=start.resident.copy(), immigrants=start.immigrants.copy())
         self.recorder = Recorder(part.projection, part.detail)
         self.recorder.record_state(0, self.state)
 
     def advance(self, year_index: int, asylum: AsylumArrivals | None) -> None:
         """Step flow year ``year_index`` (``asylum``: the chain's numbers replace the plan's)."""
         inputs = year_inputs(self.part.projection, year_index, asylum)
-        self.state, flows = population_step(self.state, self.part.projection, inputs, year_index)
+        self.state, flows = population_step(
+            self.state, self.part.projection, inputs, year_index, out=self.state
+        )
         self.recorder.record_flows(year_index, flows, inputs)
         self.recorder.record_state(year_index + 1, self.state)
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migratielab.analysis.indicators import run_indicators
+from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
+from migratielab.models.asylum.queues import serve_and_age_reference
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
 from tests.models.asylum.synthetic import run_chain, surge
 
@@ -88,3 +91,29 @@ def test_runs_are_independent_of_their_neighbours() -> None:
     np.testing.assert_array_equal(result["in_chain"][0], result["in_chain"][2])
     single = run_chain(surge(peak=4_000)).monthly
     np.testing.assert_allclose(result["in_chain"][1], single["in_chain"][0], rtol=1e-12)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    base=st.floats(min_value=200, max_value=6_000),
+    peak=st.floats(min_value=1_000, max_value=20_000),
+    at=st.integers(0, 30),
+)
+def test_compiled_queues_reproduce_the_numpy_chain(
+    base: float, peak: float, at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain with compiled queue months equals the chain on the numpy reference to 1e-9 relative."""
+    applications = np.concatenate([surge(48, base, peak, at), surge(48, peak, base, at)])
+    compiled = run_chain(applications)
+    with monkeypatch.context() as patch:
+        patch.setattr(substeps, "serve_and_age", serve_and_age_reference)
+        reference = run_chain(applications)
+    for name in Flows.scalar_names():
+        expected = reference.monthly[name].to_numpy()
+        actual = compiled.monthly[name].to_numpy()
+        scale = np.maximum(np.abs(expected), 1.0)
+        assert np.max(np.abs(actual - expected) / scale) <= 1e-9, name

@@ -13,6 +13,8 @@ from migratielab.models.asylum.queues import (
     age_one_month,
     check_balance,
     quantile_from_histogram,
+    serve_and_age,
+    serve_and_age_reference,
     serve_oldest_first,
 )
 
@@ -53,3 +55,20 @@ def test_histogram_quantile_interpolates_within_bin() -> None:
     histogram = np.array([[0.0, 10.0, 0.0, 10.0]])
     assert quantile_from_histogram(histogram, 0.5)[0] == pytest.approx(2.0)
     assert quantile_from_histogram(histogram, 0.25)[0] == pytest.approx(1.5)
+
+
+@given(
+    queue=arrays(np.float64, (4, 9), elements=st.floats(0, 1e6)),
+    capacity=arrays(np.float64, (4,), elements=st.floats(0, 5e6)),
+    first=arrays(np.int64, (4,), elements=st.integers(0, 9)),
+    term=st.integers(0, 10),
+)
+def test_compiled_serve_and_age_matches_the_numpy_reference(
+    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int
+) -> None:
+    """Every field of the compiled queue month equals the numpy composition to 1e-9 relative."""
+    compiled = serve_and_age(queue, capacity, first, term)
+    reference = serve_and_age_reference(queue, capacity, first, term)
+    for name, expected in reference._asdict().items():
+        np.testing.assert_allclose(getattr(compiled, name), expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(compiled.after, reference.after)  # same arithmetic per bin

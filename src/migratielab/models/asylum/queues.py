@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba import njit
 
 from migratielab.errors import ConservationError, InfeasibleRunError
 
@@ -27,6 +30,90 @@ def age_one_month(queue: np.ndarray) -> np.ndarray:
     aged[..., 1:] = queue[..., :-1]
     aged[..., -1] += queue[..., -1]
     return aged
+
+
+class Served(NamedTuple):
+    """A month of a queue (row, bin): served oldest first, the rest aged one month; sums per row."""
+
+    served: np.ndarray  # (row, bin) cases served per bin
+    after: np.ndarray  # (row, bin) cases left, aged one month
+    served_total: np.ndarray  # (row,) cases served
+    after_total: np.ndarray  # (row,) cases left
+    wait_sum: np.ndarray  # (row,) months waited summed over those served (bins counted at their middle)
+    past_term: np.ndarray  # (row,) cases left in bin ``term`` or later
+    at_term: np.ndarray  # (row,) cases left in bin ``term``
+
+
+def serve_and_age_reference(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int) -> Served:
+    """``serve_and_age`` in numpy: ``serve_oldest_first`` on bins ``>= first`` (per row), then
+    ``age_one_month`` (the reference the compiled version is tested against)."""
+    bins = queue.shape[1]
+    eligible = np.arange(bins)[None, :] >= first[:, None]
+    served = serve_oldest_first(np.where(eligible, queue, 0.0), capacity)
+    after = age_one_month(queue - served)
+    at_term = after[:, term] if term < bins else np.zeros(queue.shape[0])
+    return Served(
+        served=served,
+        after=after,
+        served_total=served.sum(axis=1),
+        after_total=after.sum(axis=1),
+        wait_sum=(served * (np.arange(bins) + 0.5)).sum(axis=1),
+        past_term=after[:, term:].sum(axis=1),
+        at_term=at_term,
+    )
+
+
+def serve_and_age(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int) -> Served:
+    """Serve ``capacity`` (row,) oldest first among bins ``>= first`` (row,), age the rest one month.
+
+    ``queue`` (row, bin) cases with the oldest bin last (it means "this many months or more");
+    ``term`` a bin whose cases are counted (``past_term``: that bin and later). One compiled pass
+    per row, with the arithmetic of ``serve_and_age_reference`` in the same order per bin.
+    """
+    rows, bins = queue.shape
+    served, after = np.empty((rows, bins)), np.empty((rows, bins))
+    sums = np.empty((5, rows))
+    _serve_and_age(
+        np.ascontiguousarray(queue, dtype=np.float64),
+        np.ascontiguousarray(np.broadcast_to(capacity, (rows,)), dtype=np.float64),
+        np.ascontiguousarray(np.broadcast_to(first, (rows,)), dtype=np.int64),
+        term,
+        (served, after, sums),
+    )
+    return Served(served, after, *sums)
+
+
+@njit(cache=True, nogil=True)
+def _serve_and_age(
+    queue: np.ndarray,
+    capacity: np.ndarray,
+    first: np.ndarray,
+    term: int,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Rows of ``serve_and_age`` into ``out`` = (served, after, sums (5, row))."""
+    served, after, sums = out
+    last = queue.shape[1] - 1
+    for row in range(queue.shape[0]):
+        waiting = 0.0
+        served_total, after_total, wait_sum, past_term = 0.0, 0.0, 0.0, 0.0
+        for age in range(last, -1, -1):
+            cases = queue[row, age] if age >= first[row] else 0.0
+            waiting += cases
+            serving = min(max(capacity[row] - (waiting - cases), 0.0), cases)
+            served[row, age] = serving
+            left = queue[row, age] - serving
+            target = min(age + 1, last)
+            after[row, target] = left if age != last - 1 else left + after[row, last]
+            served_total += serving
+            wait_sum += serving * (age + 0.5)
+        after[row, 0] = 0.0
+        for age in range(last + 1):
+            after_total += after[row, age]
+            if age >= term:
+                past_term += after[row, age]
+        sums[0, row], sums[1, row], sums[2, row] = served_total, after_total, wait_sum
+        sums[3, row], sums[4, row] = past_term, after[row, term] if term <= last else 0.0
 
 
 def check_balance(

@@ -24,7 +24,7 @@ from migratielab.models.asylum.policies import (
     next_regular_capacity,
     staffing_target,
 )
-from migratielab.models.asylum.queues import age_one_month, check_balance, serve_oldest_first
+from migratielab.models.asylum.queues import check_balance, serve_and_age
 
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
@@ -139,22 +139,21 @@ def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) 
     queue[:, :, 0] += applications[:, None] * track_shares(params, t)
     capacity = productive_staff(state, params) * params.decisions_per_fte_month
     per_track = share_capacity(queue.sum(axis=2), capacity, work_weights(params))
-    bins = queue.shape[2]
-    served = serve_oldest_first(queue.reshape(-1, bins), per_track.reshape(-1)).reshape(queue.shape)
-    decided_by_wait = served.sum(axis=1)
-    queue_after = age_one_month(queue - served)
-    by_track = queue_after.sum(axis=2)
+    runs, tracks, bins = queue.shape
     term_bin = min(round(float(config.policy.decision_term_months[t])), bins - 1)
+    rows = serve_and_age(queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term_bin)
+    decided_by_wait = rows.served.reshape(queue.shape).sum(axis=1)
+    by_track = rows.after_total.reshape(runs, tracks)
     return Decisions(
         capacity=capacity,
-        decided=served.sum(axis=2),
+        decided=rows.served_total.reshape(runs, tracks),
         decided_by_wait=decided_by_wait,
         wait_sum=months_waited(decided_by_wait),
-        queue=queue_after,
+        queue=rows.after.reshape(queue.shape),
         by_track=by_track,
         backlog=by_track.sum(axis=1),
-        past_term=queue_after[:, :, term_bin:].sum(axis=(1, 2)),
-        crossing_term=queue_after[:, :, term_bin].sum(axis=1),
+        past_term=rows.past_term.reshape(runs, tracks).sum(axis=1),
+        crossing_term=rows.at_term.reshape(runs, tracks).sum(axis=1),
     )
 
 
@@ -249,15 +248,16 @@ def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers:
     capacity = inputs.housing_capacity
     if capacity is None:
         capacity = np.minimum(quota * params.housing_realisation, params.housing_max_per_month)
-    eligible = np.arange(holders.shape[1])[None, :] >= params.housing_min_wait_months[:, None]
-    housed_by_wait = serve_oldest_first(np.where(eligible, holders, 0.0), capacity)
-    holders_after = age_one_month(holders - housed_by_wait)
+    bins = holders.shape[1]
+    # the first bin with ``bin >= housing_min_wait_months`` (months waited)
+    first = np.clip(np.ceil(params.housing_min_wait_months), 0, bins).astype(np.int64)
+    rows = serve_and_age(holders, capacity, first, bins)
     return Housing(
         quota=quota,
-        housed=housed_by_wait.sum(axis=1),
-        wait_sum=months_waited(housed_by_wait),
-        holders=holders_after,
-        waiting=holders_after.sum(axis=1),
+        housed=rows.served_total,
+        wait_sum=rows.wait_sum,
+        holders=rows.after,
+        waiting=rows.after_total,
     )
 
 

@@ -37,8 +37,9 @@ class MunicipalRecorder:
     def __init__(self, runs: int, months: int) -> None:
         towns = municipalities().size
         years = -(-months // MONTHS_PER_YEAR)
-        self.yearly = {name: np.zeros((runs, years, towns)) for name in FLOW_NAMES}
-        self.backlog = np.zeros((runs, years, towns))
+        # (year, run, municipality) so that a month adds into one contiguous block
+        self.yearly = {name: np.zeros((years, runs, towns)) for name in FLOW_NAMES}
+        self.backlog = np.zeros((years, runs, towns))
         self.monthly = {
             name: np.zeros((runs, months)) for name in ("task", "housed", "capacity", "written_off")
         }
@@ -48,8 +49,8 @@ class MunicipalRecorder:
         """Add month ``t``'s flows and the state at its end."""
         year = t // MONTHS_PER_YEAR
         for name in FLOW_NAMES:
-            self.yearly[name][:, year] += getattr(flows, name)
-        self.backlog[:, year] = state.backlog
+            self.yearly[name][year] += getattr(flows, name)
+        self.backlog[year] = state.backlog
         for name in self.monthly:
             self.monthly[name][:, t] = getattr(flows, name).sum(axis=1)
         self.monthly_backlog[:, t] = state.backlog.sum(axis=1)
@@ -57,7 +58,7 @@ class MunicipalRecorder:
     def dataset(self, start_year: int) -> xr.Dataset:
         """Everything recorded, with coordinates ``run``, ``year``, ``municipality`` and ``time``."""
         towns = municipalities()
-        runs, years, _ = self.backlog.shape
+        years, runs, _ = self.backlog.shape
         months = self.monthly_backlog.shape[1]
         coords = {
             "run": np.arange(runs),
@@ -66,9 +67,10 @@ class MunicipalRecorder:
             "time": np.arange(months),
         }
         data: dict[str, tuple[tuple[str, ...], np.ndarray]] = {
-            name: (("run", "year", "municipality"), values) for name, values in self.yearly.items()
+            name: (("run", "year", "municipality"), values.transpose(1, 0, 2))
+            for name, values in self.yearly.items()
         }
-        data["backlog"] = (("run", "year", "municipality"), self.backlog)
+        data["backlog"] = (("run", "year", "municipality"), self.backlog.transpose(1, 0, 2))
         for name in TOTALS:
             data[f"total_{name}"] = (("run", "year"), data[name][1].sum(axis=2))
         data.update({f"national_{name}": (("run", "time"), values) for name, values in self.monthly.items()})

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from migratielab.errors import ConservationError
 
@@ -126,14 +127,66 @@ def _share_housed(offered: np.ndarray, due: np.ndarray, housed: np.ndarray) -> t
     return by_town, written_off
 
 
-def _integrate(state: State, params: Params, obliged: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Advance the integration pipeline one month with ``obliged`` (run, M) persons entering."""
+def _integrate(
+    state: State, params: Params, obliged: np.ndarray, out: np.ndarray | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Advance the integration pipeline one month with ``obliged`` (run, M) persons entering.
+
+    One compiled pass over (run, M, months since housing) shifts the pipeline into ``out`` (a new
+    array without it; it may be ``state.pipeline``) and sums those passing;
+    ``reference_integrate`` is the numpy statement it is tested against.
+    """
+    pipeline = np.empty_like(state.pipeline) if out is None else out
+    expected = np.asarray(params.pass_pmf, dtype=np.float64)
+    weights = np.ascontiguousarray(np.broadcast_to(expected, (obliged.shape[0], expected.shape[-1])))
+    passing = _shift_and_pass(
+        np.ascontiguousarray(state.pipeline, dtype=np.float64),
+        np.ascontiguousarray(obliged, dtype=np.float64),
+        weights,
+        pipeline,
+    )
+    return pipeline, _integration_flows(params, obliged, pipeline, params.pass_rate * passing)
+
+
+def reference_integrate(
+    state: State, params: Params, obliged: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """``_integrate`` in numpy (the reference)."""
     pipeline = np.concatenate([obliged[:, :, None], state.pipeline[:, :, :-1]], axis=2)
     passed = params.pass_rate * np.einsum("rml,rl->rm", pipeline, params.pass_pmf)
+    return pipeline, _integration_flows(params, obliged, pipeline, passed)
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _shift_and_pass(
+    pipeline: np.ndarray, obliged: np.ndarray, pmf: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """``out`` = ``pipeline`` one month on with ``obliged`` entering; returns sum_l out * pmf (run, M).
+
+    The sum is taken over the old pipeline before it moves (a read-only loop that vectorises).
+    """
+    runs, towns, length = pipeline.shape
+    passing = np.empty((runs, towns))
+    for run in range(runs):
+        for town in range(towns):
+            total = 0.0
+            for months in range(1, length):
+                total += pipeline[run, town, months - 1] * pmf[run, months]
+            passing[run, town] = total + obliged[run, town] * pmf[run, 0]
+            for months in range(length - 1, 0, -1):
+                out[run, town, months] = pipeline[run, town, months - 1]
+            out[run, town, 0] = obliged[run, town]
+    return passing
+
+
+def _integration_flows(
+    params: Params, obliged: np.ndarray, pipeline: np.ndarray, passed: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The month's integration flows (persons or EUR, run x M) from the shifted pipeline."""
     missed = pipeline[:, :, -1] * (1.0 - params.pass_rate)
     fined = missed * params.fined_share
     voluntary_passed = params.voluntary_per_month * params.pass_rate
-    return pipeline, {
+    return {
         "passed": passed,
         "missed_term": missed,
         "fined": fined,
@@ -145,13 +198,24 @@ def _integrate(state: State, params: Params, obliged: np.ndarray) -> tuple[np.nd
     }
 
 
-def step(state: State, params: Params, inputs: MonthInputs, t: int) -> tuple[State, Flows]:
-    """Advance month ``t``: share what the chain housed, carry backlogs over, integrate newcomers."""
-    month = offer(state, params, inputs.task)
+def step(
+    state: State,
+    params: Params,
+    inputs: MonthInputs,
+    t: int,
+    out: State | None = None,
+    month: Offer | None = None,
+) -> tuple[State, Flows]:
+    """Advance month ``t``: share what the chain housed, carry backlogs over, integrate newcomers.
+
+    ``out``: a state whose C-contiguous float64 pipeline receives the new one (it may be ``state``,
+    which is then consumed); ``month``: this month's ``offer`` for ``inputs.task`` when already made.
+    """
+    month = offer(state, params, inputs.task) if month is None else month
     housed, written_off = _share_housed(month.offered, month.due, inputs.housed)
     backlog = month.due - housed - written_off
     obliged = housed * params.obliged_share + params.family_obliged_per_month[None, :]
-    pipeline, integration = _integrate(state, params, obliged)
+    pipeline, integration = _integrate(state, params, obliged, None if out is None else out.pipeline)
     after = State(backlog=backlog, pipeline=pipeline)
     flows = Flows(
         task=month.task,

@@ -19,6 +19,7 @@ life expectancy in years, counts in persons.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -103,8 +104,7 @@ def solve_brass_alpha(
     standard: StandardLifeTable, target_e0: FloatArray, newton_steps: int = 4
 ) -> FloatArray:
     """The Brass level alpha (same shape as target_e0) that reproduces target e0 (years)."""
-    grid = np.linspace(-3.0, 3.0, 1201)
-    e0_grid = life_expectancy_at_birth(standard, brass_lx(standard, grid))
+    grid, e0_grid = _e0_grid(standard.lx.tobytes(), standard.a0, standard.e_open)
     # e0 decreases in alpha: interpolate on the reversed grid
     alpha = np.interp(target_e0, e0_grid[::-1], grid[::-1])
     for _ in range(newton_steps):
@@ -112,6 +112,15 @@ def solve_brass_alpha(
         derivative = row_dot(-2.0 * lx[..., 1:] * (1.0 - lx[..., 1:]), standard.e0_weights)
         alpha = alpha - (life_expectancy_at_birth(standard, lx) - target_e0) / derivative
     return np.asarray(alpha, dtype=np.float64)
+
+
+@lru_cache(maxsize=16)
+def _e0_grid(lx: bytes, a0: float, e_open: float) -> tuple[FloatArray, FloatArray]:
+    """Brass levels -3..3 (step 0.005) and their e0 (years) for a standard given by its fields
+    (cached: every year of every chunk solves against the same few standards)."""
+    standard = StandardLifeTable(lx=np.frombuffer(lx, dtype=np.float64), a0=a0, e_open=e_open)
+    grid = np.linspace(-3.0, 3.0, 1201)
+    return grid, life_expectancy_at_birth(standard, brass_lx(standard, grid))
 
 
 def survival_ratios(lived: FloatArray) -> FloatArray:

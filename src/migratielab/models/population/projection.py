@@ -19,11 +19,14 @@ immigration - emigration to 1e-9 relative per run, and no stock is negative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from migratielab.errors import ConservationError, InfeasibleRunError
+from migratielab.models.population import kernel
 from migratielab.models.population.components import (
     MAX_DURATION,
     N_AGES,
@@ -69,16 +72,30 @@ class State:
 
     resident: FloatArray
     immigrants: FloatArray
+    summary: kernel.Summary | None = field(default=None, compare=False, repr=False)
+    """The sums of these stocks when the step that made them computed them in its pass."""
+
+    def sums(self) -> kernel.Summary:
+        """Total, population by sex and age, by group and smallest stock per run (one compiled pass)."""
+        if self.summary is not None:
+            return self.summary
+        resident = np.ascontiguousarray(self.resident, dtype=np.float64)
+        immigrants = np.ascontiguousarray(self.immigrants, dtype=np.float64)
+        return kernel.Summary(*kernel.summarise(resident, immigrants))
 
     def total(self) -> FloatArray:
         """Total population per run (persons)."""
-        return np.asarray(
-            self.resident.sum(axis=(1, 2)) + self.immigrants.sum(axis=(1, 2, 3, 4)), dtype=np.float64
-        )
+        return self.sums().total
 
     def by_sex_age(self) -> FloatArray:
         """Population by sex and age (run, sex, age)."""
-        return np.asarray(self.resident + self.immigrants.sum(axis=(1, 2)), dtype=np.float64)
+        return self.sums().by_sex_age
+
+    def reference_total(self) -> FloatArray:
+        """Total population per run (persons), summed by numpy (the reference path's sums)."""
+        return np.asarray(
+            self.resident.sum(axis=(1, 2)) + self.immigrants.sum(axis=(1, 2, 3, 4)), dtype=np.float64
+        )
 
 
 @dataclass(frozen=True)
@@ -127,12 +144,37 @@ class YearInputs:
     """(run,) net migration, or None."""
 
 
-def life_tables(structure: Structure, e0: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+LifeTables = tuple[FloatArray, FloatArray, FloatArray]
+_TABLES: OrderedDict[tuple[int, tuple[int, ...], bytes], tuple[Structure, LifeTables]] = OrderedDict()
+TABLES_KEPT = 64
+"""Life tables remembered: a projection's set-up computes every year's tables (for e65) and its
+steps need the same ones again; 64 years of a chunk of 500 runs take about 30 MB."""
+
+
+def life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
     """Brass life tables for target e0 (run, 2).
 
     Returns survival ratios (run, 2, 106), the share of births alive on the next 1 January
-    L_0 (run, 2), and the sex-neutral remaining life expectancy at 65 (run,) in years.
+    L_0 (run, 2), and the sex-neutral remaining life expectancy at 65 (run,) in years (read-only
+    arrays: the latest ``TABLES_KEPT`` results are remembered per structure and e0).
     """
+    values = np.ascontiguousarray(e0, dtype=np.float64)
+    key = (id(structure), values.shape, values.tobytes())
+    found = _TABLES.get(key)
+    if found is not None and found[0] is structure:  # the entry holds the structure, so ids stay unique
+        _TABLES.move_to_end(key)
+        return found[1]
+    tables = _compute_life_tables(structure, values)
+    for array in tables:
+        array.setflags(write=False)
+    _TABLES[key] = (structure, tables)
+    if len(_TABLES) > TABLES_KEPT:
+        _TABLES.popitem(last=False)
+    return tables
+
+
+def _compute_life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
+    """``life_tables`` without remembering."""
     ratios = np.empty((*e0.shape, N_AGES))
     infants = np.empty_like(e0)
     e65 = np.zeros(e0.shape[0])
@@ -161,8 +203,85 @@ def _next_duration(stock: FloatArray) -> FloatArray:
     return moved
 
 
-def step(state: State, structure: Structure, inputs: YearInputs) -> tuple[State, Flows]:
-    """Advance the state by one year; check conservation and non-negativity."""
+def step(
+    state: State, structure: Structure, inputs: YearInputs, out: State | None = None
+) -> tuple[State, Flows]:
+    """Advance the state by one year (compiled cell loop); check conservation and non-negativity.
+
+    The arithmetic of ``reference_step`` in one pass over each run's cells (``kernel.advance``);
+    life tables stay in numpy (they are per run and age, not per cell). ``out``: a state whose
+    C-contiguous float64 arrays receive the new stocks (it may be ``state`` itself, which is then
+    consumed); without it new arrays are allocated and ``state`` is left as it was.
+    """
+    survival, infant_survival, _ = life_tables(structure, inputs.e0)
+    runs = state.resident.shape[0]
+    before = state.total()
+    resident, immigrants = _contiguous(state.resident), _contiguous(state.immigrants)
+    targets = (np.empty_like(resident), np.empty_like(immigrants)) if out is None else _buffers(out)
+    flows, sums = kernel.advance(
+        (resident, immigrants),
+        _year_arrays(inputs, runs),
+        (
+            _contiguous(survival),
+            _contiguous(infant_survival),
+            _per_run(inputs.stock_departure, runs),
+            _per_run(np.zeros((runs, 0)) if inputs.arrivals is None else inputs.arrivals, runs),
+            _per_run(inputs.arrival_departure, runs),
+        ),
+        _shared_arrays(structure),
+        targets,
+    )
+    new_state = State(resident=targets[0], immigrants=targets[1], summary=kernel.Summary(*sums))
+    year_flows = Flows(*(np.ascontiguousarray(flows[:, column]) for column in range(flows.shape[1])))
+    check_balance(before, new_state, year_flows)
+    return new_state, year_flows
+
+
+def _buffers(out: State) -> tuple[FloatArray, FloatArray]:
+    """The arrays of ``out`` to write the next state into; they must be C-contiguous float64."""
+    for array in (out.resident, out.immigrants):
+        if array.dtype != np.float64 or not array.flags.c_contiguous or not array.flags.writeable:
+            raise ValueError("step(out=...) needs writeable C-contiguous float64 arrays")
+    return out.resident, out.immigrants
+
+
+def _year_arrays(inputs: YearInputs, runs: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """TFR, native emigration rate and net migration (0 without) per run, for the kernel."""
+    net = np.zeros(runs) if inputs.net_migration is None else inputs.net_migration
+    return (
+        _per_run(inputs.tfr, runs),
+        _per_run(inputs.native_emigration_rate, runs),
+        _per_run(net, runs),
+    )
+
+
+def _shared_arrays(
+    structure: Structure,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int64]]:
+    """The schedules every run shares, in the order ``kernel.advance`` takes them."""
+    share = np.array([structure.sex_ratio_at_birth, 1.0 - structure.sex_ratio_at_birth])
+    return (
+        _contiguous(structure.native_emigration_shape),
+        _contiguous(structure.asfr_shape),
+        share,
+        _contiguous(structure.net_profile),
+        _contiguous(structure.arrival_profiles),
+        INFLOW_MOTIVE.astype(np.int64),
+    )
+
+
+def _contiguous(array: FloatArray) -> FloatArray:
+    """``array`` as C-contiguous float64 (one compiled specialisation of the kernel)."""
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
+def _per_run(array: FloatArray, runs: int) -> FloatArray:
+    """``array`` with its leading run axis broadcast to ``runs``, C-contiguous float64."""
+    return _contiguous(np.broadcast_to(array, (runs, *np.shape(array)[1:])))
+
+
+def reference_step(state: State, structure: Structure, inputs: YearInputs) -> tuple[State, Flows]:
+    """The step in pure numpy (the reference the compiled ``step`` is tested against); same contract."""
     survival, infant_survival, _ = life_tables(structure, inputs.e0)
 
     native_emigrants = state.resident * (
@@ -213,7 +332,12 @@ def step(state: State, structure: Structure, inputs: YearInputs) -> tuple[State,
 
 def check_conservation(before: State, after: State, flows: Flows) -> None:
     """Raise ConservationError if the balancing equation fails or a stock is negative."""
-    expected = before.total() + flows.births - flows.deaths + flows.immigration - flows.emigration
+    check_balance(before.total(), after, flows)
+
+
+def check_balance(before: FloatArray, after: State, flows: Flows) -> None:
+    """``check_conservation`` from the total population per run (persons) before the year."""
+    expected = before + flows.births - flows.deaths + flows.immigration - flows.emigration
     actual = after.total()
     if not (np.all(np.isfinite(actual)) and np.all(np.isfinite(after.resident))):
         run = int(np.argmin(np.isfinite(actual)))

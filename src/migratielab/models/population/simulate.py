@@ -169,9 +169,14 @@ def year_inputs(projection: Projection, index: int, asylum: AsylumArrivals | Non
     )
 
 
-def step(state: State, projection: Projection, inputs: YearInputs, t: int) -> tuple[State, Flows]:
-    """The pillar step: advance the population from 1 January of flow year ``t`` to the next."""
-    return projection_step(state, projection.structure, inputs)
+def step(
+    state: State, projection: Projection, inputs: YearInputs, t: int, out: State | None = None
+) -> tuple[State, Flows]:
+    """The pillar step: advance the population from 1 January of flow year ``t`` to the next.
+
+    ``out`` receives the new stocks (it may be ``state``, which is then consumed; see ``projection.step``).
+    """
+    return projection_step(state, projection.structure, inputs, out)
 
 
 FLOW_NAMES = ("births", "deaths", "immigration", "emigration")
@@ -194,14 +199,14 @@ class Recorder:
     def record_state(self, index: int, state: State) -> None:
         """Stocks on 1 January of year ``index``."""
         projection = self.projection
-        population = state.by_sex_age()
+        sums = state.sums()
+        population = sums.by_sex_age
         self.labour_force[:, index] = indicators.potential_labour_force(population, projection.aow[:, index])
-        self.stock["population"][:, index] = state.total()
+        self.stock["population"][:, index] = sums.total
         self.stock["employed"][:, index] = indicators.employed(
             state, projection.immigrant_rates, projection.relative, projection.resident_rates
         )
-        self.by_group[:, index, 0] = state.resident.sum(axis=(1, 2))
-        self.by_group[:, index, 1:] = state.immigrants.sum(axis=(2, 3, 4))
+        self.by_group[:, index] = sums.by_group
         self.grey[:, index] = indicators.grey_pressure(population)
         if self.by_sex_age is not None:
             self.by_sex_age[:, index] = population
