@@ -61,6 +61,9 @@ LAST_POPULATION_START = 2025
 LAST_YEAR = 2100
 """The last year any projection or simulation reaches."""
 YEAR = Limit(2000, LAST_YEAR, "calendar year", "the bundled statistics start in 2000; horizon to 2100")
+RUNS = Limit(
+    1, 1_000_000, "runs", "an ensemble of a million runs streams in under 4 GB; more is a cluster job"
+)
 SEED = Limit(0, 2**32 - 1, "integer seed", "numpy's SeedSequence entropy; 32 bits are plenty")
 
 # --------------------------------------------------------------------------------------- demography

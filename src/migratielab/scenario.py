@@ -16,12 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from migratielab import limits
 from migratielab.errors import InputError
 from migratielab.params import ParamValue, check_override, default_parameters, did_you_mean
-from migratielab.yamlio import Strict, read_yaml_mapping, validate_mapping
+from migratielab.yamlio import Strict, WholeNumber, integral, read_yaml_mapping, validate_mapping
 
 ASYLUM_KEYS = ("inflow", "policies", "parameters")
 """Keys of an asylum scenario written before sections existed (moved into ``asylum``)."""
@@ -35,7 +35,7 @@ Year = Annotated[int, Field(ge=limits.YEAR.low, le=limits.YEAR.high, strict=Fals
 """A calendar year inside the range every input may use (as a mapping key it may be text: JSON keys are)."""
 YEAR_KEYS: dict[str, Any] = {"propertyNames": {"pattern": "^(20[0-9]{2}|2100)$"}}
 """JSON Schema of mappings keyed by year: the keys are the years 2000-2100 written as text."""
-Places = Annotated[int, Field(ge=limits.PLACES.low, le=limits.PLACES.high)]
+Places = Annotated[int, Field(ge=limits.PLACES.low, le=limits.PLACES.high), BeforeValidator(integral)]
 """Reception places."""
 AnnualInflow = Annotated[float, Field(ge=limits.ANNUAL_INFLOW.low, le=limits.ANNUAL_INFLOW.high)]
 """Persons per year."""
@@ -59,16 +59,20 @@ class ForecastLinkedReception(Tagged):
     """Half-yearly capacity decisions following an inflow forecast made ``forecast_lag_months`` earlier."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
-    forecast_lag_months: int = Field(14, ge=0, le=36, description="information lag of the forecast, months")
+    forecast_lag_months: WholeNumber = Field(
+        14, ge=0, le=36, description="information lag of the forecast, months"
+    )
 
 
 class FixedBufferReception(Tagged):
     """Stable regular capacity plus an iron buffer of reserve places activated within some months."""
 
     rule: Literal["fixed_buffer"] = "fixed_buffer"
-    base_places: int = limits.PLACES.field(description="stable regular places")
-    buffer_places: int = limits.PLACES.field(description="reserve places kept ready")
-    activation_months: int = Field(3, ge=1, le=24, description="months to bring the buffer fully into use")
+    base_places: WholeNumber = limits.PLACES.field(description="stable regular places")
+    buffer_places: WholeNumber = limits.PLACES.field(description="reserve places kept ready")
+    activation_months: WholeNumber = Field(
+        3, ge=1, le=24, description="months to bring the buffer fully into use"
+    )
     trigger_share: float = Field(
         0.95, gt=0, le=1.0, description="occupancy of regular places (share) that triggers activation"
     )
@@ -92,7 +96,7 @@ class ForecastLinkedStaffing(Tagged):
     """Half-yearly hiring towards the FTE the lagged inflow forecast needs; new staff ramp up."""
 
     rule: Literal["forecast_linked"] = "forecast_linked"
-    forecast_lag_months: int = Field(14, ge=0, le=36)
+    forecast_lag_months: WholeNumber = Field(14, ge=0, le=36)
 
 
 class StableStaffing(Tagged):
@@ -115,14 +119,17 @@ class FixedHousingQuota(Tagged):
     """A fixed half-yearly quota of status holders to be housed."""
 
     rule: Literal["fixed"] = "fixed"
-    per_half_year: int = limits.HALF_YEAR_QUOTA.field()
+    per_half_year: WholeNumber = limits.HALF_YEAR_QUOTA.field()
 
 
 HousingPolicy = Annotated[ForecastHousingQuota | FixedHousingQuota, Field(discriminator="rule")]
 
 
 class ReturnPolicy(Strict):
-    """Levers of return (departure of rejected applicants); the defaults are the 2015-2019 situation."""
+    """Levers of return (departure of rejected applicants); the defaults are the 2015-2019 situation
+    (values not converted)."""
+
+    model_config = ConfigDict(strict=True)
 
     origin_cooperation: float = Field(
         1.0,
@@ -130,7 +137,7 @@ class ReturnPolicy(Strict):
         le=2.0,
         description="cooperation of countries of origin relative to 2015-2019 (1 = as then)",
     )
-    detention_places: int = Field(
+    detention_places: WholeNumber = Field(
         933, ge=0, le=5000, description="immigration detention places (933 from 2016)"
     )
     lighter_measures_share: float = Field(
@@ -146,7 +153,7 @@ class Policy(Strict):
     name: str = Field(min_length=1, max_length=80)
     reception: ReceptionPolicy = Field(default_factory=ForecastLinkedReception)
     staffing: StaffingPolicy = Field(default_factory=ForecastLinkedStaffing)
-    decision_term_months: int = Field(6, ge=1, le=36, description="statutory decision term, months")
+    decision_term_months: WholeNumber = Field(6, ge=1, le=36, description="statutory decision term, months")
     housing: HousingPolicy = Field(default_factory=ForecastHousingQuota)
     returns: ReturnPolicy = Field(default_factory=ReturnPolicy)
 
@@ -176,7 +183,7 @@ class PathInflow(Tagged):
     )
 
 
-class ForecastInflow(Strict):
+class ForecastInflow(Tagged):
     """Sample paths of the probabilistic applications forecast (ETS on the observed history)."""
 
     kind: Literal["forecast"] = "forecast"
@@ -418,7 +425,7 @@ class Scenario(Strict):
     description: str = ""
     start_year: int = Field(2025, ge=2010, le=2060)
     end_year: int = Field(2035, ge=2010, le=2100, description="last simulated year (inclusive)")
-    runs: int = Field(1000, ge=1, le=1_000_000)
+    runs: int = Field(1000, ge=int(limits.RUNS.low), le=int(limits.RUNS.high))
     seed: int = limits.SEED.field(20251127)
     asylum: AsylumSection | None = None
     population: MigrationPlan | None = None

@@ -13,11 +13,20 @@ from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from migratielab.errors import InputError
 from migratielab.limits import MAX_FILE_BYTES
+
+
+def integral(value: Any) -> Any:
+    """A float without fraction as an int (JSON Schema integers allow ``1.0``); anything else as given."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(integral)]
+"""An integer that may be written as a float without fraction (strict models otherwise refuse ``1.0``)."""
 
 
 class Strict(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
@@ -23,6 +23,7 @@ from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service import web_models as models
 from migratielab.service.scorecard import comparison_records
+from migratielab.service.web_models import REQUEST_CONFIG
 
 router = APIRouter(prefix="/api")
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}}
@@ -185,7 +186,7 @@ def show_exploration(exploration_id: str) -> ExplorationDetail:
 
 
 MUNICIPAL_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"description": "unknown municipality (nearest matches named)"}
+    404: {"description": "unknown municipality code or name (the nearest matches are named)"}
 }
 
 
@@ -208,7 +209,7 @@ def municipality(code: str) -> dict[str, Any]:
     try:
         position = municipal.find(code)
     except InputError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+        raise HTTPException(status_code=404, detail=str(error)) from None
     raw = municipal.raw_frame(municipal.default_run())
     shown, flags = municipal.protected_frame(raw)
     record: dict[str, Any] = json.loads(shown.iloc[position].to_json())
@@ -217,12 +218,20 @@ def municipality(code: str) -> dict[str, Any]:
     return record
 
 
+INDICATOR_KEYS: dict[str, Any] = {"propertyNames": {"enum": list(labour_service.shortage_indicators())}}
+"""JSON Schema of the keys of weights and thresholds: the shortage indicators' names."""
+
+
 class LabourWeights(BaseModel):
     """Weights, thresholds and cut-off of the shortage assessment (indicator names as in the list)."""
 
-    weights: dict[str, float] = {}
-    thresholds: dict[str, float] = {}
-    shortage_cutoff: float | None = None
+    model_config = REQUEST_CONFIG
+
+    weights: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, json_schema_extra=INDICATOR_KEYS
+    )
+    thresholds: dict[str, float] = Field(default_factory=dict, json_schema_extra=INDICATOR_KEYS)
+    shortage_cutoff: float | None = Field(None, gt=0, le=1)
 
 
 @router.get("/labour/shortages")

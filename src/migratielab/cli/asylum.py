@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from migratielab import limits
 from migratielab.cli.common import DelayedProgress, console, reported_input_errors
 from migratielab.cli.outputs import write_outputs
 from migratielab.models.variables import Language
@@ -38,7 +39,14 @@ def run(
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and Parquet results")] = Path(
         "output"
     ),
-    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            help="Override the scenario's ensemble size",
+            min=int(limits.RUNS.low),
+            max=int(limits.RUNS.high),
+        ),
+    ] = None,
     parameters_file: Annotated[
         Path | None,
         typer.Option("--parameters", help="Parameter YAML replacing the bundled asylum parameters"),

@@ -10,6 +10,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from migratielab import limits
 from migratielab.cli.common import error_console, reported_input_errors
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import LANGUAGES, Translator
@@ -103,7 +104,14 @@ def report(
     weights: Annotated[
         Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")
     ] = None,
-    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            help="Override the scenario's ensemble size",
+            min=int(limits.RUNS.low),
+            max=int(limits.RUNS.high),
+        ),
+    ] = None,
 ) -> None:
     """Write the self-contained labour report: shortage list with evidence, channels, plan coverage."""
     if lang not in LANGUAGES:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from migratielab import limits
 from migratielab.cli.common import console, error_console, reported_input_errors
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import LANGUAGES
@@ -46,7 +47,14 @@ def report(
     ] = None,
     out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/state-of-migration.html"),
     lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
-    runs: Annotated[int | None, typer.Option(help="Override the scenario's ensemble size", min=1)] = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            help="Override the scenario's ensemble size",
+            min=int(limits.RUNS.low),
+            max=int(limits.RUNS.high),
+        ),
+    ] = None,
 ) -> None:
     """Write the self-contained "State of migration" report: observed figures, scorecard and fan charts."""
     if lang not in LANGUAGES:

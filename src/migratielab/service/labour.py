@@ -33,6 +33,7 @@ from migratielab.models.labour.setup import (
 from migratielab.models.labour.shortage import (
     VERDICTS,
     ShortageConfig,
+    indicator_names,
     indicators,
     load_weights,
     wage_measured,
@@ -417,6 +418,11 @@ def channel_comparison(scenario: Scenario, source: str = "scenario") -> ChannelC
             unfilled_total={y: t[0] for y, t in totals.items()},
         ),
     )
+
+
+def shortage_indicators() -> tuple[str, ...]:
+    """The names of the shortage indicators (keys of weights and thresholds)."""
+    return tuple(indicator_names())
 
 
 def shortage_list_with(overrides: dict[str, object], source: str = "request") -> ShortageList:

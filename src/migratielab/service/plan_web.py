@@ -8,7 +8,7 @@ and its grants enter the population (``service.population.with_asylum_chain``). 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from migratielab.scenario import (
     FixedBufferReception,
@@ -20,7 +20,8 @@ from migratielab.scenario import (
 )
 from migratielab.service.population import with_asylum_chain
 from migratielab.service.scorecard import PlanComparison, compare_plans
-from migratielab.service.web_models import PlanLevels, PlanRequest
+from migratielab.service.web_models import REQUEST_CONFIG, PlanLevels, PlanRequest
+from migratielab.yamlio import WholeNumber
 
 MAX_PLAN_RUNS = 100
 FIRST_YEAR = 2025
@@ -31,15 +32,17 @@ YOURS_NAME = "yours"
 class PlanScorecardRequest(BaseModel):
     """A plan to put on the scorecard: channel levels, asylum policy, horizon and ensemble."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = REQUEST_CONFIG
 
     levels: PlanLevels = Field(default_factory=PlanLevels, description="gross immigration per channel")
     fte: float = Field(1_500, ge=100, le=10_000, description="IND decision officers (FTE, stable)")
-    base_places: int = Field(41_000, ge=0, le=150_000, description="standing regular reception places")
-    buffer_places: int = Field(15_000, ge=0, le=100_000, description="buffer places kept in reserve")
-    end_year: int = Field(2040, ge=2026, le=2060, description="last simulated year")
-    runs: int = Field(30, ge=2, le=MAX_PLAN_RUNS, description=f"futures (at most {MAX_PLAN_RUNS})")
-    seed: int = Field(20251201, ge=0, le=2**32 - 1)
+    base_places: WholeNumber = Field(
+        41_000, ge=0, le=150_000, description="standing regular reception places"
+    )
+    buffer_places: WholeNumber = Field(15_000, ge=0, le=100_000, description="buffer places kept in reserve")
+    end_year: WholeNumber = Field(2040, ge=2026, le=2060, description="last simulated year")
+    runs: WholeNumber = Field(30, ge=2, le=MAX_PLAN_RUNS, description=f"futures (at most {MAX_PLAN_RUNS})")
+    seed: WholeNumber = Field(20251201, ge=0, le=2**32 - 1)
 
     def scenario(self, name: str = YOURS_NAME) -> Scenario:
         """The request as a coupled scenario: the chain runs the policy on the plan's asylum level, the

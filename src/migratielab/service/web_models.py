@@ -28,6 +28,7 @@ from migratielab.scenario import (
     load_scenario,
 )
 from migratielab.service import demography
+from migratielab.yamlio import WholeNumber, integral
 
 MAX_RUNS = 5_000
 MAX_POLICIES = 4
@@ -44,16 +45,13 @@ REQUEST_CONFIG = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 """Requests: unknown keys refused, no type coercion (but see ``WholeNumber``), finite numbers only."""
 
 
-def _integral(value: Any) -> Any:
-    """A float with no fractional part (``9846.0``, as JSON Schema's integer allows) as an int."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-WholeNumber = Annotated[int, BeforeValidator(_integral)]
-"""An integer that may be written as a float without fraction (JSON Schema integers allow ``1.0``)."""
-SCENARIO_NAMES: list[JsonValue] = [*bundled_scenario_names()]
-"""Names of the bundled scenarios (the ``scenario`` field's enumeration)."""
-SCENARIO_STARTS = [load_scenario(bundled_scenario_path(name)).start_year for name in bundled_scenario_names()]
+ASYLUM_SCENARIOS = [
+    name for name in bundled_scenario_names() if load_scenario(bundled_scenario_path(name)).asylum is not None
+]
+"""Bundled scenarios with an asylum section: the ones a what-if or comparison can start from."""
+SCENARIO_NAMES: list[JsonValue] = [*ASYLUM_SCENARIOS]
+"""The ``scenario`` field's enumeration."""
+SCENARIO_STARTS = [load_scenario(bundled_scenario_path(name)).start_year for name in ASYLUM_SCENARIOS]
 """Start years of the bundled scenarios: an end year's schema range is their common horizon."""
 
 
@@ -90,21 +88,22 @@ class SimulationRequest(BaseModel):
         Annotated[
             int,
             Field(ge=max(SCENARIO_STARTS), le=min(SCENARIO_STARTS) + MAX_HORIZON_YEARS - 1),
-            BeforeValidator(_integral),
+            BeforeValidator(integral),
         ]
         | None
     ) = Field(
         None, description=f"last simulated year; at most {MAX_HORIZON_YEARS} years from the scenario's start"
     )
-    seed: (
-        Annotated[int, Field(ge=limits.SEED.low, le=limits.SEED.high), BeforeValidator(_integral)] | None
-    ) = Field(None, description="seed; default: the scenario's")
+    seed: Annotated[int, Field(ge=limits.SEED.low, le=limits.SEED.high), BeforeValidator(integral)] | None = (
+        Field(None, description="seed; default: the scenario's")
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SimulationRequest:
-        if self.scenario not in bundled_scenario_names():
+        if self.scenario not in ASYLUM_SCENARIOS:
             raise ValueError(
-                f"unknown scenario {self.scenario!r}; known: {', '.join(bundled_scenario_names())}"
+                f"unknown scenario {self.scenario!r}; known (with an asylum section): "
+                f"{', '.join(ASYLUM_SCENARIOS)}"
             )
         start = bundled_scenario(self.scenario).scenario.start_year
         last = start + MAX_HORIZON_YEARS - 1
