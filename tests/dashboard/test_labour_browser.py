@@ -62,6 +62,7 @@ def test_labour_and_data_pages_at_1280x720(page: Any, server_url: str, lang: str
         expected = "0,829" if lang == "nl" else "0.829"
         assert page.locator("input[name=t_future_bottleneck]").input_value() == expected
         page.goto(f"{server_url}/data?lang={lang}")
+        page.locator("#labour-tables-block > summary").click()
         page.locator("#labour-tables").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"data-labour-tables-{lang}-1280.png"))
         assert page.locator("#labour-tables > tbody > tr").count() >= 10

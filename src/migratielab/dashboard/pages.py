@@ -46,6 +46,7 @@ from migratielab.presentation.charts import Figure, Series, line_chart
 from migratielab.presentation.datapage import (
     SHARE_UNITS,
     citation,
+    labour_table_title,
     parameter_description,
     parameter_value,
     series_description,
@@ -306,7 +307,8 @@ def parameter_view(row: ParameterRow, value: object, lang: Language) -> dict[str
 
 
 def data_view(lang: Language) -> View:
-    """Every series (linked to its own page) and every parameter, per model part, in the language."""
+    """Every series (linked to its own page), every parameter per model part and the sources of the
+    labour pillar's bundled tables, in the language."""
     series = [
         {
             "id": summary.series_id,
@@ -322,7 +324,11 @@ def data_view(lang: Language) -> View:
         values = panels.parameter_values(module)
         rows = [parameter_view(row, values[row.name], lang) for row in panels.parameter_rows(module)]
         modules.append({"key": module, "rows": rows})
-    return View({"series": series, "modules": modules, "labour_tables": labour_service.table_sources()})
+    labour_tables = [
+        {**row.model_dump(), "title": labour_table_title(row.file, row.title, lang)}
+        for row in labour_service.table_sources()
+    ]
+    return View({"series": series, "modules": modules, "labour_tables": labour_tables})
 
 
 def series_page_view(series_id: str, lang: Language) -> View:

@@ -21,7 +21,8 @@ SHARE_UNITS = frozenset({"share", "fraction", "share (0-1)", "fraction of popula
 
 @cache
 def dutch() -> dict[str, dict[str, str]]:
-    """The Dutch descriptions (``series``, ``parameters``) and units (``units``) of the data page."""
+    """The Dutch descriptions (``series``, ``parameters``), units (``units``) and titles of the labour
+    pillar's bundled tables (``labour_tables``) of the data page."""
     source = resources.files("migratielab.presentation").joinpath("descriptions_nl.yaml").read_text("utf-8")
     loaded: dict[str, dict[str, str]] = yaml.load(source, Loader=SAFE_LOADER)
     return loaded
@@ -35,6 +36,12 @@ def series_description(series_id: str, english: str, lang: Language) -> str:
 def parameter_description(module: str, name: str, english: str, lang: Language) -> str:
     """A parameter's description in the language (the parameter file's English text for ``en``)."""
     return dutch()["parameters"].get(f"{module}.{name}", english) if lang == "nl" else english
+
+
+def labour_table_title(file: str, english: str, lang: Language) -> str:
+    """The title of a bundled labour table (by file name) in the language (the registry's English
+    title for ``en``)."""
+    return dutch()["labour_tables"].get(file, english) if lang == "nl" else english
 
 
 def unit_text(unit: str, lang: Language) -> str:
