@@ -6,6 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from migratielab.models.variables import indicator
+
 
 def ranked_codes(html: str) -> list[str]:
     """BRC codes in the order of the shortage table."""
@@ -18,7 +20,7 @@ def test_labour_page_lists_all_groups_with_evidence_and_channels(client: TestCli
     assert len(ranked_codes(html)) == 114
     assert html.count("<details>") == 114
     assert "UWV spanningsindicator 2026Q1" in html and "CBS 85517NED" in html
-    assert "Kennismigranten" in html and "Onvervuld tot 2030" in html
+    assert "Kennismigranten" in html and "Onvervuld 2025-2030 (schatting)" in html
     english = client.get("/labour?lang=en").text
     assert "Knowledge migrants" in english and "case for labour migration" in english
 
@@ -27,6 +29,40 @@ def test_dutch_numbers_use_dutch_separators(client: TestClient) -> None:
     html = client.get("/labour").text
     assert re.search(r"\d\.\d{3}", html)  # thousands with a dot
     assert re.search(r"\d+%", html)
+
+
+def channel_section(html: str) -> str:
+    """The channel tables of the page."""
+    return html.split('<div id="channels">', 1)[1].split("</div>", 1)[0]
+
+
+def test_channel_columns_use_registry_labels_units_and_dutch_numbers(client: TestClient) -> None:
+    """The channel columns are registry labels with their shown unit; the fiscal figures are in the
+    registry's display unit (thousand euro per arrival), Dutch-formatted on the Dutch page."""
+    cost, fiscal = indicator("labour", "integration_cost"), indicator("labour", "fiscal_30")
+    dutch = channel_section(client.get("/labour").text)
+    assert f"<th>{cost.label('nl')} ({cost.shown_unit.label('nl')})</th>" in dutch
+    assert "<th>Integratiekosten (euro per persoon)</th>" in dutch
+    assert f"<th>{fiscal.label('nl')}</th>" in dutch and fiscal.shown_unit.label("nl") in dutch
+    assert "duizend euro per aankomst (prijzen 2016)" in dutch
+    assert '<td class="value">40.000</td>' in dutch  # plan per year: thousands with a dot
+    assert re.search(r'<td class="value">\d+,\d+</td>', dutch)  # dwellings per person: decimal comma
+    fiscal_table = dutch.split(fiscal.shown_unit.label("nl"), 1)[1]
+    cells = re.findall(r'<td class="value">([^<]+)</td>', fiscal_table)
+    assert cells and all(re.fullmatch(r"-?[\d,]+ \[-?[\d,]+ – -?[\d,]+\]", cell) for cell in cells)
+    assert not any(re.search(r"\d\.\d{3}", cell) for cell in cells)  # thousands, not full euros
+    english = channel_section(client.get("/labour?lang=en").text)
+    assert "<th>Integration cost (euro per person)</th>" in english
+    assert f"<th>{fiscal.label('en')}</th>" in english and "thousand euro per arrival" in english
+    assert '<td class="value">40,000</td>' in english
+    assert cost.label("nl") not in english
+
+
+def test_shortage_columns_use_registry_labels(client: TestClient) -> None:
+    dutch, english = client.get("/labour").text, client.get("/labour?lang=en").text
+    for name in ("shortage_score", "unfilled_2030", "wage_ratio"):
+        entry = indicator("labour", name)
+        assert f"<th>{entry.label('nl')}" in dutch and f"<th>{entry.label('en')}" in english
 
 
 def test_form_weights_change_the_ranking_without_javascript(client: TestClient) -> None:

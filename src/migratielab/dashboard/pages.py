@@ -184,7 +184,8 @@ def labour_overrides(query: dict[str, str]) -> dict[str, object]:
 
 
 def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
-    """The ranked shortage list under the form's weights, the evidence, and the channel comparison."""
+    """The ranked shortage list under the form's weights, the evidence, and the channel comparison
+    (the CLI's and report's tables: registry labels and units, numbers in the page's language)."""
     error, status = None, 200
     try:
         result = labour_service.shortage_list_with(labour_overrides(query), "form")
@@ -210,8 +211,9 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
         "controls": controls,
         "cutoff": labour_rows.input_number(result.cutoff, lang),
         "counts": [(t(f"verdict_{verdict}"), n) for verdict, n in result.counts().items()],
+        "shortage_headings": labour_rows.shortage_headings(lang),
         "occupations": [labour_rows.occupation_row(o, lang) for o in result.occupations],
-        "channels": labour_rows.channel_rows(comparison, lang),
+        "channel_tables": labour_rows.channel_tables(comparison, lang),
         "scenario_name": comparison.scenario,
         "coverage": labour_rows.coverage_lines(comparison, lang),
     }

@@ -1,4 +1,5 @@
-"""Rows of the labour faces (dashboard page, CLI): numbers through the formatter, words from the catalogue."""
+"""Rows of the labour faces (dashboard page, CLI, report): numbers through the formatter, column labels and
+units of registered labour indicators from the variable registry, other words from the catalogue."""
 
 from __future__ import annotations
 
@@ -66,47 +67,22 @@ def evidence_rows(occupation: OccupationAssessment, lang: Language) -> list[dict
 
 
 def occupation_row(occupation: OccupationAssessment, lang: Language) -> dict[str, object]:
-    """One ranked occupation: formatted columns, verdict and reasons in words, and its evidence."""
+    """One ranked occupation: formatted columns (``shortage_figures``), verdict and reasons in words,
+    and its evidence."""
     t = Translator(lang)
+    score, unfilled, wage_ratio = shortage_figures(occupation, lang)
     return {
         "rank": str(occupation.rank),
         "code": occupation.code,
         "name": occupation.name,
-        "score": format_share(occupation.score, lang),
+        "score": score,
         "verdict_code": occupation.verdict,
         "verdict": t(f"verdict_{occupation.verdict}"),
         "reasons": [t(f"reason_{reason}") for reason in occupation.reasons],
-        "unfilled": format_number(occupation.unfilled_2030, lang),
-        "wage_ratio": format_share(occupation.wage_ratio, lang)
-        + (f" {t('labour_class_wage')}" if occupation.wage_basis == "class" else ""),
+        "unfilled": unfilled,
+        "wage_ratio": wage_ratio,
         "evidence": evidence_rows(occupation, lang),
     }
-
-
-def spread_text(spread: Spread, lang: Language) -> str:
-    """A median with its 5-95% range."""
-    low, high = format_number(spread.p5, lang), format_number(spread.p95, lang)
-    return f"{format_number(spread.median, lang)} ({low} – {high})"
-
-
-def channel_rows(result: ChannelComparison, lang: Language) -> list[dict[str, str]]:
-    """Channels on the broad-welfare themes, formatted."""
-    t = Translator(lang)
-    return [
-        {
-            "channel": t(f"channel_{c.channel}"),
-            "plan": format_number(c.plan_per_year, lang),
-            "employed_1": format_share(c.employment[1], lang),
-            "employed_5": format_share(c.employment[5], lang),
-            "earnings": format_share(c.earnings_ratio, lang),
-            "stay_5": format_share(c.stay[5], lang),
-            "dwellings": format_number(c.dwellings_per_person, lang),
-            "integration": format_number(c.integration_cost, lang),
-            "shortage_share": format_share(c.shortage_share, lang),
-            **{f"fiscal_{key}": spread_text(value, lang) for key, value in c.fiscal.items()},
-        }
-        for c in result.channels
-    ]
 
 
 def coverage_lines(result: ChannelComparison, lang: Language) -> list[str]:
@@ -214,27 +190,43 @@ def channel_table(result: ChannelComparison, key: str, lang: Language) -> TableS
     return TableSpec(t(key) if unit is None else f"{t(key)}; {unit}", header, rows)
 
 
+def channel_tables(result: ChannelComparison, lang: Language) -> list[TableSpec]:
+    """Every table of ``CHANNEL_TABLES``, in order (the dashboard page shows them all)."""
+    return [channel_table(result, key, lang) for key in CHANNEL_TABLES]
+
+
 SHORTAGE_FIGURES = ("shortage_score", "unfilled_2030", "wage_ratio")
+
+
+def shortage_headings(lang: Language) -> list[str]:
+    """Column headings of ``SHORTAGE_FIGURES`` (registry label and shown unit)."""
+    return [heading(name, lang) for name in SHORTAGE_FIGURES]
+
+
+def shortage_figures(occupation: OccupationAssessment, lang: Language) -> list[str]:
+    """The ``SHORTAGE_FIGURES`` of one occupation in their shown units (a class-level wage marked)."""
+    score, unfilled, wage = (
+        format_value(value, indicator("labour", name), lang)
+        for name, value in zip(
+            SHORTAGE_FIGURES,
+            (occupation.score, occupation.unfilled_2030, occupation.wage_ratio),
+            strict=True,
+        )
+    )
+    if occupation.wage_basis == "class":
+        wage += f" {Translator(lang)('labour_class_wage')}"
+    return [score, unfilled, wage]
 
 
 def shortage_table(result: ShortageList, lang: Language, top: int | None = None) -> TableSpec:
     """Header and rows of the ranked shortage list: rank, occupation, score, verdict, gap, relative wage."""
     t = Translator(lang)
-    score, unfilled, wage = (heading(name, lang) for name in SHORTAGE_FIGURES)
+    score, unfilled, wage = shortage_headings(lang)
     header = [t("labour_rank"), t("labour_occupation"), score, t("labour_verdict"), unfilled, wage]
     rows = []
     for o in result.occupations[:top]:
-        ratio = format_value(o.wage_ratio, indicator("labour", "wage_ratio"), lang)
-        rows.append(
-            [
-                str(o.rank),
-                f"{o.code} {o.name}",
-                format_value(o.score, indicator("labour", "shortage_score"), lang),
-                t(f"verdict_{o.verdict}"),
-                format_value(o.unfilled_2030, indicator("labour", "unfilled_2030"), lang),
-                ratio + (f" {t('labour_class_wage')}" if o.wage_basis == "class" else ""),
-            ]
-        )
+        figures = shortage_figures(o, lang)
+        rows.append([str(o.rank), f"{o.code} {o.name}", figures[0], t(f"verdict_{o.verdict}"), *figures[1:]])
     return TableSpec(t("labour_title"), header, rows)
 
 
