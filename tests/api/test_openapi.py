@@ -30,6 +30,8 @@ def body_properties(path: str) -> set[str]:
     reference = body.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
     model = document["components"]["schemas"].get(reference.rsplit("/", 1)[-1], {})
     return set(model.get("properties", {}))
+
+
 SMALL_RUNS = 5
 TEST_END_YEAR = 2027
 

@@ -184,6 +184,32 @@ def _budget(v: dict[str, np.ndarray], national: dict[str, np.ndarray]) -> np.nda
     return np.where(np.isnan(chosen), v["budget_per_person"], chosen)
 
 
+def allocated_shares(
+    v: Mapping[str, np.ndarray],
+    national: Mapping[str, np.ndarray],
+    local: np.ndarray,
+    normals: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The national share of lettings to status holders (run, 1) and each municipality's (run, town).
+
+    Without a national lever municipalities scatter log-normally around the sourced national share
+    (``normals`` (run, town) standard-normal draws); a national lever sets every municipality's
+    share; a local experiment's ``local`` share (town,; NaN = none) overrides both.
+    """
+    national_share = np.where(
+        np.isnan(national["share_allocated"]),
+        v["share_allocated_to_status_holders"],
+        national["share_allocated"],
+    )
+    sigma = v["municipal_share_spread"]
+    spread = np.where(
+        np.isnan(national["share_allocated"]),
+        national_share * np.exp(sigma * normals - sigma**2 / 2),
+        national_share,
+    )
+    return national_share, np.where(np.isnan(local), spread, local)
+
+
 def parameters(
     section: MunicipalSection,
     params: ParameterSet,
@@ -202,18 +228,7 @@ def parameters(
     v = values(params, uniforms, sample, year, per_run)
     levers = local_levers(section, towns)
     national = national_levers(section, len(run_ids), per_run)
-    national_share = np.where(
-        np.isnan(national["share_allocated"]),
-        v["share_allocated_to_status_holders"],
-        national["share_allocated"],
-    )
-    sigma = v["municipal_share_spread"]
-    spread = np.where(
-        np.isnan(national["share_allocated"]),
-        national_share * np.exp(sigma * normals[:, 0] - sigma**2 / 2),
-        national_share,  # a national lever: every municipality lets this share
-    )
-    base = np.where(np.isnan(levers.share_allocated), spread, levers.share_allocated)
+    national_share, base = allocated_shares(v, national, levers.share_allocated, normals[:, 0])
     flexible = (
         (v["flexible_homes_per_year_baseline"] + national["flexible_homes_per_year"]) * towns.population_share
         + levers.flexible_homes_per_year
