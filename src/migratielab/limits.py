@@ -64,6 +64,7 @@ YEAR = Limit(2000, LAST_YEAR, "calendar year", "the bundled statistics start in 
 RUNS = Limit(
     1, 1_000_000, "runs", "an ensemble of a million runs streams in under 4 GB; more is a cluster job"
 )
+SHORTAGE_WEIGHT = Limit(0, 1_000, "relative weight", "weights are relative; a bound keeps their sum finite")
 SEED = Limit(0, 2**32 - 1, "integer seed", "numpy's SeedSequence entropy; 32 bits are plenty")
 
 # --------------------------------------------------------------------------------------- demography

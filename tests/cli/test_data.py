@@ -99,4 +99,4 @@ def test_series_list_fits_80_columns() -> None:
     console.print(series_table(service.list_series(), wide=False))
     lines = console.export_text().splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert any("asylum.first_applications" in line and "2010-2024" in line for line in lines)
+    assert any("asylum.first_applications" in line and "2010-2025" in line for line in lines)

@@ -215,7 +215,8 @@ def test_a_long_computation_shows_a_page_that_reloads_itself(monkeypatch: pytest
 
     monkeypatch.setattr(web, "project", slow)
     monkeypatch.setattr(pages, "PAGE_WAIT_SECONDS", 0.2)
-    with TestClient(create_app(Settings(simulation_processes=0))) as slow_client:
+    app = create_app(Settings(simulation_processes=0))
+    with TestClient(app, base_url="http://localhost") as slow_client:
         pending = slow_client.get("/long-term?runs=2&end=2030")
         release.set()
         assert pending.status_code == 202

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 import migratielab
+from migratielab import limits
 from migratielab.api.pool import Pool
 from migratielab.errors import InputError
 from migratielab.experiments.store import Manifest
@@ -218,6 +219,8 @@ def municipality(code: str) -> dict[str, Any]:
     return record
 
 
+Weight = Annotated[float, Field(ge=limits.SHORTAGE_WEIGHT.low, le=limits.SHORTAGE_WEIGHT.high)]
+"""A shortage indicator's relative weight."""
 INDICATOR_KEYS: dict[str, Any] = {"propertyNames": {"enum": list(labour_service.shortage_indicators())}}
 """JSON Schema of the keys of weights and thresholds: the shortage indicators' names."""
 
@@ -227,9 +230,9 @@ class LabourWeights(BaseModel):
 
     model_config = REQUEST_CONFIG
 
-    weights: dict[str, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict, json_schema_extra=INDICATOR_KEYS
-    )
+    weights: dict[
+        str, Annotated[float, Field(ge=limits.SHORTAGE_WEIGHT.low, le=limits.SHORTAGE_WEIGHT.high)]
+    ] = Field(default_factory=dict, json_schema_extra=INDICATOR_KEYS)
     thresholds: dict[str, float] = Field(default_factory=dict, json_schema_extra=INDICATOR_KEYS)
     shortage_cutoff: float | None = Field(None, gt=0, le=1)
 

@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 from pydantic import Field, field_validator
 
+from migratielab import limits
 from migratielab.errors import InputError
 from migratielab.models.labour.data import ITKB_TYPES, TIGHTENING, FloatArray, LabourData
 from migratielab.params import ParameterSet, did_you_mean
@@ -117,8 +118,9 @@ class WeightsFile(Strict):
     @classmethod
     def _non_negative(cls, values: dict[str, float]) -> dict[str, float]:
         for name, value in values.items():
-            if value < 0:
-                raise ValueError(f"{name}: a weight of at least 0, got {value}")
+            if not limits.SHORTAGE_WEIGHT.contains(value):
+                high = limits.SHORTAGE_WEIGHT.high
+                raise ValueError(f"{name}: a weight of at least 0 and at most {high:g}, got {value}")
         return values
 
 
