@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from migratielab import limits
-from migratielab.cli.common import DelayedProgress, console, reported_input_errors
+from migratielab.cli.common import DelayedProgress, RunsOverride, console, reported_input_errors
 from migratielab.cli.outputs import write_outputs
 from migratielab.models.variables import Language
 from migratielab.params import load_parameter_overrides
@@ -39,14 +38,7 @@ def run(
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and Parquet results")] = Path(
         "output"
     ),
-    runs: Annotated[
-        int | None,
-        typer.Option(
-            help="Override the scenario's ensemble size",
-            min=int(limits.RUNS.low),
-            max=int(limits.RUNS.high),
-        ),
-    ] = None,
+    runs: RunsOverride = None,
     parameters_file: Annotated[
         Path | None,
         typer.Option("--parameters", help="Parameter YAML replacing the bundled asylum parameters"),

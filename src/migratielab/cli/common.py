@@ -5,17 +5,39 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from migratielab import limits
 from migratielab.errors import ConservationError, InputError
+from migratielab.models.variables import Language
+from migratielab.presentation.catalogue import LANGUAGES
 
 console = Console()
 error_console = Console(stderr=True)
 BAD_INPUT_EXIT_CODE = 2
 MODEL_ERROR_EXIT_CODE = 1
+RunsOverride = Annotated[
+    int | None,
+    typer.Option(
+        "--runs",
+        help="Override the scenario's ensemble size",
+        min=int(limits.RUNS.low),
+        max=int(limits.RUNS.high),
+    ),
+]
+"""The ``--runs`` option of verbs that run a scenario file, capped by the shared limit."""
+
+
+def report_language(lang: str) -> Language:
+    """The ``--lang`` of a report, checked: a clear message and exit code 2 when unsupported."""
+    if lang not in LANGUAGES:
+        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise typer.Exit(BAD_INPUT_EXIT_CODE)
+    return "nl" if lang == "nl" else "en"
 
 
 @contextmanager

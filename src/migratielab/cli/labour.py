@@ -10,10 +10,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from migratielab import limits
-from migratielab.cli.common import error_console, reported_input_errors
+from migratielab.cli.common import RunsOverride, report_language, reported_input_errors
 from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import LANGUAGES, Translator
+from migratielab.presentation.catalogue import Translator
 from migratielab.presentation.labour import (
     CHANNEL_TABLES,
     TableSpec,
@@ -104,20 +103,10 @@ def report(
     weights: Annotated[
         Path | None, typer.Option(help="YAML with weights, thresholds, shortage_cutoff")
     ] = None,
-    runs: Annotated[
-        int | None,
-        typer.Option(
-            help="Override the scenario's ensemble size",
-            min=int(limits.RUNS.low),
-            max=int(limits.RUNS.high),
-        ),
-    ] = None,
+    runs: RunsOverride = None,
 ) -> None:
     """Write the self-contained labour report: shortage list with evidence, channels, plan coverage."""
-    if lang not in LANGUAGES:
-        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-        raise typer.Exit(2)
-    chosen: Language = "nl" if lang == "nl" else "en"
+    chosen = report_language(lang)
     path = scenario or bundled_scenario_path("labour")
     with reported_input_errors():
         loaded = load_scenario(path)

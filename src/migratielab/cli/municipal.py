@@ -17,10 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.analysis import disclosure
-from migratielab.cli.common import error_console, reported_input_errors
+from migratielab.cli.common import report_language, reported_input_errors
 from migratielab.files import atomic_path
-from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import LANGUAGES
 from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
 from migratielab.service import municipal
@@ -213,10 +211,7 @@ def report(
 ) -> None:
     """Write the self-contained municipal monitor report: maps, benchmarks, Spreidingswet, backtest,
     local experiments; every figure about persons after disclosure control."""
-    if lang not in LANGUAGES:
-        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-        raise typer.Exit(2)
-    chosen: Language = "nl" if lang == "nl" else "en"
+    chosen = report_language(lang)
     with reported_input_errors():
         result = municipal.run(_scenario(scenario, runs))
     console = Console()

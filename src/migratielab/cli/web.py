@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from migratielab import limits
-from migratielab.cli.common import console, error_console, reported_input_errors
-from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import LANGUAGES
+from migratielab.cli.common import (
+    RunsOverride,
+    console,
+    report_language,
+    reported_input_errors,
+)
 from migratielab.report.state import write_state_report
 from migratielab.scenario import bundled_scenario_path, load_scenario
 
@@ -47,20 +49,10 @@ def report(
     ] = None,
     out: Annotated[Path, typer.Option(help="HTML file to write")] = Path("output/state-of-migration.html"),
     lang: Annotated[str, typer.Option(help="Language: nl (default) or en")] = "nl",
-    runs: Annotated[
-        int | None,
-        typer.Option(
-            help="Override the scenario's ensemble size",
-            min=int(limits.RUNS.low),
-            max=int(limits.RUNS.high),
-        ),
-    ] = None,
+    runs: RunsOverride = None,
 ) -> None:
     """Write the self-contained "State of migration" report: observed figures, scorecard and fan charts."""
-    if lang not in LANGUAGES:
-        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-        raise typer.Exit(2)
-    chosen: Language = "nl" if lang == "nl" else "en"
+    chosen = report_language(lang)
     with reported_input_errors():
         scenario = load_scenario(scenario_file or bundled_scenario_path())
     if runs is not None:

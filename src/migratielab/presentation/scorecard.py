@@ -12,6 +12,7 @@ from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, Entr
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import MISSING, format_number, format_share
+from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
 from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
 
@@ -95,6 +96,18 @@ def comparison_table(comparison: PlanComparison, lang: Language) -> Table:
             cells.append(cell(card.results[index], lang) + (f" ({verdict})" if verdict else ""))
         rows.append([*_label_columns(entry, lang), unit_of(entry, lang), *cells])
     return header, rows
+
+
+def runs_text(scenario: Scenario, lang: Language) -> str:
+    """The ensemble behind a scorecard: runs, years and seed, in the language."""
+    return text(
+        "scorecard.runs",
+        lang,
+        runs=scenario.runs,
+        start=scenario.start_year,
+        end=scenario.end_year,
+        seed=scenario.seed,
+    )
 
 
 def robust_rule(lang: Language) -> str:

@@ -12,6 +12,7 @@ from migratielab.presentation.scorecard import (
     comparison_table,
     finder_table,
     robust_rule,
+    runs_text,
     scorecard_table,
     share_lines,
     source_lines,
@@ -19,18 +20,6 @@ from migratielab.presentation.scorecard import (
 from migratielab.report.html import Section, table_html, write_report
 from migratielab.service.finder import FinderResult
 from migratielab.service.scorecard import PlanComparison, Scorecard
-
-
-def _runs_text(card: Scorecard, lang: Language) -> str:
-    scenario = card.scenario
-    return text(
-        "scorecard.runs",
-        lang,
-        runs=scenario.runs,
-        start=scenario.start_year,
-        end=scenario.end_year,
-        seed=scenario.seed,
-    )
 
 
 def _sources(card: Scorecard, lang: Language) -> Section:
@@ -46,7 +35,7 @@ def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -
     """The scorecard of one scenario, with definitions and sources."""
     header, rows = scorecard_table(card, lang)
     title = text("scorecard.title", lang, name=card.scenario.name)
-    main = Section(title, _runs_text(card, lang), tables_html=[table_html(header, rows)])
+    main = Section(title, runs_text(card.scenario, lang), tables_html=[table_html(header, rows)])
     return write_report(path, title, [main, _sources(card, lang)], lang)
 
 
@@ -54,7 +43,7 @@ def write_comparison_report(path: Path, comparison: PlanComparison, lang: Langua
     """Plans side by side with robust differences marked, with definitions and sources."""
     header, rows = comparison_table(comparison, lang)
     first = comparison.scorecards[0]
-    intro = f"{_runs_text(first, lang)} {robust_rule(lang)}"
+    intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)}"
     title = text("compare.title", lang)
     main = Section(title, intro, tables_html=[table_html(header, rows)])
     return write_report(path, title, [main, _sources(first, lang)], lang)
