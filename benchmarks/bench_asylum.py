@@ -6,7 +6,7 @@ loop, as EMA Workbench or a hand-written Monte Carlo would call it; the loop is 
 runs and its throughput extrapolated (stated in the output). Both happen in this one process.
 
 The vectorised model runs twice: with the compiled queue months (production) and with their numpy
-reference (``queues.serve_and_age_reference``, the path before them); the ratio and the largest
+references (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``); the ratio and the largest
 relative difference of every monthly variable are printed.
 
 Run: PYTHONPATH=src python benchmarks/bench_asylum.py [--runs 10000] [--loop-sample 200]
@@ -22,7 +22,7 @@ import numpy as np
 
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
-from migratielab.models.asylum.queues import serve_and_age_reference
+from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
 from migratielab.scenario import Policy, Scenario
 from migratielab.service.asylum import simulate_policy, warm
 
@@ -45,12 +45,12 @@ def main() -> None:
     vectorised = simulate_policy(scenario, policy, np.arange(arguments.runs))
     vectorised_seconds = time.perf_counter() - started
 
-    compiled_queues = substeps.serve_and_age
-    substeps.serve_and_age = serve_and_age_reference
+    compiled_queues = substeps.serve_and_age, substeps.serve_tracks
+    substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
     started = time.perf_counter()
     reference = simulate_policy(scenario, policy, np.arange(arguments.runs))
     reference_seconds = time.perf_counter() - started
-    substeps.serve_and_age = compiled_queues
+    substeps.serve_and_age, substeps.serve_tracks = compiled_queues
     worst, worst_name = 0.0, ""
     for name in Flows.scalar_names():
         expected, actual = reference.monthly[name].to_numpy(), vectorised.monthly[name].to_numpy()

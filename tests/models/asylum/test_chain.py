@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from migratielab.analysis.indicators import run_indicators
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
-from migratielab.models.asylum.queues import serve_and_age_reference
+from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
 from tests.models.asylum.synthetic import run_chain, surge
 
@@ -111,6 +111,7 @@ def test_compiled_queues_reproduce_the_numpy_chain(
     compiled = run_chain(applications)
     with monkeypatch.context() as patch:
         patch.setattr(substeps, "serve_and_age", serve_and_age_reference)
+        patch.setattr(substeps, "serve_tracks", serve_tracks_reference)
         reference = run_chain(applications)
     for name in Flows.scalar_names():
         expected = reference.monthly[name].to_numpy()

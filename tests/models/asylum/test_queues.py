@@ -16,6 +16,8 @@ from migratielab.models.asylum.queues import (
     serve_and_age,
     serve_and_age_reference,
     serve_oldest_first,
+    serve_tracks,
+    serve_tracks_reference,
 )
 
 
@@ -62,13 +64,57 @@ def test_histogram_quantile_interpolates_within_bin() -> None:
     capacity=arrays(np.float64, (4,), elements=st.floats(0, 5e6)),
     first=arrays(np.int64, (4,), elements=st.integers(0, 9)),
     term=st.integers(0, 10),
+    joining=arrays(np.float64, (4,), elements=st.floats(0, 1e5)),
 )
 def test_compiled_serve_and_age_matches_the_numpy_reference(
-    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int
+    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int, joining: np.ndarray
 ) -> None:
     """Every field of the compiled queue month equals the numpy composition to 1e-9 relative."""
-    compiled = serve_and_age(queue, capacity, first, term)
-    reference = serve_and_age_reference(queue, capacity, first, term)
+    compiled = serve_and_age(queue, capacity, first, term, joining)
+    reference = serve_and_age_reference(queue, capacity, first, term, joining)
     for name, expected in reference._asdict().items():
         np.testing.assert_allclose(getattr(compiled, name), expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(compiled.after, reference.after)  # same arithmetic per bin
+
+
+@given(
+    queue=arrays(np.float64, (3, 3, 8), elements=st.floats(0, 1e6)),
+    joining=arrays(np.float64, (3, 3), elements=st.floats(0, 1e5)),
+    capacity=arrays(np.float64, (3,), elements=st.floats(0, 5e6)),
+    weights=arrays(np.float64, (3, 3), elements=st.floats(0.05, 2.0)),
+    term=st.integers(0, 7),
+)
+def test_compiled_serve_tracks_matches_the_numpy_reference(
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+) -> None:
+    """Every field of the compiled month of a queue by track equals the numpy composition to 1e-9."""
+    compiled = serve_tracks(queue, joining, capacity, weights, term)
+    reference = serve_tracks_reference(queue, joining, capacity, weights, term)
+    for name, expected in reference._asdict().items():
+        scale = max(1.0, float(np.abs(queue).sum() + np.abs(joining).sum()))
+        np.testing.assert_allclose(getattr(compiled, name), expected, rtol=1e-9, atol=1e-9 * scale)
+
+
+@given(
+    queue=arrays(np.float64, (3, 3, 8), elements=st.floats(0, 1e6)),
+    joining=arrays(np.float64, (3, 3), elements=st.floats(0, 1e5)),
+    capacity=arrays(np.float64, (3,), elements=st.floats(0, 5e6)),
+)
+def test_tracks_are_served_in_order_within_capacity(
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray
+) -> None:
+    """A later track is served only when every earlier track is emptied; work stays within capacity."""
+    weights = np.full((3, 3), 0.5)
+    month = serve_tracks(queue, joining, capacity, weights, 4)
+    waiting = queue.sum(axis=2) + joining
+    assert np.all((month.served * weights).sum(axis=1) <= capacity * (1 + 1e-9) + 1e-9)
+    for track in (1, 2):
+        later_served = month.served[:, track] > 0
+        emptied = np.isclose(month.served[:, track - 1], waiting[:, track - 1], rtol=1e-9, atol=1e-6)
+        assert np.all(emptied[later_served])
+    np.testing.assert_allclose(
+        month.queue.sum(axis=(1, 2)) + month.served.sum(axis=1),
+        queue.sum(axis=(1, 2)) + joining.sum(axis=1),
+        rtol=1e-9,
+        atol=1e-6,
+    )

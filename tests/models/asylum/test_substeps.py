@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, Flows, State, step
+from migratielab.models.asylum.queues import share_capacity
 from migratielab.models.asylum.simulate import simulate
-from migratielab.models.asylum.substeps import share_capacity
 from tests.models.asylum.synthetic import chain_setup, surge
 
 CapacityRule = Callable[[State, ChainConfig, int], np.ndarray | None]

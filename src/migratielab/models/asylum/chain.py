@@ -40,7 +40,6 @@ from migratielab.models.asylum.substeps import (
 TRACKS = ("dublin", "safe_country", "general")
 QUEUE_MONTHS = 37  # bins 0..35 months waited and a last bin for 36 or more
 HOLDER_MONTHS = 25  # bins 0..23 months waited and a last bin for 24 or more
-STAFF_PIPELINE_MONTHS = 24  # hires graduate to trained staff after two years
 HISTORY_MONTHS = 48  # memory for lagged forecasts (lags up to 36 months plus a half-year window)
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -196,10 +195,12 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
     outcomes = resolve(state, parameters, decisions.decided, t)
     housing = house(state, parameters, inputs, outcomes.grants + arrivals.family_in)
     need = decisions.backlog + outcomes.appeals + outcomes.rejected + housing.waiting
-    residents_before = state.in_chain - state.at_centre
+    in_chain_before = decisions.queue_before + state.appeals + state.rejected + housing.waiting_before
+    residents_before = in_chain_before - state.at_centre
     reception = plan_reception(state, params, residents_before, need, t)
     exits = housing.housed + outcomes.dublin + outcomes.leaving_rejected
     month = Month(
+        in_chain_before=in_chain_before,
         arrivals=arrivals,
         decisions=decisions,
         outcomes=outcomes,

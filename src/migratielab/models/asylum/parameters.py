@@ -11,6 +11,7 @@ from migratielab.params import ParameterSet
 
 FAMILY_HORIZON_MONTHS = 48  # follow-on family scheduled up to four years ahead
 FAMILY_LAG_SHAPE = 3.0  # gamma shape of the grant-to-arrival lag of follow-on family
+STAFF_PIPELINE_MONTHS = 24  # IND hires graduate to trained staff after two years
 
 
 def gamma_lag_weights(mean_months: np.ndarray, shape: float = FAMILY_LAG_SHAPE) -> np.ndarray:
@@ -129,6 +130,18 @@ class ChainParameters:
     def family_lag_weights(self) -> np.ndarray:
         """Arrival weights (run, months ahead 1..FAMILY_HORIZON_MONTHS) of follow-on family after a grant."""
         return gamma_lag_weights(self.family_lag_mean_months)
+
+    @cached_property
+    def work_weights(self) -> np.ndarray:
+        """Work per case in general-case units (run, track: Dublin, safe country, general)."""
+        fast = self.fast_track_work_share
+        return np.stack([fast, fast, np.ones_like(fast)], axis=1)
+
+    @cached_property
+    def ramp_weights(self) -> np.ndarray:
+        """Productive share (run, months since hire 1..STAFF_PIPELINE_MONTHS) of a hire: a linear ramp-up."""
+        months_since_hire = np.arange(1, STAFF_PIPELINE_MONTHS + 1, dtype=float)
+        return np.minimum(1.0, months_since_hire[None, :] / self.ramp_up_months[:, None])
 
     @property
     def runs(self) -> int:

@@ -32,11 +32,25 @@ def age_one_month(queue: np.ndarray) -> np.ndarray:
     return aged
 
 
+def share_capacity(waiting: np.ndarray, capacity: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Cases served per track (row, track): ``capacity`` (work units) spent on the tracks in order.
+
+    ``waiting`` is cases per track and ``weights`` the work per case of each track (work units).
+    """
+    decisions = np.empty_like(waiting)
+    remaining = capacity
+    for track in range(waiting.shape[1]):
+        decisions[:, track] = np.minimum(waiting[:, track], remaining / weights[:, track])
+        remaining = np.maximum(0.0, remaining - decisions[:, track] * weights[:, track])
+    return decisions
+
+
 class Served(NamedTuple):
     """A month of a queue (row, bin): served oldest first, the rest aged one month; sums per row."""
 
     served: np.ndarray  # (row, bin) cases served per bin
     after: np.ndarray  # (row, bin) cases left, aged one month
+    before_total: np.ndarray  # (row,) cases at the start, before ``joining``
     served_total: np.ndarray  # (row,) cases served
     after_total: np.ndarray  # (row,) cases left
     wait_sum: np.ndarray  # (row,) months waited summed over those served (bins counted at their middle)
@@ -44,17 +58,22 @@ class Served(NamedTuple):
     at_term: np.ndarray  # (row,) cases left in bin ``term``
 
 
-def serve_and_age_reference(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int) -> Served:
-    """``serve_and_age`` in numpy: ``serve_oldest_first`` on bins ``>= first`` (per row), then
-    ``age_one_month`` (the reference the compiled version is tested against)."""
-    bins = queue.shape[1]
+def serve_and_age_reference(
+    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int, joining: np.ndarray | None = None
+) -> Served:
+    """``serve_and_age`` in numpy: ``joining`` (row,) added to bin 0, ``serve_oldest_first`` on bins
+    ``>= first`` (per row), then ``age_one_month`` (the reference the compiled version is tested against)."""
+    rows, bins = queue.shape
+    joined = queue.copy()
+    joined[:, 0] += np.zeros(rows) if joining is None else joining
     eligible = np.arange(bins)[None, :] >= first[:, None]
-    served = serve_oldest_first(np.where(eligible, queue, 0.0), capacity)
-    after = age_one_month(queue - served)
-    at_term = after[:, term] if term < bins else np.zeros(queue.shape[0])
+    served = serve_oldest_first(np.where(eligible, joined, 0.0), np.broadcast_to(capacity, (rows,)))
+    after = age_one_month(joined - served)
+    at_term = after[:, term] if term < bins else np.zeros(rows)
     return Served(
         served=served,
         after=after,
+        before_total=queue.sum(axis=1),
         served_total=served.sum(axis=1),
         after_total=after.sum(axis=1),
         wait_sum=(served * (np.arange(bins) + 0.5)).sum(axis=1),
@@ -63,8 +82,11 @@ def serve_and_age_reference(queue: np.ndarray, capacity: np.ndarray, first: np.n
     )
 
 
-def serve_and_age(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int) -> Served:
-    """Serve ``capacity`` (row,) oldest first among bins ``>= first`` (row,), age the rest one month.
+def serve_and_age(
+    queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, term: int, joining: np.ndarray | None = None
+) -> Served:
+    """Add ``joining`` (row,) to bin 0, serve ``capacity`` (row,) oldest first among bins ``>= first``
+    (row,), and age the rest one month.
 
     ``queue`` (row, bin) cases with the oldest bin last (it means "this many months or more");
     ``term`` a bin whose cases are counted (``past_term``: that bin and later). One compiled pass
@@ -72,48 +94,175 @@ def serve_and_age(queue: np.ndarray, capacity: np.ndarray, first: np.ndarray, te
     """
     rows, bins = queue.shape
     served, after = np.empty((rows, bins)), np.empty((rows, bins))
-    sums = np.empty((5, rows))
+    sums = np.empty((6, rows))
     _serve_and_age(
         np.ascontiguousarray(queue, dtype=np.float64),
-        np.ascontiguousarray(np.broadcast_to(capacity, (rows,)), dtype=np.float64),
-        np.ascontiguousarray(np.broadcast_to(first, (rows,)), dtype=np.int64),
+        _per_row(capacity, rows, np.float64),
+        _per_row(0.0 if joining is None else joining, rows, np.float64),
+        _per_row(first, rows, np.int64),
         term,
         (served, after, sums),
     )
     return Served(served, after, *sums)
 
 
+def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
+    """``values`` broadcast to a contiguous (row,) array of ``dtype`` (no copy when already one)."""
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(values, dtype=dtype), (rows,)))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _serve_row(
+    queue: np.ndarray, joining: float, capacity: float, first: int, served: np.ndarray, after: np.ndarray
+) -> tuple[float, float]:
+    """One row of ``serve_and_age`` into ``served`` and ``after`` (bin); returns (before, served) totals."""
+    last = queue.shape[0] - 1
+    waiting, before_total, served_total = 0.0, 0.0, 0.0
+    for age in range(last, -1, -1):
+        before_total += queue[age]
+        present = queue[age] + joining if age == 0 else queue[age]
+        cases = present if age >= first else 0.0
+        waiting += cases
+        serving = min(max(capacity - (waiting - cases), 0.0), cases)
+        served[age] = serving
+        left = present - serving
+        after[min(age + 1, last)] = left if age != last - 1 else left + after[last]
+        served_total += serving
+    after[0] = 0.0
+    return before_total, served_total
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _term_sums(after: np.ndarray, term: int) -> tuple[float, float, float]:
+    """Cases left (``after``, bin), those in bin ``term`` or later, and those in bin ``term``."""
+    total, past_term = 0.0, 0.0
+    for age in range(after.shape[0]):
+        total += after[age]
+        if age >= term:
+            past_term += after[age]
+    return total, past_term, after[term] if term < after.shape[0] else 0.0
+
+
 @njit(cache=True, nogil=True)
 def _serve_and_age(
     queue: np.ndarray,
     capacity: np.ndarray,
+    joining: np.ndarray,
     first: np.ndarray,
     term: int,
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Rows of ``serve_and_age`` into ``out`` = (served, after, sums (5, row))."""
+    """Rows of ``serve_and_age`` into ``out`` = (served, after, sums (6, row))."""
     served, after, sums = out
-    last = queue.shape[1] - 1
     for row in range(queue.shape[0]):
-        waiting = 0.0
-        served_total, after_total, wait_sum, past_term = 0.0, 0.0, 0.0, 0.0
-        for age in range(last, -1, -1):
-            cases = queue[row, age] if age >= first[row] else 0.0
-            waiting += cases
-            serving = min(max(capacity[row] - (waiting - cases), 0.0), cases)
-            served[row, age] = serving
-            left = queue[row, age] - serving
-            target = min(age + 1, last)
-            after[row, target] = left if age != last - 1 else left + after[row, last]
-            served_total += serving
-            wait_sum += serving * (age + 0.5)
-        after[row, 0] = 0.0
-        for age in range(last + 1):
-            after_total += after[row, age]
-            if age >= term:
-                past_term += after[row, age]
-        sums[0, row], sums[1, row], sums[2, row] = served_total, after_total, wait_sum
-        sums[3, row], sums[4, row] = past_term, after[row, term] if term <= last else 0.0
+        before_total, served_total = _serve_row(
+            queue[row], joining[row], capacity[row], first[row], served[row], after[row]
+        )
+        wait_sum = 0.0
+        for age in range(queue.shape[1]):
+            wait_sum += served[row, age] * (age + 0.5)
+        after_total, past_term, at_term = _term_sums(after[row], term)
+        sums[0, row], sums[1, row], sums[2, row] = before_total, served_total, after_total
+        sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
+
+
+class TracksServed(NamedTuple):
+    """A month of a queue by track (run, track, bin) served track by track; sums over tracks per run."""
+
+    queue: np.ndarray  # (run, track, bin) cases left, aged one month
+    served: np.ndarray  # (run, track) cases served
+    served_by_wait: np.ndarray  # (run, bin) cases served, summed over tracks
+    left: np.ndarray  # (run, track) cases left
+    before_total: np.ndarray  # (run,) cases at the start, before ``joining``
+    wait_sum: np.ndarray  # (run,) months waited summed over those served (bins counted at their middle)
+    past_term: np.ndarray  # (run,) cases left in bin ``term`` or later
+    at_term: np.ndarray  # (run,) cases left in bin ``term``
+
+
+def serve_tracks_reference(
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+) -> TracksServed:
+    """``serve_tracks`` in numpy: ``share_capacity`` over the tracks, then ``serve_and_age_reference``
+    per (run, track) row (the reference the compiled version is tested against)."""
+    runs, tracks, bins = queue.shape
+    joined = queue.copy()
+    joined[:, :, 0] += joining
+    per_track = share_capacity(joined.sum(axis=2), capacity, weights)
+    rows = serve_and_age_reference(
+        queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term, joining.reshape(-1)
+    )
+    served_by_wait = rows.served.reshape(queue.shape).sum(axis=1)
+    return TracksServed(
+        queue=rows.after.reshape(queue.shape),
+        served=rows.served_total.reshape(runs, tracks),
+        served_by_wait=served_by_wait,
+        left=rows.after_total.reshape(runs, tracks),
+        before_total=queue.sum(axis=(1, 2)),
+        wait_sum=(served_by_wait * (np.arange(bins) + 0.5)).sum(axis=1),
+        past_term=rows.past_term.reshape(runs, tracks).sum(axis=1),
+        at_term=rows.at_term.reshape(runs, tracks).sum(axis=1),
+    )
+
+
+def serve_tracks(
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+) -> TracksServed:
+    """Serve a queue by track: ``joining`` (run, track) cases join bin 0, ``capacity`` (run,) work
+    units are spent on the tracks in order (``weights`` (run, track): work per case), each track is
+    served oldest first and the rest aged one month.
+
+    ``queue`` (run, track, bin) cases with the oldest bin last; ``term`` a bin whose cases are
+    counted. One compiled pass per run, with the arithmetic of ``serve_tracks_reference``.
+    """
+    runs, tracks, bins = queue.shape
+    after, served_by_wait = np.empty(queue.shape), np.empty((runs, bins))
+    served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((4, runs))
+    _serve_tracks(
+        np.ascontiguousarray(queue, dtype=np.float64),
+        np.ascontiguousarray(joining, dtype=np.float64),
+        np.ascontiguousarray(capacity, dtype=np.float64),
+        np.ascontiguousarray(weights, dtype=np.float64),
+        term,
+        (after, served, served_by_wait, left, sums),
+    )
+    return TracksServed(after, served, served_by_wait, left, *sums)
+
+
+@njit(cache=True, nogil=True)
+def _serve_tracks(
+    queue: np.ndarray,
+    joining: np.ndarray,
+    capacity: np.ndarray,
+    weights: np.ndarray,
+    term: int,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Runs of ``serve_tracks`` into ``out`` = (after, served, served_by_wait, left, sums (4, run))."""
+    after, served, served_by_wait, left, sums = out
+    runs, tracks, bins = queue.shape
+    served_bins = np.empty(bins)
+    for run in range(runs):
+        remaining, before_total, past_term, at_term = capacity[run], 0.0, 0.0, 0.0
+        served_by_wait[run, :] = 0.0
+        for track in range(tracks):
+            waiting = queue[run, track, 0] + joining[run, track]
+            for age in range(1, bins):
+                waiting += queue[run, track, age]
+            share = min(waiting, remaining / weights[run, track])
+            remaining = max(0.0, remaining - share * weights[run, track])
+            cases_before, served[run, track] = _serve_row(
+                queue[run, track], joining[run, track], share, 0, served_bins, after[run, track]
+            )
+            before_total += cases_before
+            for age in range(bins):
+                served_by_wait[run, age] += served_bins[age]
+            left[run, track], past, at = _term_sums(after[run, track], term)
+            past_term += past
+            at_term += at
+        wait_sum = 0.0
+        for age in range(bins):
+            wait_sum += served_by_wait[run, age] * (age + 0.5)
+        sums[0, run], sums[1, run], sums[2, run], sums[3, run] = before_total, wait_sum, past_term, at_term
 
 
 def check_balance(
@@ -121,19 +270,42 @@ def check_balance(
 ) -> None:
     """Raise ConservationError unless ``after == before + inflow - outflow``; InfeasibleRunError if
     ``after`` is not finite or below zero by more than round-off (relative to the stock's turnover)."""
+    check_balances([name], before[None], inflow[None], outflow[None], after[None])
+
+
+def check_balances(
+    names: list[str], before: np.ndarray, inflow: np.ndarray, outflow: np.ndarray, after: np.ndarray
+) -> None:
+    """``check_balance`` for several stocks at once: arrays (stock, run), one row per name in ``names``."""
     expected = before + inflow - outflow
     scale = np.maximum(1.0, np.abs(before) + np.abs(inflow) + np.abs(outflow))
+    error = np.abs(after - expected) / scale
+    below = after < -RELATIVE_TOLERANCE * scale  # round-off of a stock that empties is not an error
+    if np.all(error <= RELATIVE_TOLERANCE) and not np.any(below):  # False on NaN: reported below
+        return
+    for row, name in enumerate(names):
+        _check_stock(name, before[row], inflow[row], outflow[row], after[row], error[row], below[row])
+
+
+def _check_stock(
+    name: str,
+    before: np.ndarray,
+    inflow: np.ndarray,
+    outflow: np.ndarray,
+    after: np.ndarray,
+    error: np.ndarray,
+    below: np.ndarray,
+) -> None:
+    """Raise the error of the first failing run of one stock (run,), if any."""
     if not np.all(np.isfinite(after)):
         run = int(np.argmin(np.isfinite(after)))
         raise InfeasibleRunError(f"stock {name!r} of run {run} is no longer a finite number")
-    error = np.abs(after - expected) / scale
     if np.any(error > RELATIVE_TOLERANCE):
         run = int(np.argmax(error))
         raise ConservationError(
             f"stock {name!r} does not balance in run {run}: before {before[run]:.6g} + in "
             f"{inflow[run]:.6g} - out {outflow[run]:.6g} != after {after[run]:.6g}"
         )
-    below = after < -RELATIVE_TOLERANCE * scale  # round-off of a stock that empties is not an error
     if np.any(below):
         run = int(np.argmax(below))
         raise InfeasibleRunError(f"stock {name!r} would be negative in run {run}: {after[run]:.6g}")

@@ -46,11 +46,8 @@ class ChainRecorder:
         """The run's monthly dataset (dims run, time), wait histogram and final state."""
         runs = self.histogram.shape[0]
         coords = {"run": np.arange(runs), "time": month_index(start_year, self.months)}
+        # (month, run) as recorded, seen as (run, time): a transposed view, not a copy
         dataset = xr.Dataset(
-            {
-                name: (("run", "time"), np.ascontiguousarray(values.T))
-                for name, values in self.recorded.items()
-            },
-            coords=coords,
+            {name: (("run", "time"), values.T) for name, values in self.recorded.items()}, coords=coords
         )
         return ChainRun(monthly=dataset, wait_histogram=self.histogram, final_state=final_state)

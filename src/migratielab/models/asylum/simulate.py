@@ -11,17 +11,16 @@ from migratielab.models.asylum.chain import (
     HISTORY_MONTHS,
     HOLDER_MONTHS,
     QUEUE_MONTHS,
-    STAFF_PIPELINE_MONTHS,
     TRACKS,
     ChainConfig,
     ChainInputs,
     State,
     step,
 )
-from migratielab.models.asylum.parameters import FAMILY_HORIZON_MONTHS, ChainParameters
+from migratielab.models.asylum.parameters import FAMILY_HORIZON_MONTHS, STAFF_PIPELINE_MONTHS, ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
-from migratielab.models.asylum.substeps import track_shares, work_weights
+from migratielab.models.asylum.substeps import track_shares
 
 ProgressCallback = Callable[[int, int], None]
 Correct = Callable[[int, State], State]
@@ -52,7 +51,7 @@ def initial_state(composition: InitialComposition, params: ChainParameters, poli
     ] / spread_months
     holders = np.zeros((runs, HOLDER_MONTHS))
     holders[:, :spread_months] = (residents * composition.share_status_holders)[:, None] / spread_months
-    work = composition.applications_per_month * (track_shares(params, 0) * work_weights(params)).sum(axis=1)
+    work = composition.applications_per_month * (track_shares(params, 0) * params.work_weights).sum(axis=1)
     staff = work / params.decisions_per_fte_month
     regular = residents / params.planning_occupancy_norm
     if policy.reception_rule == "fixed_buffer":

@@ -24,7 +24,7 @@ from migratielab.models.asylum.policies import (
     next_regular_capacity,
     staffing_target,
 )
-from migratielab.models.asylum.queues import check_balance, serve_and_age
+from migratielab.models.asylum.queues import check_balances, serve_and_age, serve_tracks
 
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
@@ -39,17 +39,9 @@ def track_shares(params: ChainParameters, t: int) -> np.ndarray:
     return np.stack([dublin, safe, 1.0 - dublin - safe], axis=1)
 
 
-def work_weights(params: ChainParameters) -> np.ndarray:
-    """Work per case in general-case units, per run and track (run, track)."""
-    fast = params.fast_track_work_share
-    return np.stack([fast, fast, np.ones_like(fast)], axis=1)
-
-
 def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
     """Productive FTE (run,): trained staff plus new hires weighted by their linear ramp-up."""
-    months_since_hire = np.arange(1, state.staff_pipeline.shape[1] + 1, dtype=float)
-    ramp = np.minimum(1.0, months_since_hire[None, :] / params.ramp_up_months[:, None])
-    return np.asarray(state.staff_trained + (state.staff_pipeline * ramp).sum(axis=1))
+    return np.asarray(state.staff_trained + (state.staff_pipeline * params.ramp_weights).sum(axis=1))
 
 
 def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
@@ -68,11 +60,6 @@ def observed_or(observed: float | None, modelled: np.ndarray) -> np.ndarray:
     if observed is None or math.isnan(observed):
         return modelled
     return np.full(modelled.shape, float(observed))
-
-
-def months_waited(served_by_wait: np.ndarray) -> np.ndarray:
-    """Months waited summed over those served (run,), counting each (run, months waited) bin at its middle."""
-    return (served_by_wait * (np.arange(served_by_wait.shape[1]) + 0.5)).sum(axis=1)
 
 
 @dataclass(frozen=True)
@@ -112,19 +99,7 @@ class Decisions:
     backlog: np.ndarray  # (run,) cases still waiting at month end
     past_term: np.ndarray  # (run,) cases at month end that have waited the statutory term or longer
     crossing_term: np.ndarray  # (run,) cases that reach the statutory term this month
-
-
-def share_capacity(waiting: np.ndarray, capacity: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Decisions per track (run, track): ``capacity`` (general-case units) spent on the tracks in order.
-
-    ``waiting`` is cases per track and ``weights`` the work per case of each track (general-case units).
-    """
-    decisions = np.empty_like(waiting)
-    remaining = capacity
-    for track in range(waiting.shape[1]):
-        decisions[:, track] = np.minimum(waiting[:, track], remaining / weights[:, track])
-        remaining = np.maximum(0.0, remaining - decisions[:, track] * weights[:, track])
-    return decisions
+    queue_before: np.ndarray  # (run,) cases waiting at the start of the month
 
 
 def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) -> Decisions:
@@ -135,25 +110,21 @@ def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) 
     term in force in month ``t`` are counted.
     """
     params = config.parameters
-    queue = state.queue.copy()
-    queue[:, :, 0] += applications[:, None] * track_shares(params, t)
     capacity = productive_staff(state, params) * params.decisions_per_fte_month
-    per_track = share_capacity(queue.sum(axis=2), capacity, work_weights(params))
-    runs, tracks, bins = queue.shape
-    term_bin = min(round(float(config.policy.decision_term_months[t])), bins - 1)
-    rows = serve_and_age(queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term_bin)
-    decided_by_wait = rows.served.reshape(queue.shape).sum(axis=1)
-    by_track = rows.after_total.reshape(runs, tracks)
+    term_bin = min(round(float(config.policy.decision_term_months[t])), state.queue.shape[2] - 1)
+    joining = applications[:, None] * track_shares(params, t)
+    month = serve_tracks(state.queue, joining, capacity, params.work_weights, term_bin)
     return Decisions(
         capacity=capacity,
-        decided=rows.served_total.reshape(runs, tracks),
-        decided_by_wait=decided_by_wait,
-        wait_sum=months_waited(decided_by_wait),
-        queue=rows.after.reshape(queue.shape),
-        by_track=by_track,
-        backlog=by_track.sum(axis=1),
-        past_term=rows.past_term.reshape(runs, tracks).sum(axis=1),
-        crossing_term=rows.at_term.reshape(runs, tracks).sum(axis=1),
+        decided=month.served,
+        decided_by_wait=month.served_by_wait,
+        wait_sum=month.wait_sum,
+        queue=month.queue,
+        by_track=month.left,
+        backlog=month.left.sum(axis=1),
+        past_term=month.past_term,
+        crossing_term=month.at_term,
+        queue_before=month.before_total,
     )
 
 
@@ -232,6 +203,7 @@ class Housing:
     wait_sum: np.ndarray  # (run,) months waited summed over those housed, person-months per month
     holders: np.ndarray  # (run, months waited) status holders waiting at month end, aged one month
     waiting: np.ndarray  # (run,) status holders waiting at month end
+    waiting_before: np.ndarray  # (run,) status holders waiting at the start of the month
 
 
 def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers: np.ndarray) -> Housing:
@@ -242,22 +214,21 @@ def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers:
     else the quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
     waited ``housing_min_wait_months`` or longer are eligible.
     """
-    holders = state.holders.copy()
-    holders[:, 0] += newcomers
     quota = observed_or(inputs.quota_observed, state.quota_per_month)
     capacity = inputs.housing_capacity
     if capacity is None:
         capacity = np.minimum(quota * params.housing_realisation, params.housing_max_per_month)
-    bins = holders.shape[1]
+    bins = state.holders.shape[1]
     # the first bin with ``bin >= housing_min_wait_months`` (months waited)
     first = np.clip(np.ceil(params.housing_min_wait_months), 0, bins).astype(np.int64)
-    rows = serve_and_age(holders, capacity, first, bins)
+    rows = serve_and_age(state.holders, capacity, first, bins, newcomers)
     return Housing(
         quota=quota,
         housed=rows.served_total,
         wait_sum=rows.wait_sum,
         holders=rows.after,
         waiting=rows.after_total,
+        waiting_before=rows.before_total,
     )
 
 
@@ -424,7 +395,7 @@ def staff(
     work planned ``staffing_lag_months`` ago. Hires become trained staff after the pipeline months.
     """
     params, policy = config.parameters, config.policy
-    weights = work_weights(params)
+    weights = params.work_weights
     backlog_work = (by_track * weights).sum(axis=1)
     work = (applications[:, None] * track_shares(params, t) * weights).sum(axis=1)
     planned_work = work + backlog_work / np.maximum(params.backlog_clearance_months, 1.0)
@@ -493,6 +464,7 @@ def plan_housing(
 class Month:
     """The results of every sub-step of one month, in the order they run."""
 
+    in_chain_before: np.ndarray  # (run,) persons in the chain at the start of the month
     arrivals: Arrivals
     decisions: Decisions
     outcomes: Outcomes
@@ -539,43 +511,42 @@ def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
 
 
 def check_conservation(before: State, after: State, month: Month) -> None:
-    """Raise ConservationError unless every stock balances, stays non-negative and fits its places."""
+    """Raise ConservationError unless every stock balances, stays non-negative and fits its places.
+
+    One check over all stocks at once (``queues.check_balances``): before + in - out = after.
+    """
     arrivals, decisions, outcomes, housing = month.arrivals, month.decisions, month.outcomes, month.housing
     placement = month.placement
-    balances = [
-        ("people in the chain", before.in_chain, arrivals.arriving, placement.exits, month.need),
-        (
-            "first-instance queue",
-            before.queue.sum(axis=(1, 2)),
+    balances = {
+        "people in the chain": (month.in_chain_before, arrivals.arriving, placement.exits, month.need),
+        "first-instance queue": (
+            decisions.queue_before,
             arrivals.applications,
             decisions.decided.sum(axis=1),
             decisions.backlog,
         ),
-        (
-            "status holders waiting",
-            before.holders.sum(axis=1),
+        "status holders waiting": (
+            housing.waiting_before,
             outcomes.grants + arrivals.family_in,
             housing.housed,
             housing.waiting,
         ),
-        ("appeals", before.appeals, outcomes.appeals_lodged, outcomes.appeals_decided, outcomes.appeals),
-        (
-            "rejected in reception",
+        "appeals": (before.appeals, outcomes.appeals_lodged, outcomes.appeals_decided, outcomes.appeals),
+        "rejected in reception": (
             before.rejected,
             outcomes.refused_final + outcomes.appeals_rejected,
             outcomes.leaving_rejected,
             outcomes.rejected,
         ),
-        (
-            "application centre",
+        "application centre": (
             before.at_centre,
             arrivals.arriving,
             placement.moved + placement.exits_from_centre,
             placement.at_centre,
         ),
-    ]
-    for name, stock_before, inflow, outflow, stock_after in balances:
-        check_balance(name, stock_before, inflow, outflow, stock_after)
+    }
+    stacked = [np.stack(parts) for parts in zip(*balances.values(), strict=True)]
+    check_balances(list(balances), *stacked)
     check_places(after, placement.residents)
 
 
