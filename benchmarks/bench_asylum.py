@@ -3,13 +3,19 @@
 An ensemble of 10,000 runs x 120 months (2025-2034, stochastic inflow, forecast-linked policy) runs
 through the vectorised model in one call. The same model is then called once per run in a Python
 loop, as EMA Workbench or a hand-written Monte Carlo would call it; the loop is timed on a sample of
-runs and its throughput extrapolated (stated in the output). Both happen in this one process.
+runs and its throughput extrapolated (stated in the output). Everything happens in this one process.
 
-The vectorised model runs twice: with the compiled queue months (production) and with their numpy
-references (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``); the ratio and the largest
-relative difference of every monthly variable are printed.
+Also printed:
 
-Run: PYTHONPATH=src python benchmarks/bench_asylum.py [--runs 10000] [--loop-sample 200]
+* numpy queues: the vectorised model with the numpy references of the compiled queue months
+  (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``): ratio and the largest
+  relative difference of every monthly variable;
+* fused reference: the monthly step alone (``chain.step`` and recording, 120 months, set-up and
+  the xarray result excluded) against ``chain_fused``, the same arithmetic as one compiled loop nest
+  over runs and cells, state updated in place; the flows of both are compared first (aim: ratio <= 2);
+* small ensembles: the dashboard's what-if request, 100 runs x 132 months (whole call and step loop).
+
+Run: PYTHONPATH=src python benchmarks/bench_asylum.py [--runs 10000] [--loop-sample 100]
 """
 
 from __future__ import annotations
@@ -17,72 +23,149 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 
 import numpy as np
 
+import chain_fused  # benchmarks/chain_fused.py (this directory is first on the path)
+from migratielab.models import system
 from migratielab.models.asylum import substeps
-from migratielab.models.asylum.chain import Flows
+from migratielab.models.asylum.chain import Flows, step
 from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
+from migratielab.models.asylum.record import ChainRecorder, ChainRun
+from migratielab.models.asylum.setup import scenario_parameters
 from migratielab.scenario import Policy, Scenario
 from migratielab.service.asylum import simulate_policy, warm
 
 
+def timed(call: Callable[[], object]) -> tuple[float, object]:
+    """Wall time of one call (seconds) and its result."""
+    began = time.perf_counter()
+    result = call()
+    return time.perf_counter() - began, result
+
+
+def worst_difference(expected: dict[str, np.ndarray], actual: dict[str, np.ndarray]) -> tuple[float, str]:
+    """Largest relative difference (floor 1: persons, places, FTE or euros) over the named arrays."""
+    worst = (0.0, "")
+    for name, values in expected.items():
+        difference = float(np.max(np.abs(actual[name] - values) / np.maximum(np.abs(values), 1.0)))
+        worst = max(worst, (difference, name))
+    return worst
+
+
+def monthly(run: ChainRun) -> dict[str, np.ndarray]:
+    """Every monthly variable of a run, (run, time)."""
+    return {name: run.monthly[name].to_numpy() for name in Flows.scalar_names()}
+
+
+def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[float, ChainRun]:
+    """Seconds and result of the vectorised model on the numpy references of the queue months."""
+    compiled = substeps.serve_and_age, substeps.serve_tracks
+    substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
+    try:
+        seconds, result = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
+    finally:
+        substeps.serve_and_age, substeps.serve_tracks = compiled
+    assert isinstance(result, ChainRun)
+    return seconds, result
+
+
+def production_steps(part: system.AsylumPart) -> tuple[float, dict[str, np.ndarray]]:
+    """Seconds of the production step loop (step and recording, pre-touched recorder) and its flows."""
+    runs, months = part.inputs.applications.shape
+    recorder = ChainRecorder(runs, months)
+    for values in recorder.recorded.values():
+        values.fill(0.0)
+    state = part.state
+    began = time.perf_counter()
+    for t in range(months):
+        state, flows = step(state, part.config, part.inputs.month(t), t)
+        recorder.add(t, flows)
+    return time.perf_counter() - began, {name: values.T for name, values in recorder.recorded.items()}
+
+
+def fused_steps(part: system.AsylumPart) -> tuple[float, dict[str, np.ndarray]]:
+    """Seconds of the fused loop nest over the same months (state packed first) and its flows."""
+    runs, months = part.inputs.applications.shape
+    chain = chain_fused.pack(part.state, part.config)
+    record = np.zeros((len(chain_fused.FLOWS), months, runs))
+    began = time.perf_counter()
+    chain_fused.run(chain, part.inputs, record)
+    seconds = time.perf_counter() - began
+    return seconds, {name: record[index].T for index, name in enumerate(chain_fused.FLOWS)}
+
+
+def fused_comparison(scenario: Scenario, policy: Policy, runs: int) -> None:
+    """Print the production step loop against the fused reference (same runs, flows compared)."""
+    parameters = scenario_parameters(scenario)
+    fused_steps(system.asylum_part(scenario, policy, np.arange(2), parameters))  # compile
+    part = system.asylum_part(scenario, policy, np.arange(runs), parameters)
+    production_seconds, production = production_steps(part)
+    fused_seconds, fused = fused_steps(part)
+    difference, name = worst_difference(production, fused)
+    print(f"fused reference: flows equal production to {difference:.2e} relative, floor 1 ({name})")
+    print(f"  production step loop: {production_seconds:.3f} s = {runs / production_seconds:,.0f} runs/s")
+    print(f"  fused loop nest:      {fused_seconds:.3f} s = {runs / fused_seconds:,.0f} runs/s")
+    print(f"  ratio (fused / production throughput, aim <= 2): {production_seconds / fused_seconds:.2f}")
+
+
+def small_ensemble(policy: Policy, requests: int = 5) -> None:
+    """Print the time of the dashboard's what-if request: 100 runs x 132 months (2025-2035)."""
+    scenario = Scenario(name="what-if", start_year=2025, end_year=2035, runs=100, policies=[policy])
+    simulate_policy(scenario, policy, np.arange(100))
+    whole = min(timed(lambda: simulate_policy(scenario, policy, np.arange(100)))[0] for _ in range(requests))
+    part = system.asylum_part(scenario, policy, np.arange(100), scenario_parameters(scenario))
+    steps = min(production_steps(part)[0] for _ in range(requests))
+    print(f"small ensemble (100 runs x {scenario.months} months, best of {requests}):")
+    print(
+        f"  whole call {whole:.3f} s; step loop {steps:.3f} s = {steps / scenario.months * 1e3:.2f} ms/month"
+    )
+
+
 def main() -> None:
-    """Time both ways and print throughputs and their ratio."""
+    """Time every way and print throughputs and their ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--loop-sample", type=int, default=200)
+    parser.add_argument("--loop-sample", type=int, default=100)
     arguments = parser.parse_args()
+    runs = arguments.runs
     policy = Policy(name="forecast-linked")
-    scenario = Scenario(
-        name="benchmark", start_year=2025, end_year=2034, runs=arguments.runs, policies=[policy]
-    )
+    scenario = Scenario(name="benchmark", start_year=2025, end_year=2034, runs=runs, policies=[policy])
     print(f"load average at start: {os.getloadavg()}")
     warm(scenario)  # the cached replay of history so neither side pays for it
-    simulate_policy(scenario, policy, np.arange(2))  # compile the queue kernel
+    simulate_policy(scenario, policy, np.arange(2))  # compile the queue kernels
 
-    started = time.perf_counter()
-    vectorised = simulate_policy(scenario, policy, np.arange(arguments.runs))
-    vectorised_seconds = time.perf_counter() - started
+    vectorised_seconds, vectorised = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
+    assert isinstance(vectorised, ChainRun)
+    reference_seconds, reference = numpy_queues(scenario, policy, runs)
+    worst, worst_name = worst_difference(monthly(reference), monthly(vectorised))
 
-    compiled_queues = substeps.serve_and_age, substeps.serve_tracks
-    substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
-    started = time.perf_counter()
-    reference = simulate_policy(scenario, policy, np.arange(arguments.runs))
-    reference_seconds = time.perf_counter() - started
-    substeps.serve_and_age, substeps.serve_tracks = compiled_queues
-    worst, worst_name = 0.0, ""
-    for name in Flows.scalar_names():
-        expected, actual = reference.monthly[name].to_numpy(), vectorised.monthly[name].to_numpy()
-        difference = float(np.max(np.abs(actual - expected) / np.maximum(np.abs(expected), 1.0)))
-        worst, worst_name = max((worst, worst_name), (difference, name))
-
-    sample = min(arguments.loop_sample, arguments.runs)
-    started = time.perf_counter()
-    looped = [simulate_policy(scenario, policy, np.array([run])) for run in range(sample)]
-    loop_seconds = time.perf_counter() - started
-
+    sample = min(arguments.loop_sample, runs)
+    loop_seconds, looped = timed(
+        lambda: [simulate_policy(scenario, policy, np.array([r])) for r in range(sample)]
+    )
+    assert isinstance(looped, list)
     for run in (0, sample - 1):
         np.testing.assert_allclose(
             looped[run].monthly["in_chain"].to_numpy()[0],
             vectorised.monthly["in_chain"].to_numpy()[run],
             rtol=1e-9,
         )
-    vectorised_rate = arguments.runs / vectorised_seconds
-    loop_rate = sample / loop_seconds
+    vectorised_rate, loop_rate = runs / vectorised_seconds, sample / loop_seconds
     print(f"months per run: {scenario.months}")
-    print(
-        f"vectorised: {arguments.runs:,} runs in {vectorised_seconds:.2f} s = {vectorised_rate:,.0f} runs/s"
-    )
+    print(f"vectorised: {runs:,} runs in {vectorised_seconds:.2f} s = {vectorised_rate:,.0f} runs/s")
     print(
         f"loop:       {sample:,} runs in {loop_seconds:.2f} s = {loop_rate:,.1f} runs/s "
-        f"(extrapolated to {arguments.runs:,} runs: {arguments.runs / loop_rate:,.0f} s)"
+        f"(extrapolated to {runs:,} runs: {runs / loop_rate:,.0f} s)"
     )
     print(f"ratio (vectorised / loop throughput): {vectorised_rate / loop_rate:,.1f}")
-    reference_rate = arguments.runs / reference_seconds
-    print(f"numpy queues: {arguments.runs:,} runs, {reference_seconds:.2f} s = {reference_rate:,.0f} runs/s")
+    reference_rate = runs / reference_seconds
+    print(f"numpy queues: {runs:,} runs, {reference_seconds:.2f} s = {reference_rate:,.0f} runs/s")
     print(f"ratio (compiled queues / numpy queues): {vectorised_rate / reference_rate:.2f}")
     print(f"identity: max relative difference (floor 1) of monthly variables: {worst:.2e} ({worst_name})")
+    fused_comparison(scenario, policy, runs)
+    small_ensemble(policy)
     print(f"load average at end: {os.getloadavg()}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -59,6 +59,7 @@ def test_histogram_quantile_interpolates_within_bin() -> None:
     assert quantile_from_histogram(histogram, 0.25)[0] == pytest.approx(1.5)
 
 
+@settings(deadline=None)  # the first example loads the compiled kernel
 @given(
     queue=arrays(np.float64, (4, 9), elements=st.floats(0, 1e6)),
     capacity=arrays(np.float64, (4,), elements=st.floats(0, 5e6)),
@@ -77,6 +78,7 @@ def test_compiled_serve_and_age_matches_the_numpy_reference(
     np.testing.assert_array_equal(compiled.after, reference.after)  # same arithmetic per bin
 
 
+@settings(deadline=None)  # the first example loads the compiled kernel
 @given(
     queue=arrays(np.float64, (3, 3, 8), elements=st.floats(0, 1e6)),
     joining=arrays(np.float64, (3, 3), elements=st.floats(0, 1e5)),
