@@ -108,6 +108,8 @@ def serve_and_age(
 
 def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
     """``values`` broadcast to a contiguous (row,) array of ``dtype`` (no copy when already one)."""
+    if isinstance(values, np.ndarray) and values.shape == (rows,) and values.dtype == dtype:
+        return np.ascontiguousarray(values)
     return np.ascontiguousarray(np.broadcast_to(np.asarray(values, dtype=dtype), (rows,)))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,14 +35,15 @@ PLANNING_WINDOW_MONTHS = 6  # grants behind a housing quota and planned work beh
 
 def track_shares(params: ChainParameters, t: int) -> np.ndarray:
     """Shares of applications per track (run, track): Dublin, safe country, general."""
-    dublin = np.broadcast_to(params.track_share_dublin[t], params.track_share_safe_country.shape)
-    safe = params.track_share_safe_country
-    return np.stack([dublin, safe, 1.0 - dublin - safe], axis=1)
+    dublin, safe = params.track_share_dublin[t], params.track_share_safe_country
+    shares = np.empty((safe.shape[0], 3))
+    shares[:, 0], shares[:, 1], shares[:, 2] = dublin, safe, 1.0 - dublin - safe
+    return shares
 
 
 def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
     """Productive FTE (run,): trained staff plus new hires weighted by their linear ramp-up."""
-    return np.asarray(state.staff_trained + (state.staff_pipeline * params.ramp_weights).sum(axis=1))
+    return np.asarray(state.staff_trained + np.einsum("rk,rk->r", state.staff_pipeline, params.ramp_weights))
 
 
 def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
@@ -379,7 +381,7 @@ class Staffing:
     pipeline: np.ndarray  # (run, months since hire) FTE still ramping up
     work_history: np.ndarray  # (run, months ago) planned work, general-case units per month
 
-    @property
+    @cached_property
     def total(self) -> np.ndarray:
         """All decision FTE, trained and ramping up."""
         return self.trained + self.pipeline.sum(axis=1)
@@ -413,7 +415,7 @@ def staff(
     shed = np.minimum(
         np.maximum(0.0, staff_total - wanted), state.staff_trained * params.ind_max_shrink_per_month
     )
-    pipeline = np.zeros_like(state.staff_pipeline)
+    pipeline = np.empty_like(state.staff_pipeline)
     pipeline[:, 1:] = state.staff_pipeline[:, :-1]
     pipeline[:, 0] = hires
     return Staffing(
@@ -450,9 +452,8 @@ def plan_housing(
         )
     else:
         quota = state.quota_per_month
-    family_scheduled = np.zeros_like(state.family_scheduled)
-    family_scheduled[:, :-1] = state.family_scheduled[:, 1:]
-    family_scheduled += (grants * params.family_per_grant)[:, None] * params.family_lag_weights
+    family_scheduled = np.multiply((grants * params.family_per_grant)[:, None], params.family_lag_weights)
+    family_scheduled[:, :-1] += state.family_scheduled[:, 1:]  # what was due a month later
     return HousingPlan(
         quota=np.broadcast_to(quota, grants.shape).copy(),
         family_scheduled=family_scheduled,
@@ -545,8 +546,8 @@ def check_conservation(before: State, after: State, month: Month) -> None:
             placement.at_centre,
         ),
     }
-    stacked = [np.stack(parts) for parts in zip(*balances.values(), strict=True)]
-    check_balances(list(balances), *stacked)
+    starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*balances.values(), strict=True))
+    check_balances(list(balances), starts, inflows, outflows, ends)
     check_places(after, placement.residents)
 
 
