@@ -24,6 +24,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,11 +39,33 @@ from migratielab.scenario import Policy, Scenario
 from migratielab.service.asylum import simulate_policy, warm
 
 
-def timed(call: Callable[[], object]) -> tuple[float, object]:
-    """Wall time of one call (seconds) and its result."""
-    began = time.perf_counter()
+@dataclass(frozen=True)
+class Seconds:
+    """Wall and CPU seconds of this process (CPU: one core's work, robust to a shared machine)."""
+
+    wall: float
+    cpu: float
+
+    def rate(self, runs: int) -> str:
+        """Runs per second, by CPU and by wall time."""
+        return f"{runs / self.cpu:,.0f} runs/s per CPU second ({runs / self.wall:,.0f} by wall clock)"
+
+
+def timed(call: Callable[[], object]) -> tuple[Seconds, object]:
+    """Seconds of one call and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = call()
-    return time.perf_counter() - began, result
+    return Seconds(time.perf_counter() - wall, time.process_time() - cpu), result
+
+
+def best(times: list[Seconds]) -> Seconds:
+    """The fastest of repeated timings (CPU and wall separately)."""
+    return Seconds(min(t.wall for t in times), min(t.cpu for t in times))
+
+
+def ratio(slow: Seconds, fast: Seconds) -> str:
+    """Throughput ratio fast / slow by CPU and by wall time."""
+    return f"{slow.cpu / fast.cpu:,.2f} (wall clock {slow.wall / fast.wall:,.2f})"
 
 
 def worst_difference(expected: dict[str, np.ndarray], actual: dict[str, np.ndarray]) -> tuple[float, str]:
@@ -59,7 +82,7 @@ def monthly(run: ChainRun) -> dict[str, np.ndarray]:
     return {name: run.monthly[name].to_numpy() for name in Flows.scalar_names()}
 
 
-def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[float, ChainRun]:
+def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[Seconds, ChainRun]:
     """Seconds and result of the vectorised model on the numpy references of the queue months."""
     compiled = substeps.serve_and_age, substeps.serve_tracks
     substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
@@ -71,56 +94,63 @@ def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[float, 
     return seconds, result
 
 
-def production_steps(part: system.AsylumPart) -> tuple[float, dict[str, np.ndarray]]:
+def production_steps(part: system.AsylumPart) -> tuple[Seconds, dict[str, np.ndarray]]:
     """Seconds of the production step loop (step and recording, pre-touched recorder) and its flows."""
     runs, months = part.inputs.applications.shape
     recorder = ChainRecorder(runs, months)
     for values in recorder.recorded.values():
         values.fill(0.0)
-    state = part.state
-    began = time.perf_counter()
-    for t in range(months):
-        state, flows = step(state, part.config, part.inputs.month(t), t)
-        recorder.add(t, flows)
-    return time.perf_counter() - began, {name: values.T for name, values in recorder.recorded.items()}
+
+    def loop() -> None:
+        state = part.state
+        for t in range(months):
+            state, flows = step(state, part.config, part.inputs.month(t), t)
+            recorder.add(t, flows)
+
+    seconds, _ = timed(loop)
+    return seconds, {name: values.T for name, values in recorder.recorded.items()}
 
 
-def fused_steps(part: system.AsylumPart) -> tuple[float, dict[str, np.ndarray]]:
+def fused_steps(part: system.AsylumPart) -> tuple[Seconds, dict[str, np.ndarray]]:
     """Seconds of the fused loop nest over the same months (state packed first) and its flows."""
     runs, months = part.inputs.applications.shape
     chain = chain_fused.pack(part.state, part.config)
     record = np.zeros((len(chain_fused.FLOWS), months, runs))
-    began = time.perf_counter()
-    chain_fused.run(chain, part.inputs, record)
-    seconds = time.perf_counter() - began
+    seconds, _ = timed(lambda: chain_fused.run(chain, part.inputs, record))
     return seconds, {name: record[index].T for index, name in enumerate(chain_fused.FLOWS)}
 
 
-def fused_comparison(scenario: Scenario, policy: Policy, runs: int) -> None:
-    """Print the production step loop against the fused reference (same runs, flows compared)."""
+def fused_comparison(scenario: Scenario, policy: Policy, runs: int, repeats: int = 3) -> None:
+    """Print the production step loop against the fused reference (same runs, flows compared;
+    alternating, best of ``repeats``)."""
     parameters = scenario_parameters(scenario)
     fused_steps(system.asylum_part(scenario, policy, np.arange(2), parameters))  # compile
     part = system.asylum_part(scenario, policy, np.arange(runs), parameters)
-    production_seconds, production = production_steps(part)
-    fused_seconds, fused = fused_steps(part)
+    productions, fuseds = [], []
+    for _ in range(repeats):
+        seconds, production = production_steps(part)
+        productions.append(seconds)
+        seconds, fused = fused_steps(part)
+        fuseds.append(seconds)
     difference, name = worst_difference(production, fused)
     print(f"fused reference: flows equal production to {difference:.2e} relative, floor 1 ({name})")
-    print(f"  production step loop: {production_seconds:.3f} s = {runs / production_seconds:,.0f} runs/s")
-    print(f"  fused loop nest:      {fused_seconds:.3f} s = {runs / fused_seconds:,.0f} runs/s")
-    print(f"  ratio (fused / production throughput, aim <= 2): {production_seconds / fused_seconds:.2f}")
+    print(f"  production step loop (best of {repeats}): {best(productions).rate(runs)}")
+    print(f"  fused loop nest (best of {repeats}):      {best(fuseds).rate(runs)}")
+    print(f"  ratio fused / production throughput (aim <= 2): {ratio(best(productions), best(fuseds))}")
 
 
 def small_ensemble(policy: Policy, requests: int = 5) -> None:
     """Print the time of the dashboard's what-if request: 100 runs x 132 months (2025-2035)."""
     scenario = Scenario(name="what-if", start_year=2025, end_year=2035, runs=100, policies=[policy])
     simulate_policy(scenario, policy, np.arange(100))
-    whole = min(timed(lambda: simulate_policy(scenario, policy, np.arange(100)))[0] for _ in range(requests))
-    part = system.asylum_part(scenario, policy, np.arange(100), scenario_parameters(scenario))
-    steps = min(production_steps(part)[0] for _ in range(requests))
-    print(f"small ensemble (100 runs x {scenario.months} months, best of {requests}):")
-    print(
-        f"  whole call {whole:.3f} s; step loop {steps:.3f} s = {steps / scenario.months * 1e3:.2f} ms/month"
+    whole = best(
+        [timed(lambda: simulate_policy(scenario, policy, np.arange(100)))[0] for _ in range(requests)]
     )
+    part = system.asylum_part(scenario, policy, np.arange(100), scenario_parameters(scenario))
+    steps = best([production_steps(part)[0] for _ in range(requests)])
+    per_month = steps.cpu / scenario.months * 1e3
+    print(f"small ensemble (100 runs x {scenario.months} months, best of {requests}, CPU seconds):")
+    print(f"  whole call {whole.cpu:.3f} s; step loop {steps.cpu:.3f} s = {per_month:.2f} ms per month")
 
 
 def main() -> None:
@@ -152,17 +182,13 @@ def main() -> None:
             vectorised.monthly["in_chain"].to_numpy()[run],
             rtol=1e-9,
         )
-    vectorised_rate, loop_rate = runs / vectorised_seconds, sample / loop_seconds
+    loop_per_ensemble = Seconds(loop_seconds.wall * runs / sample, loop_seconds.cpu * runs / sample)
     print(f"months per run: {scenario.months}")
-    print(f"vectorised: {runs:,} runs in {vectorised_seconds:.2f} s = {vectorised_rate:,.0f} runs/s")
-    print(
-        f"loop:       {sample:,} runs in {loop_seconds:.2f} s = {loop_rate:,.1f} runs/s "
-        f"(extrapolated to {runs:,} runs: {runs / loop_rate:,.0f} s)"
-    )
-    print(f"ratio (vectorised / loop throughput): {vectorised_rate / loop_rate:,.1f}")
-    reference_rate = runs / reference_seconds
-    print(f"numpy queues: {runs:,} runs, {reference_seconds:.2f} s = {reference_rate:,.0f} runs/s")
-    print(f"ratio (compiled queues / numpy queues): {vectorised_rate / reference_rate:.2f}")
+    print(f"vectorised: {runs:,} runs in {vectorised_seconds.cpu:.2f} CPU s: {vectorised_seconds.rate(runs)}")
+    print(f"loop:       {sample:,} runs in {loop_seconds.cpu:.2f} CPU s: {loop_seconds.rate(sample)}")
+    print(f"ratio (vectorised / loop throughput): {ratio(loop_per_ensemble, vectorised_seconds)}")
+    print(f"numpy queues: {runs:,} runs in {reference_seconds.cpu:.2f} CPU s: {reference_seconds.rate(runs)}")
+    print(f"ratio (compiled queues / numpy queues): {ratio(reference_seconds, vectorised_seconds)}")
     print(f"identity: max relative difference (floor 1) of monthly variables: {worst:.2e} ({worst_name})")
     fused_comparison(scenario, policy, runs)
     small_ensemble(policy)
