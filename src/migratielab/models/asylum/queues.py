@@ -283,7 +283,7 @@ def check_balances(
     scale = np.maximum(1.0, np.abs(before) + np.abs(inflow) + np.abs(outflow))
     error = np.abs(after - expected) / scale
     below = after < -RELATIVE_TOLERANCE * scale  # round-off of a stock that empties is not an error
-    if np.all(error <= RELATIVE_TOLERANCE) and not np.any(below):  # False on NaN: reported below
+    if (error <= RELATIVE_TOLERANCE).all() and not below.any():  # False on NaN: reported below
         return
     for row, name in enumerate(names):
         _check_stock(name, before[row], inflow[row], outflow[row], after[row], error[row], below[row])

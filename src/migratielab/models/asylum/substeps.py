@@ -57,6 +57,13 @@ def split_remainder(total: np.ndarray, shares: list[np.ndarray]) -> list[np.ndar
     return [*parts, total - sum(parts)]
 
 
+def per_run(values: np.ndarray | float, like: np.ndarray) -> np.ndarray:
+    """A new (run,) array shaped like ``like`` holding ``values`` (broadcast from a number or (run,))."""
+    result = np.empty_like(like)
+    result[...] = values
+    return result
+
+
 def observed_or(observed: float | None, modelled: np.ndarray) -> np.ndarray:
     """``observed`` for every run when it is a number, else ``modelled`` (None or NaN: not observed)."""
     if observed is None or math.isnan(observed):
@@ -419,7 +426,7 @@ def staff(
     pipeline[:, 1:] = state.staff_pipeline[:, :-1]
     pipeline[:, 0] = hires
     return Staffing(
-        target=np.broadcast_to(wanted, staff_total.shape).copy(),
+        target=per_run(wanted, staff_total),
         trained=state.staff_trained - shed + state.staff_pipeline[:, -1],
         pipeline=pipeline,
         work_history=shift_history(state.work_history, planned_work),
@@ -455,7 +462,7 @@ def plan_housing(
     family_scheduled = np.multiply((grants * params.family_per_grant)[:, None], params.family_lag_weights)
     family_scheduled[:, :-1] += state.family_scheduled[:, 1:]  # what was due a month later
     return HousingPlan(
-        quota=np.broadcast_to(quota, grants.shape).copy(),
+        quota=per_run(quota, grants),
         family_scheduled=family_scheduled,
         grants_history=grants_history,
     )
@@ -555,6 +562,6 @@ def check_places(state: State, residents: np.ndarray) -> None:
     """Raise ConservationError if reception residents exceed all places (a place never holds two)."""
     places = state.regular_capacity + state.buffer_active + state.emergency_capacity + state.crisis_capacity
     excess = residents - places
-    if np.any(excess > 1e-9 * np.maximum(1.0, residents)):
+    if (excess > 1e-9 * np.maximum(1.0, residents)).any():
         run = int(np.argmax(excess))
         raise ConservationError(f"run {run}: {residents[run]:.6g} residents exceed {places[run]:.6g} places")
