@@ -162,25 +162,31 @@ def month(chain: FusedChain, applications: np.ndarray, t: int, record: np.ndarra
 def _serve(
     row: np.ndarray, joining: float, capacity: float, first: int, served: np.ndarray
 ) -> tuple[float, float, float]:
-    """Serve oldest first and age ``row`` in place; ``served`` per bin; (before, served, wait) sums."""
+    """Serve oldest first and age ``row`` in place; ``served`` per bin; (before, served, wait) sums.
+
+    Only bins with cases are visited when serving (the production kernel's trick, same values).
+    """
     last = row.shape[0] - 1
-    waiting, before, served_total, wait_sum, carry = 0.0, 0.0, 0.0, 0.0, 0.0
-    for age in range(last, -1, -1):
+    before, oldest = 0.0, 0 if joining != 0.0 else -1
+    for age in range(last + 1):
         before += row[age]
-        present = row[age] + joining if age == 0 else row[age]
-        cases = present if age >= first else 0.0
-        serving = min(max(capacity - waiting, 0.0), cases)
+        served[age] = 0.0
+        if row[age] != 0.0:
+            oldest = age
+    waiting, served_total, wait_sum = 0.0, 0.0, 0.0
+    for age in range(oldest, first - 1, -1):
+        cases = row[age] + joining if age == 0 else row[age]
+        if cases == 0.0:
+            continue
         waiting += cases
+        serving = min(max(capacity - (waiting - cases), 0.0), cases)
         served[age] = serving
         served_total += serving
         wait_sum += serving * (age + 0.5)
-        left = present - serving
-        if age == last:
-            carry = left
-        elif age == last - 1:
-            row[last] = left + carry
-        else:
-            row[age + 1] = left
+    row[last] = (row[last - 1] - served[last - 1]) + (row[last] - served[last])
+    for age in range(last - 2, 0, -1):
+        row[age + 1] = row[age] - served[age]
+    row[1] = (row[0] + joining) - served[0]
     row[0] = 0.0
     return before, served_total, wait_sum
 

@@ -93,7 +93,7 @@ def serve_and_age(
     per row, with the arithmetic of ``serve_and_age_reference`` in the same order per bin.
     """
     rows, bins = queue.shape
-    served, after = np.empty((rows, bins)), np.empty((rows, bins))
+    served, after = np.zeros((rows, bins)), np.empty((rows, bins))
     sums = np.empty((6, rows))
     _serve_and_age(
         np.ascontiguousarray(queue, dtype=np.float64),
@@ -114,35 +114,98 @@ def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _serve_row(
-    queue: np.ndarray, joining: float, capacity: float, first: int, served: np.ndarray, after: np.ndarray
-) -> tuple[float, float]:
-    """One row of ``serve_and_age`` into ``served`` and ``after`` (bin); returns (before, served) totals."""
-    last = queue.shape[0] - 1
-    waiting, before_total, served_total = 0.0, 0.0, 0.0
-    for age in range(last, -1, -1):
-        before_total += queue[age]
-        present = queue[age] + joining if age == 0 else queue[age]
-        cases = present if age >= first else 0.0
-        waiting += cases
-        serving = min(max(capacity - (waiting - cases), 0.0), cases)
-        served[age] = serving
-        left = present - serving
-        after[min(age + 1, last)] = left if age != last - 1 else left + after[last]
-        served_total += serving
-    after[0] = 0.0
-    return before_total, served_total
+def _row_total(values: np.ndarray, row: int) -> float:
+    """Sum of row ``row`` of (row, bin) ``values`` in four interleaved partial sums (no chain of adds)."""
+    bins = values.shape[1]
+    whole = bins - bins % 4
+    s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
+    for age in range(0, whole, 4):
+        s0 += values[row, age]
+        s1 += values[row, age + 1]
+        s2 += values[row, age + 2]
+        s3 += values[row, age + 3]
+    for age in range(whole, bins):
+        s0 += values[row, age]
+    return (s0 + s1) + (s2 + s3)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _term_sums(after: np.ndarray, term: int) -> tuple[float, float, float]:
-    """Cases left (``after``, bin), those in bin ``term`` or later, and those in bin ``term``."""
-    total, past_term = 0.0, 0.0
-    for age in range(after.shape[0]):
-        total += after[age]
-        if age >= term:
-            past_term += after[age]
-    return total, past_term, after[term] if term < after.shape[0] else 0.0
+def _age_row(queue: np.ndarray, row: int, joining: float, after: np.ndarray) -> int:
+    """Age row ``row`` of ``queue`` one bin into ``after`` as if nobody were served, ``joining``
+    added to bin 0; returns the oldest bin with cases (-1: none)."""
+    last = queue.shape[1] - 1
+    oldest = 0 if joining != 0.0 else -1
+    for age in range(last + 1):
+        if queue[row, age] != 0.0:
+            oldest = age
+    after[row, 0] = 0.0
+    if last > 1:
+        after[row, 1] = queue[row, 0] + joining
+    for age in range(1, last - 1):
+        after[row, age + 1] = queue[row, age]
+    after[row, last] = _present(queue, row, joining, last - 1) + _present(queue, row, joining, last)
+    return oldest
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _present(queue: np.ndarray, row: int, joining: float, age: int) -> float:
+    """Cases in bin ``age`` of row ``row`` once ``joining`` has joined bin 0."""
+    return queue[row, age] + joining if age == 0 else queue[row, age]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _serve_row(
+    queue: np.ndarray,
+    row: int,
+    rule: tuple[float, float, int],
+    served: np.ndarray,
+    served_row: int,
+    after: np.ndarray,
+) -> tuple[float, float]:
+    """Row ``row`` of ``serve_and_age`` with ``rule`` = (joining, capacity, first bin): everyone is
+    aged into ``after``, then bins with cases are served oldest first; servings are added to
+    ``served[served_row]``. Returns (served, months waited) sums. Same value per bin as the reference.
+    """
+    joining, capacity, first = rule
+    last = queue.shape[1] - 1
+    oldest = _age_row(queue, row, joining, after)
+    waiting, served_total, wait_sum = 0.0, 0.0, 0.0
+    served_second_last, served_last = 0.0, 0.0  # both bins age into the last bin
+    for age in range(oldest, first - 1, -1):
+        cases = _present(queue, row, joining, age)
+        if cases == 0.0:
+            continue
+        waiting += cases
+        serving = min(max(capacity - (waiting - cases), 0.0), cases)
+        if serving == 0.0:
+            continue
+        served[served_row, age] += serving
+        served_total += serving
+        wait_sum += serving * (age + 0.5)
+        if age == last:
+            served_last = serving
+        elif age == last - 1:
+            served_second_last = serving
+        else:
+            after[row, age + 1] = cases - serving
+    if served_second_last != 0.0 or served_last != 0.0:
+        after[row, last] = (_present(queue, row, joining, last - 1) - served_second_last) + (
+            _present(queue, row, joining, last) - served_last
+        )
+    return served_total, wait_sum
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _term_sums(after: np.ndarray, row: int, term: int) -> tuple[float, float, float]:
+    """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, and those in bin ``term``."""
+    bins = after.shape[1]
+    early, past_term = 0.0, 0.0
+    for age in range(bins):
+        if age < term:
+            early += after[row, age]
+        else:
+            past_term += after[row, age]
+    return early + past_term, past_term, after[row, term] if term < bins else 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -154,17 +217,13 @@ def _serve_and_age(
     term: int,
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Rows of ``serve_and_age`` into ``out`` = (served, after, sums (6, row))."""
+    """Rows of ``serve_and_age`` into ``out`` = (served (zeroed), after, sums (6, row))."""
     served, after, sums = out
     for row in range(queue.shape[0]):
-        before_total, served_total = _serve_row(
-            queue[row], joining[row], capacity[row], first[row], served[row], after[row]
-        )
-        wait_sum = 0.0
-        for age in range(queue.shape[1]):
-            wait_sum += served[row, age] * (age + 0.5)
-        after_total, past_term, at_term = _term_sums(after[row], term)
-        sums[0, row], sums[1, row], sums[2, row] = before_total, served_total, after_total
+        rule = (joining[row], capacity[row], max(first[row], 0))
+        served_total, wait_sum = _serve_row(queue, row, rule, served, row, after)
+        after_total, past_term, at_term = _term_sums(after, row, term)
+        sums[0, row], sums[1, row], sums[2, row] = _row_total(queue, row), served_total, after_total
         sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
 
 
@@ -217,17 +276,17 @@ def serve_tracks(
     counted. One compiled pass per run, with the arithmetic of ``serve_tracks_reference``.
     """
     runs, tracks, bins = queue.shape
-    after, served_by_wait = np.empty(queue.shape), np.empty((runs, bins))
+    after, served_by_wait = np.empty((runs * tracks, bins)), np.zeros((runs, bins))
     served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((4, runs))
     _serve_tracks(
-        np.ascontiguousarray(queue, dtype=np.float64),
+        np.ascontiguousarray(queue, dtype=np.float64).reshape(-1, bins),
         np.ascontiguousarray(joining, dtype=np.float64),
         np.ascontiguousarray(capacity, dtype=np.float64),
         np.ascontiguousarray(weights, dtype=np.float64),
         term,
         (after, served, served_by_wait, left, sums),
     )
-    return TracksServed(after, served, served_by_wait, left, *sums)
+    return TracksServed(after.reshape(queue.shape), served, served_by_wait, left, *sums)
 
 
 @njit(cache=True, nogil=True)
@@ -239,31 +298,24 @@ def _serve_tracks(
     term: int,
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Runs of ``serve_tracks`` into ``out`` = (after, served, served_by_wait, left, sums (4, run))."""
+    """Runs of ``serve_tracks`` on (run x track, bin) rows into ``out`` = (after, served,
+    served_by_wait (zeroed), left, sums (4, run))."""
     after, served, served_by_wait, left, sums = out
-    runs, tracks, bins = queue.shape
-    served_bins = np.empty(bins)
+    runs, tracks = served.shape
     for run in range(runs):
-        remaining, before_total, past_term, at_term = capacity[run], 0.0, 0.0, 0.0
-        served_by_wait[run, :] = 0.0
+        remaining, before_total, past_term, at_term, wait_sum = capacity[run], 0.0, 0.0, 0.0, 0.0
         for track in range(tracks):
-            waiting = queue[run, track, 0] + joining[run, track]
-            for age in range(1, bins):
-                waiting += queue[run, track, age]
-            share = min(waiting, remaining / weights[run, track])
+            row = run * tracks + track
+            cases_before = _row_total(queue, row)
+            share = min(cases_before + joining[run, track], remaining / weights[run, track])
             remaining = max(0.0, remaining - share * weights[run, track])
-            cases_before, served[run, track] = _serve_row(
-                queue[run, track], joining[run, track], share, 0, served_bins, after[run, track]
-            )
+            rule = (joining[run, track], share, 0)
+            served[run, track], wait = _serve_row(queue, row, rule, served_by_wait, run, after)
+            left[run, track], past, at = _term_sums(after, row, term)
             before_total += cases_before
-            for age in range(bins):
-                served_by_wait[run, age] += served_bins[age]
-            left[run, track], past, at = _term_sums(after[run, track], term)
+            wait_sum += wait
             past_term += past
             at_term += at
-        wait_sum = 0.0
-        for age in range(bins):
-            wait_sum += served_by_wait[run, age] * (age + 0.5)
         sums[0, run], sums[1, run], sums[2, run], sums[3, run] = before_total, wait_sum, past_term, at_term
 
 
