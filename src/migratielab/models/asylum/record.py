@@ -3,6 +3,7 @@ and the ``xarray.Dataset`` a run returns."""
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ import pandas as pd
 import xarray as xr
 
 from migratielab.models.asylum.chain import QUEUE_MONTHS, Flows, State
+
+POPULATE_BYTES = 64 * 2**20  # recordings this large are mapped with their pages populated at once
 
 
 @dataclass(frozen=True)
@@ -27,13 +30,30 @@ def month_index(start_year: int, months: int) -> pd.DatetimeIndex:
     return pd.date_range(f"{start_year}-01-01", periods=months, freq="MS")
 
 
+def recording_block(variables: int, months: int, runs: int) -> np.ndarray:
+    """An uninitialised (variable, month, run) float64 block for a recording.
+
+    Blocks of ``POPULATE_BYTES`` or more are mapped with every page populated in one system call
+    (where the platform has ``MAP_POPULATE``), instead of a page fault per 4 KiB page while the
+    months are recorded; smaller blocks come from the allocator, which reuses freed memory.
+    """
+    shape = (variables, months, runs)
+    size = 8 * variables * months * runs
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    if size < POPULATE_BYTES or not populate:
+        return np.empty(shape)
+    mapped = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    return np.frombuffer(mapped, dtype=np.float64).reshape(shape)
+
+
 class ChainRecorder:
     """Collects the named monthly flows of ``runs`` runs over ``months`` months (default: all)."""
 
     def __init__(self, runs: int, months: int, record: Sequence[str] | None = None) -> None:
         self.months = months
         self.names = list(record) if record is not None else Flows.scalar_names()
-        self.recorded = {name: np.empty((months, runs)) for name in self.names}
+        block = recording_block(len(self.names), months, runs)
+        self.recorded = {name: block[index] for index, name in enumerate(self.names)}
         self.histogram = np.zeros((runs, QUEUE_MONTHS))
 
     def add(self, t: int, flows: Flows) -> None:

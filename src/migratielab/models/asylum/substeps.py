@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migratielab.errors import ConservationError
+from migratielab.models.asylum.kernels import schedule_family
 from migratielab.models.asylum.parameters import ChainParameters
 from migratielab.models.asylum.policies import (
     forecast_capacity_target,
@@ -459,8 +460,8 @@ def plan_housing(
         )
     else:
         quota = state.quota_per_month
-    family_scheduled = np.multiply((grants * params.family_per_grant)[:, None], params.family_lag_weights)
-    family_scheduled[:, :-1] += state.family_scheduled[:, 1:]  # what was due a month later
+    family_due = grants * params.family_per_grant
+    family_scheduled = schedule_family(state.family_scheduled, family_due, params.family_lag_weights)
     return HousingPlan(
         quota=per_run(quota, grants),
         family_scheduled=family_scheduled,
