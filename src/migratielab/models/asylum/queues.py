@@ -115,18 +115,11 @@ def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
 
 @njit(cache=True, nogil=True, inline="always")
 def _row_total(values: np.ndarray, row: int) -> float:
-    """Sum of row ``row`` of (row, bin) ``values`` in four interleaved partial sums (no chain of adds)."""
-    bins = values.shape[1]
-    whole = bins - bins % 4
-    s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
-    for age in range(0, whole, 4):
-        s0 += values[row, age]
-        s1 += values[row, age + 1]
-        s2 += values[row, age + 2]
-        s3 += values[row, age + 3]
-    for age in range(whole, bins):
-        s0 += values[row, age]
-    return (s0 + s1) + (s2 + s3)
+    """Sum of row ``row`` of (row, bin) ``values``, bins in order."""
+    total = 0.0
+    for age in range(values.shape[1]):
+        total += values[row, age]
+    return total
 
 
 @njit(cache=True, nogil=True, inline="always")
