@@ -12,11 +12,20 @@ import pandas as pd
 
 from migratielab.analysis.forecasting import Method, rolling_origin, summary
 from migratielab.models.asylum import history
-from migratielab.models.asylum.forecast import ets_paths, random_walk_paths, seasonal_naive_paths
-from migratielab.models.asylum.setup import REPLAY_START
+from migratielab.models.asylum.forecast import (
+    calibrated_paths,
+    ensemble_paths,
+    ets_paths,
+    random_walk_paths,
+    seasonal_naive_paths,
+    simple_ets_paths,
+)
 
 METHODS: dict[str, Method] = {
     "ets (damped trend, log)": ets_paths,
+    "ets (no trend, log) = arima(0,1,1)": simple_ets_paths,
+    "ets, empirical intervals": calibrated_paths,
+    "ensemble": ensemble_paths,
     "naive random walk": random_walk_paths,
     "seasonal naive": seasonal_naive_paths,
 }
@@ -32,9 +41,11 @@ class ForecastEvaluation:
 
 
 def observed_monthly(last_year: int) -> pd.Series:
-    """Observed first plus repeat applications per month from 2012 to December ``last_year``."""
-    values = history.monthly_applications(REPLAY_START, last_year)
-    index = pd.date_range(f"{REPLAY_START}-01-01", periods=values.size, freq="MS")
+    """Observed first plus repeat applications per month from the first observed year (2010) to
+    December ``last_year``."""
+    first = history.first_observed_year()
+    values = history.monthly_applications(first, last_year)
+    index = pd.date_range(f"{first}-01-01", periods=values.size, freq="MS")
     return pd.Series(values, index=index, name="applications")
 
 
