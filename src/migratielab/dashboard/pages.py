@@ -94,6 +94,7 @@ NAVIGATION = (
     ("/labour", "nav_labour"),
     ("/plan", "nav_plan"),
     ("/backtest", "nav_backtest"),
+    ("/forecast", "nav_forecast"),
     ("/explorations", "nav_explorations"),
 )
 
