@@ -39,4 +39,4 @@ def test_forecast_page_in_dutch_and_english(client: TestClient) -> None:
     observed = [trace for trace in traces if trace.get("name") == "waargenomen"]
     forecast = [x for trace in traces if trace not in observed for x in trace["x"] if x is not None]
     assert len(observed) == 1 and observed[0]["mode"] == "lines+markers"
-    assert max(x for x in observed[0]["x"] if x) < min(forecast)  # the fan starts after the observations
+    assert max(x for x in observed[0]["x"] if x) == min(forecast)  # the fan starts at the last observation

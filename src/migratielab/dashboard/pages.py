@@ -353,6 +353,8 @@ def series_page_view(series_id: str, lang: Language) -> View:
             "value": format_share(value.value, lang) if share else format_number(value.value, lang, 6),
             "confidence": value.confidence,
             "source": value.source,
+            "flags": value.flags,
+            "note": value.note,
         }
         for value in shown.values
     ]

@@ -16,11 +16,15 @@ APPLICATIONS = variable("asylum", "applications")
 
 
 def forecast_figure(observed: pd.Series, quantiles: pd.DataFrame, lang: Language) -> Figure:
-    """The forecast fan (50% and 90% bands, median) continuing the observed monthly line."""
+    """The forecast fan (50% and 90% bands, median) continuing the observed monthly line: the fan starts
+    at the last observed month, where every quantile is the observed value."""
     days = [str(pd.Timestamp(t).date()) for t in observed.index]
     seen = Series(text("observed_values", lang), days, [float(v) for v in observed])
+    anchor = pd.DataFrame(
+        [[float(observed.iloc[-1])] * quantiles.shape[1]], [observed.index[-1]], quantiles.columns
+    )
     figure = fan_chart(
-        [frame_fan(text("forecast_series", lang), quantiles)],
+        [frame_fan(text("forecast_series", lang), pd.concat([anchor, quantiles]))],
         text("forecast_chart", lang),
         unit_label(APPLICATIONS, lang),
         lang,
