@@ -12,3 +12,8 @@ def test_series_page_shows_flags_and_notes(client: TestClient) -> None:
     assert "paid up to mid-December 2020 only" in dutch
     assert "part of the period (not in the chart)" in english
     assert "ongeveer" in client.get("/data/series/coa.occupancy").text
+
+
+def test_a_flag_the_note_already_names_is_not_repeated(client: TestClient) -> None:
+    english = client.get("/data/series/ind.decision_wait?lang=en").text
+    assert "derived: 2024 (53 weeks)" in english and "derived; derived" not in english

@@ -353,7 +353,7 @@ def series_page_view(series_id: str, lang: Language) -> View:
             "value": format_share(value.value, lang) if share else format_number(value.value, lang, 6),
             "confidence": value.confidence,
             "source": value.source,
-            "flags": value.flags,
+            "flags": [flag for flag in value.flags if not (value.note or "").startswith(f"{flag}:")],
             "note": value.note,
         }
         for value in shown.values
