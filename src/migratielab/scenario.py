@@ -184,7 +184,8 @@ class PathInflow(Tagged):
 
 
 class ForecastInflow(Tagged):
-    """Sample paths of the probabilistic applications forecast (ETS on the observed history)."""
+    """Sample paths of the probabilistic applications forecast (ETS on the observed history, yearly
+    level shifts drawn from the observed 12-month changes; see ``models/asylum/forecast.py``)."""
 
     kind: Literal["forecast"] = "forecast"
 

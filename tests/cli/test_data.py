@@ -1,4 +1,4 @@
-"""``migratielab data list | show | import-cbs`` as a user runs them."""
+"""``migratielab data list | show | import-cbs | import-eurostat`` as a user runs them."""
 
 from __future__ import annotations
 
@@ -100,3 +100,45 @@ def test_series_list_fits_80_columns() -> None:
     lines = console.export_text().splitlines()
     assert all(len(line) <= 80 for line in lines)
     assert any("asylum.first_applications" in line and "2010-2025" in line for line in lines)
+
+
+EUROSTAT = Path(__file__).parents[1] / "data" / "fixtures" / "migr_asyappctzm_sample.tsv"
+NL_FIRST = ["geo=NL", "applicant=NASY_APP", "citizen=TOTAL", "sex=T", "age=TOTAL"]
+
+
+def eurostat_args(file: Path, *where: str, series: str = "eurostat.nl_first_applications") -> list[str]:
+    """The arguments of ``data import-eurostat`` for ``file`` with a ``--where`` per selection."""
+    args = ["data", "import-eurostat", str(file), "--dataset", "migr_asyappctzm", "--series", series]
+    for pair in where:
+        args += ["--where", pair]
+    return args
+
+
+def test_import_eurostat_then_show(fresh_home: Path) -> None:
+    result = runner.invoke(app, eurostat_args(EUROSTAT, *NL_FIRST), env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "eurostat.nl_first_applications" in result.stdout and "new series" in result.stdout
+    shown_text = runner.invoke(app, ["data", "show", "eurostat.nl_first_applications", "--json"]).stdout
+    shown = json.loads(shown_text)
+    values = {value["period"]: value["value"] for value in shown["values"]}
+    assert values == {"2024-01": 100.0, "2024-03": 120.0}  # February is ':' in the file
+    source = shown["info"]["sources"]["eurostat-migr-asyappctzm"]
+    assert source["publisher"] == "Eurostat" and source["date_basis"] == "retrieved"
+
+
+def test_import_eurostat_bad_input_exits_2_naming_file_and_key(fresh_home: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.tsv"
+    broken.write_text(EUROSTAT.read_text(encoding="utf-8").replace("120 p", "12O"), encoding="utf-8")
+    cases = {
+        "broken.tsv: row 2, period 2024-03": eurostat_args(broken, *NL_FIRST),
+        "exactly one matching row (found 2)": eurostat_args(EUROSTAT, "geo=NL"),
+        "filter 'country'": eurostat_args(EUROSTAT, "country=NL"),
+        "missing.tsv": eurostat_args(tmp_path / "missing.tsv", *NL_FIRST),
+    }
+    for expected, args in cases.items():
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (expected, result.output)
+        assert expected in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(app, eurostat_args(EUROSTAT, "geo"))
+    assert result.exit_code == 2 and "NAME=VALUE" in result.output
+    assert not (fresh_home / "imports").exists()

@@ -21,6 +21,7 @@ COST_VARIABLES = (
     "cost_opening_closing",
     "cost_ind",
     "cost_penalties",
+    "cost_returns",
 )
 
 

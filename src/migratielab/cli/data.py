@@ -1,4 +1,5 @@
-"""``migratielab data``: list the sourced statistics, show one series with its sources, import CBS data."""
+"""``migratielab data``: list the sourced statistics, show one series with its sources, import CBS and
+Eurostat data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from migratielab.cli.common import console, reported_input_errors
+from migratielab.data.importers import ImportSummary
 from migratielab.data.registry import Kind, SeriesInfo
 from migratielab.presentation.overview import short_source
 from migratielab.service import data as service
@@ -22,10 +24,11 @@ data_app = typer.Typer(
 
 KINDS: dict[str, Kind] = {kind: kind for kind in get_args(Kind)}
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+KindOption = Annotated[str, typer.Option(help="Kind of a new series: flow, stock or ratio.")]
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``data`` sub-app (``list``, ``show``, ``import-cbs``) to ``app``."""
+    """Add the ``data`` sub-app (``list``, ``show``, ``import-cbs``, ``import-eurostat``) to ``app``."""
     app.add_typer(data_app, name="data")
 
 
@@ -173,16 +176,27 @@ def import_cbs(
     unit: Annotated[
         str | None, typer.Option(help="Unit of new series (default: as published by CBS).")
     ] = None,
-    kind: Annotated[str, typer.Option(help="Kind of new series: flow, stock or ratio.")] = "flow",
+    kind: KindOption = "flow",
 ) -> None:
     """Import columns of a CBS StatLine CSV export into the statistics store."""
-    chosen = KINDS.get(kind)
-    if chosen is None:
-        raise typer.BadParameter(f"one of {', '.join(KINDS)}", param_hint="--kind")
+    chosen = chosen_kind(kind)
     columns = _pairs(column, "--column")
     filters = _pairs(where or [], "--where")
     with reported_input_errors():
         summary = service.import_cbs(file, table, columns, filters, unit=unit, kind=chosen)
+    print_import(file, summary)
+
+
+def chosen_kind(kind: str) -> Kind:
+    """The series kind named by ``--kind``; another word is a usage error."""
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        raise typer.BadParameter(f"one of {', '.join(KINDS)}", param_hint="--kind")
+    return chosen
+
+
+def print_import(file: Path, summary: ImportSummary) -> None:
+    """The series an import added to or created, with their number of values, and where it is stored."""
     result = Table(title=f"Imported {file.name} as source {summary.source_key}")
     result.add_column("series", no_wrap=True)
     result.add_column("values", justify="right")
@@ -191,3 +205,29 @@ def import_cbs(
         result.add_row(series_id, str(count), "new series" if series_id in summary.new_series else "added to")
     console.print(result)
     console.print(f"Stored in {summary.directory}")
+
+
+@data_app.command("import-eurostat")
+def import_eurostat(
+    file: Annotated[
+        Path, typer.Argument(help="Eurostat TSV bulk download (tab-separated, e.g. migr_asyappctzm).")
+    ],
+    dataset: Annotated[str, typer.Option(help="Eurostat dataset code, e.g. migr_asyappctzm.")],
+    series: Annotated[
+        str, typer.Option(help="Series id to store the selected row as, e.g. eurostat.nl_first")
+    ],
+    where: Annotated[
+        list[str],
+        typer.Option(help="DIMENSION=CODE, repeatable, together selecting one row, e.g. geo=NL"),
+    ],
+    unit: Annotated[
+        str | None, typer.Option(help="Unit of a new series (default: as published by Eurostat).")
+    ] = None,
+    kind: KindOption = "flow",
+) -> None:
+    """Import one row of a Eurostat TSV bulk download (e.g. asylum applicants) into the statistics store."""
+    chosen = chosen_kind(kind)
+    filters = _pairs(where, "--where")
+    with reported_input_errors():
+        summary = service.import_eurostat(file, dataset, series, filters, unit=unit, kind=chosen)
+    print_import(file, summary)

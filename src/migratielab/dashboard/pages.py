@@ -94,6 +94,7 @@ NAVIGATION = (
     ("/labour", "nav_labour"),
     ("/plan", "nav_plan"),
     ("/backtest", "nav_backtest"),
+    ("/forecast", "nav_forecast"),
     ("/explorations", "nav_explorations"),
 )
 
@@ -352,6 +353,8 @@ def series_page_view(series_id: str, lang: Language) -> View:
             "value": format_share(value.value, lang) if share else format_number(value.value, lang, 6),
             "confidence": value.confidence,
             "source": value.source,
+            "flags": [flag for flag in value.flags if not (value.note or "").startswith(f"{flag}:")],
+            "note": value.note,
         }
         for value in shown.values
     ]

@@ -1,5 +1,6 @@
 """Dashboard pages of stored and replayed results: the backtest (model against observations, per
-variable) and the stored explorations (with their HTML reports)."""
+variable), the applications forecast with its track record, and the stored explorations (with their
+HTML reports)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from migratielab.dashboard.pages import View, page, page_or_pending
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation.backtest import backtest_figures, backtest_rows
+from migratielab.presentation.forecast import evaluation_rows, forecast_figure
 from migratielab.presentation.formatting import format_number
-from migratielab.service import asylum, explore
+from migratielab.service import asylum, explore, forecast
 
 router = APIRouter(include_in_schema=False)
 BACKTEST_MAPE_YEARS = (2014, 2023)
@@ -34,6 +36,21 @@ async def backtest_view(pool: Pool, lang: Language) -> View:
 async def backtest_page(request: Request, pool: Pool, lang: Language = "nl") -> HTMLResponse:
     """How well the model replays history: modelled against observed, per variable."""
     return await page_or_pending(request, "backtest.html", lang, backtest_view(pool, lang))
+
+
+async def forecast_view(pool: Pool, lang: Language) -> View:
+    """The forecast fan after the observed months and the rolling-origin scores of every method
+    (computed in the pool: the evaluation refits the models at 11 origins)."""
+    report = await pool.run(forecast.forecast_report, wait=8.0)
+    rows = evaluation_rows(report.summary, forecast.METHOD_KEYS, forecast.FORECAST_METHOD, lang)
+    figure = forecast_figure(report.fan.observed, report.fan.quantiles, lang)
+    return View({"rows": rows, "figure_ids": ["fan"]}, {"fan": figure})
+
+
+@router.get("/forecast")
+async def forecast_page(request: Request, pool: Pool, lang: Language = "nl") -> HTMLResponse:
+    """The forecast of monthly asylum applications with its track record against naive forecasts."""
+    return await page_or_pending(request, "forecast.html", lang, forecast_view(pool, lang))
 
 
 @router.get("/explorations")

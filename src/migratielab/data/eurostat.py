@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from migratielab.data.importers import TIDY_COLUMNS
+from migratielab.data.registry import Source
 from migratielab.errors import InputError
+from migratielab.limits import MAX_CSV_BYTES
+from migratielab.yamlio import read_text_file
+
+DATASET = re.compile(r"[a-z][a-z0-9_]{2,39}")
 
 PERIOD = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?")
 CELL = re.compile(r"(:|-?\d+(?:\.\d+)?)(?:\s+([a-z]+))?")
@@ -66,7 +72,11 @@ def read_eurostat_tsv(
     "age": "TOTAL", "applicant": "NASY_APP", "unit": "PER"}``); values not available are left out.
     """
     file = Path(path)
-    lines = file.read_text(encoding="utf-8").splitlines()
+    if not DATASET.fullmatch(dataset):
+        raise InputError(file, "dataset", f"a Eurostat dataset code like migr_asyappctzm (got {dataset!r})")
+    if not filters:
+        raise InputError(file, "filters", "DIMENSION=CODE pairs selecting one row, e.g. geo=NL")
+    lines = read_text_file(file, MAX_CSV_BYTES).removeprefix("\ufeff").splitlines()
     if not lines:
         raise InputError(file, "", "a Eurostat TSV file with a header line")
     dimensions, periods = header_of(file, lines[0])
@@ -90,4 +100,21 @@ def read_eurostat_tsv(
         if value is not None:
             note = f"Eurostat {dataset}" + (f", flag {flags}" if flags else "")
             records.append({"series_id": series_id, "period": period, "value": value, "note": note})
+    if not records:
+        raise InputError(file, f"row {line}", "at least one available value (every cell is ':')")
     return pd.DataFrame.from_records(records, columns=TIDY_COLUMNS).astype({"value": float})
+
+
+def eurostat_source(dataset: str, file_name: str, retrieved: date | None = None) -> Source:
+    """The catalogue entry for figures imported from a Eurostat dataset (dated by retrieval)."""
+    day = (retrieved or date.today()).isoformat()
+    return Source(
+        publisher="Eurostat",
+        title=f"Eurostat dataset {dataset}",
+        table=dataset,
+        url=f"https://ec.europa.eu/eurostat/databrowser/view/{dataset}/default/table",
+        date=day,
+        date_basis="retrieved",
+        confidence="H",
+        note=f"Imported by the user from {file_name} on {day}.",
+    )

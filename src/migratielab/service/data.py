@@ -11,9 +11,11 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from pydantic import BaseModel
 
 from migratielab.data import store
+from migratielab.data.eurostat import eurostat_source, read_eurostat_tsv
 from migratielab.data.importers import ImportSummary, cbs_source, import_into_store, read_cbs_statline_csv
 from migratielab.data.periods import frequency_of, parse_period, span
 from migratielab.data.registry import Confidence, Kind, SeriesInfo, SeriesMeta
@@ -96,6 +98,23 @@ def show_series(series_id: str) -> SeriesView:
     return SeriesView(info=info, values=values)
 
 
+def _imported_series(
+    frame: pd.DataFrame, series_id: str, description: str, unit: str, kind: Kind, definition: str
+) -> SeriesMeta:
+    """The registry entry of a series new to the store, from the periods an import gives it."""
+    kinds = [
+        parse_period(str(period)).kind for period in frame.loc[frame["series_id"] == series_id, "period"]
+    ]
+    return SeriesMeta(
+        description=description,
+        unit=unit,
+        frequency=frequency_of(kinds) if kinds else "mixed",
+        kind=kind,
+        confidence="H",
+        definition=definition,
+    )
+
+
 def import_cbs(
     path: Path,
     table_id: str,
@@ -114,18 +133,47 @@ def import_cbs(
     """
     frame = read_cbs_statline_csv(path, table_id, columns, filters)
     selection = "".join(f", {column}={code}" for column, code in (filters or {}).items())
-    new_series = {}
-    for column, series_id in columns.items():
-        kinds = [
-            parse_period(str(period)).kind for period in frame.loc[frame["series_id"] == series_id, "period"]
-        ]
-        new_series[series_id] = SeriesMeta(
-            description=f"CBS StatLine {table_id.upper()}: {column}",
-            unit=unit or "as published by CBS",
-            frequency=frequency_of(kinds) if kinds else "mixed",
-            kind=kind,
-            confidence="H",
-            definition=f"Column {column} of CBS StatLine table {table_id.upper()}{selection}.",
+    new_series = {
+        series_id: _imported_series(
+            frame,
+            series_id,
+            f"CBS StatLine {table_id.upper()}: {column}",
+            unit or "as published by CBS",
+            kind,
+            f"Column {column} of CBS StatLine table {table_id.upper()}{selection}.",
         )
+        for column, series_id in columns.items()
+    }
     source = cbs_source(table_id, Path(path).name, retrieved)
     return import_into_store(frame, source, source_key=f"cbs-{table_id.lower()}", new_series=new_series)
+
+
+def import_eurostat(
+    path: Path,
+    dataset: str,
+    series_id: str,
+    filters: Mapping[str, str],
+    *,
+    unit: str | None = None,
+    kind: Kind = "flow",
+    retrieved: date | None = None,
+) -> ImportSummary:
+    """Import the one row of a Eurostat TSV bulk download that ``filters`` select as ``series_id``.
+
+    Values for a series already in the store replace those of the same period; a new id becomes a
+    series described from the dataset and the selection (``unit`` defaults to "as published by
+    Eurostat"). Raises InputError naming the file and the key of the first problem.
+    """
+    frame = read_eurostat_tsv(path, dataset, series_id, filters)
+    selection = ", ".join(f"{name}={code}" for name, code in filters.items())
+    meta = _imported_series(
+        frame,
+        series_id,
+        f"Eurostat {dataset}: {selection}",
+        unit or "as published by Eurostat",
+        kind,
+        f"The row {selection} of Eurostat dataset {dataset}.",
+    )
+    source = eurostat_source(dataset, Path(path).name, retrieved)
+    key = "eurostat-" + dataset.replace("_", "-")
+    return import_into_store(frame, source, source_key=key, new_series={series_id: meta})

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from migratielab.analysis.indicators import run_indicators
 from migratielab.models.asylum.parameters import build_parameters
 from migratielab.models.asylum.returns import departure_shares, with_return_levers
+from migratielab.models.asylum.substeps import DAYS_PER_MONTH
 from migratielab.params import default_parameters
 from migratielab.scenario import BandInflow, Policy, ReturnPolicy, Scenario
 from migratielab.service import asylum as service
+from tests.models.asylum.synthetic import run_chain, surge
 
 PARAMS = default_parameters("asylum")
 CHAIN = build_parameters(PARAMS, 2, 2025, 12)
@@ -82,3 +86,44 @@ def test_forward_run_with_low_cooperation_returns_fewer_people() -> None:
     assert float(runs["half"]["departures_unsupervised"][0]) > float(
         runs["as-is"]["departures_unsupervised"][0]
     )
+
+
+def test_detention_places_cost_every_day_they_are_open() -> None:
+    """With the same departures (levers not applied to the shares here), the cost of return differs
+    by exactly the extra places times the price per place-day over the months simulated."""
+    applications = surge(months=24)
+    cost = {}
+    for places in (933, 2000):
+        policy = Policy(name="p", returns=ReturnPolicy(detention_places=places))
+        cost[places] = run_chain(applications, policy).monthly["cost_returns"].sum("time")
+    extra = float(cost[2000][0] - cost[933][0])
+    expected = (2000 - 933) * PARAMS.scalar("cost_detention_place_per_day") * 24 * DAYS_PER_MONTH
+    assert extra == pytest.approx(expected, rel=1e-9)
+
+
+def test_lighter_measures_cost_per_rejected_applicant_under_them() -> None:
+    """Putting every rejected applicant under a lighter measure costs more, at most the monthly
+    cost per person for everyone in the chain."""
+    applications = surge(months=24)
+    runs = {
+        share: run_chain(applications, Policy(name="p", returns=ReturnPolicy(lighter_measures_share=share)))
+        for share in (0.0, 1.0)
+    }
+    extra = float((runs[1.0].monthly["cost_returns"] - runs[0.0].monthly["cost_returns"]).sum())
+    per_person = PARAMS.scalar("cost_lighter_measure_per_person_month")
+    bound = float(runs[0.0].monthly["in_chain"].sum()) * per_person
+    assert 0.0 < extra <= bound
+
+
+def test_return_costs_enter_the_total_cost_of_a_forward_run() -> None:
+    """More detention places raise the total cost indicator of a forward run by their cost."""
+    totals = {}
+    for places in (933, 1500):
+        policy = Policy(name="p", returns=ReturnPolicy(detention_places=places))
+        scenario = Scenario.model_validate(
+            {"name": "costs", "start_year": 2025, "end_year": 2025, "runs": 2,
+             "inflow": BandInflow(band="medium"), "policies": [policy]}
+        )  # fmt: skip
+        result = service.simulate_policy(scenario, policy, np.arange(2))
+        totals[places] = run_indicators(result.monthly, result.wait_histogram)["total_cost_eur"]
+    assert np.all(totals[1500] > totals[933])

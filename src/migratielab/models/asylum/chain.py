@@ -22,6 +22,7 @@ import numpy as np
 from migratielab.models.asylum.parameters import ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
 from migratielab.models.asylum.substeps import (
+    DAYS_PER_MONTH,
     Costs,
     Month,
     arrive,
@@ -41,7 +42,6 @@ TRACKS = ("dublin", "safe_country", "general")
 QUEUE_MONTHS = 37  # bins 0..35 months waited and a last bin for 36 or more
 HOLDER_MONTHS = 25  # bins 0..23 months waited and a last bin for 24 or more
 HISTORY_MONTHS = 48  # memory for lagged forecasts (lags up to 36 months plus a half-year window)
-DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,7 @@ class Flows:
     cost_opening_closing: np.ndarray
     cost_ind: np.ndarray
     cost_penalties: np.ndarray
+    cost_returns: np.ndarray
     housing_quota: np.ndarray  # quota in force: persons per month the chain asks municipalities to house
     decided_by_wait: np.ndarray  # (run, months waited) decisions this month by wait
 
@@ -295,6 +296,7 @@ def month_flows(month: Month, cost: Costs) -> Flows:
         cost_opening_closing=cost.opening_closing,
         cost_ind=cost.ind,
         cost_penalties=cost.penalties,
+        cost_returns=cost.returns,
         housing_quota=month.housing.quota,
         decided_by_wait=decisions.decided_by_wait,
     )

@@ -31,6 +31,11 @@ def annual_applications() -> pd.Series:
     return (first + repeat.fillna(first * ratio)).rename("applications")
 
 
+def first_observed_year() -> int:
+    """The first calendar year with observed first applications in the store (2010)."""
+    return int(store.annual(FIRST).index.min())
+
+
 def monthly_profile(year: int) -> np.ndarray:
     """Share of the year's first applications in each month (12 values summing to one)."""
     frame = store.get_series(FIRST)

@@ -63,6 +63,10 @@ PER_RUN = (
     "cost_ind_fte_per_year",
     "penalty_per_case",
     "penalty_claim_share",
+    "cost_detention_place_per_day",
+    "cost_forced_departure",
+    "cost_independent_departure",
+    "cost_lighter_measure_per_person_month",
 )
 DATED = (
     "track_share_dublin",
@@ -120,6 +124,10 @@ class ChainParameters:
     recognition_rate_general: np.ndarray
     cost_regular_per_resident_year: np.ndarray
     cost_emergency_per_resident_year: np.ndarray
+    cost_detention_place_per_day: np.ndarray
+    cost_forced_departure: np.ndarray
+    cost_independent_departure: np.ndarray
+    cost_lighter_measure_per_person_month: np.ndarray
 
     @property
     def decisions_per_fte_month(self) -> np.ndarray:

@@ -42,6 +42,8 @@ class PolicyArrays:
     stable_fte: np.ndarray  # (run,) FTE under stable staffing
     decision_term_months: np.ndarray  # (month,) statutory term in force
     fixed_quota_per_half_year: np.ndarray  # (run,)
+    detention_places: np.ndarray  # (run,) immigration detention places kept open
+    lighter_measures_share: np.ndarray  # (run,) share of rejected applicants under a lighter measure
 
 
 def monthly_path(points: dict[int, int] | dict[int, float], start_year: int, months: int) -> np.ndarray:
@@ -88,6 +90,8 @@ def policy_arrays(
         ),
         fixed_quota_per_half_year=ones
         * (policy.housing.per_half_year if isinstance(policy.housing, FixedHousingQuota) else 0),
+        detention_places=ones * policy.returns.detention_places,
+        lighter_measures_share=ones * policy.returns.lighter_measures_share,
     )
 
 

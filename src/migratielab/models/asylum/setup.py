@@ -20,7 +20,7 @@ from migratielab.errors import InputError
 from migratielab.models.asylum import history
 from migratielab.models.asylum.assimilate import ASSIMILATED, Correction, analyse
 from migratielab.models.asylum.chain import ChainInputs, State
-from migratielab.models.asylum.forecast import ets_paths, standard_draws
+from migratielab.models.asylum.forecast import calibrated_paths, standard_draws
 from migratielab.models.asylum.inflow import InflowGenerator, annual_path_to_monthly, band_level, calibrate
 from migratielab.models.asylum.parameters import ChainParameters, build_parameters
 from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
@@ -172,8 +172,8 @@ def inflow_paths(scenario: Scenario, run_ids: np.ndarray) -> np.ndarray:
         return np.repeat(path[None, :], len(run_ids), axis=0)
     streams = [pillar_stream(scenario.seed, "asylum", int(run)) for run in run_ids]
     if isinstance(spec, ForecastInflow):
-        observed_months = history.monthly_applications(REPLAY_START, scenario.start_year - 1)
-        return ets_paths(observed_months, standard_draws(streams, months))
+        observed_months = history.monthly_applications(history.first_observed_year(), scenario.start_year - 1)
+        return calibrated_paths(observed_months, standard_draws(streams, months))
     observed = history.annual_applications()
     last_level = float(observed.get(scenario.start_year - 1, observed.iloc[-1])) / 12.0
     return inflow_generator().paths(streams, months, last_level, spec.level_multiplier)

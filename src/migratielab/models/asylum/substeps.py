@@ -31,6 +31,7 @@ from migratielab.models.asylum.queues import check_balances, serve_and_age, serv
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
 
+DAYS_PER_MONTH = 365.25 / 12
 PLANNING_WINDOW_MONTHS = 6  # grants behind a housing quota and planned work behind a staffing decision
 
 
@@ -506,6 +507,23 @@ class Costs:
     opening_closing: np.ndarray  # opening and closing regular places
     ind: np.ndarray  # IND decision staff
     penalties: np.ndarray  # penalty payments for cases crossing the decision term
+    returns: np.ndarray  # detention places, forced and independent departures, lighter measures
+
+
+def return_costs(state: State, config: ChainConfig, outcomes: Outcomes) -> np.ndarray:
+    """Costs of return in the month (euros per month, (run,)).
+
+    Detention places cost every day they are kept open (the DJI funds places, not detainees);
+    forced and supervised independent departures cost per departure; a lighter measure costs per
+    rejected applicant under it per month (the rejected stock at the start of the month).
+    """
+    params, policy = config.parameters, config.policy
+    return np.asarray(
+        policy.detention_places * params.cost_detention_place_per_day * DAYS_PER_MONTH
+        + outcomes.forced * params.cost_forced_departure
+        + outcomes.independent * params.cost_independent_departure
+        + state.rejected * policy.lighter_measures_share * params.cost_lighter_measure_per_person_month
+    )
 
 
 def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
@@ -525,6 +543,7 @@ def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
         + np.maximum(-change, 0.0) * params.cost_closing_place,
         ind=staffing.total * params.cost_ind_fte_per_year * month_share,
         penalties=month.decisions.crossing_term * params.penalty_claim_share * params.penalty_per_case,
+        returns=return_costs(state, config, month.outcomes),
     )
 
 
