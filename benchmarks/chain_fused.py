@@ -18,7 +18,7 @@ from numba import njit
 
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, Flows, State
 from migratielab.models.asylum.policies import is_decision_month
-from migratielab.models.asylum.substeps import PLANNING_WINDOW_MONTHS
+from migratielab.models.asylum.substeps import DAYS_PER_MONTH, PLANNING_WINDOW_MONTHS
 
 SCALARS = (
     "ac_unregistered",
@@ -72,6 +72,11 @@ PARAMETERS = (
     "penalty_per_case",
     "penalty_claim_share",
     "fast_track_work_share",
+    "detention_cost_per_month",
+    "cost_forced_departure",
+    "cost_independent_departure",
+    "lighter_measures_share",
+    "cost_lighter_measure_per_person_month",
 )
 FLOWS = tuple(Flows.scalar_names())
 
@@ -108,7 +113,14 @@ def pack(state: State, config: ChainConfig) -> FusedChain:
         raise ValueError("the fused reference implements the forecast-linked policy only")
     bins = state.holders.shape[1]
     first = np.clip(np.ceil(params.housing_min_wait_months), 0, bins)
-    per_run = {"housing_first_bin": first, "decisions_per_fte_month": params.decisions_per_fte_month}
+    per_run = {
+        "housing_first_bin": first,
+        "decisions_per_fte_month": params.decisions_per_fte_month,
+        "detention_cost_per_month": policy.detention_places
+        * params.cost_detention_place_per_day
+        * DAYS_PER_MONTH,
+        "lighter_measures_share": policy.lighter_measures_share,
+    }
     queue_bins = state.queue.shape[2]
     return FusedChain(
         scalars=np.array([getattr(state, name) for name in SCALARS]),
@@ -438,7 +450,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         emergency_occupancy,
         residents - regular_occupancy - emergency_occupancy,
         without_shelter,
-        without_shelter * (365.25 / 12),
+        without_shelter * DAYS_PER_MONTH,
         regular,
         buffer,
         emergency,
@@ -453,6 +465,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         max(change, 0.0) * p[31, r] + max(-change, 0.0) * p[32, r],
         staff_after * p[33, r] * month_share,
         crossing * p[35, r] * p[34, r],
+        p[37, r] + forced * p[38, r] + independent * p[39, r] + rejected * p[40, r] * p[41, r],
         quota,
     )
     for index in range(len(values)):
