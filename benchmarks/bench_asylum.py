@@ -115,9 +115,9 @@ def fused_steps(part: system.AsylumPart) -> tuple[Seconds, dict[str, np.ndarray]
     """Seconds of the fused loop nest over the same months (state packed first) and its flows."""
     runs, months = part.inputs.applications.shape
     chain = chain_fused.pack(part.state, part.config)
-    record = np.zeros((len(chain_fused.FLOWS), months, runs))
+    record = np.zeros((months, runs, len(chain_fused.FLOWS)))
     seconds, _ = timed(lambda: chain_fused.run(chain, part.inputs, record))
-    return seconds, {name: record[index].T for index, name in enumerate(chain_fused.FLOWS)}
+    return seconds, {name: record[:, :, index].T for index, name in enumerate(chain_fused.FLOWS)}
 
 
 def fused_comparison(scenario: Scenario, policy: Policy, runs: int, repeats: int = 3) -> None:

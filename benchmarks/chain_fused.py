@@ -85,7 +85,7 @@ FLOWS = tuple(Flows.scalar_names())
 class FusedChain:
     """The chain's state and parameters packed for the fused kernel (arrays updated in place)."""
 
-    scalars: np.ndarray  # (SCALARS, run)
+    scalars: np.ndarray  # (run, SCALARS)
     queue: np.ndarray  # (run, track, bin)
     holders: np.ndarray  # (run, bin)
     pipeline: np.ndarray  # (run, months since hire)
@@ -94,7 +94,7 @@ class FusedChain:
     work_history: np.ndarray  # (run, months ago)
     grants_history: np.ndarray  # (run, months ago)
     histogram: np.ndarray  # (run, months waited) decisions over the run
-    parameters: np.ndarray  # (PARAMETERS, run)
+    parameters: np.ndarray  # (run, PARAMETERS)
     ramp: np.ndarray  # (run, months since hire)
     family_weights: np.ndarray  # (run, months ahead)
     dated: np.ndarray  # (4, month): Dublin share, general recognition, regular and emergency cost
@@ -123,7 +123,7 @@ def pack(state: State, config: ChainConfig) -> FusedChain:
     }
     queue_bins = state.queue.shape[2]
     return FusedChain(
-        scalars=np.array([getattr(state, name) for name in SCALARS]),
+        scalars=np.array([getattr(state, name) for name in SCALARS]).T.copy(),
         queue=state.queue.copy(),
         holders=state.holders.copy(),
         pipeline=state.staff_pipeline.copy(),
@@ -132,7 +132,7 @@ def pack(state: State, config: ChainConfig) -> FusedChain:
         work_history=state.work_history.copy(),
         grants_history=state.grants_history.copy(),
         histogram=np.zeros((state.queue.shape[0], queue_bins)),
-        parameters=np.array([per_run.get(name, getattr(params, name, None)) for name in PARAMETERS]),
+        parameters=np.array([per_run.get(name, getattr(params, name, None)) for name in PARAMETERS]).T.copy(),
         ramp=params.ramp_weights.copy(),
         family_weights=params.family_lag_weights.copy(),
         dated=np.array(
@@ -152,7 +152,7 @@ def pack(state: State, config: ChainConfig) -> FusedChain:
 
 
 def run(chain: FusedChain, inputs: ChainInputs, record: np.ndarray) -> None:
-    """Every month of ``inputs`` through the fused kernel; flows into ``record`` (FLOWS, month, run)."""
+    """Every month of ``inputs`` through the fused kernel; flows into ``record`` (month, run, FLOWS)."""
     for t in range(inputs.months):
         month(chain, inputs.applications[:, t], t, record)
 
@@ -164,7 +164,7 @@ def month(chain: FusedChain, applications: np.ndarray, t: int, record: np.ndarra
         (chain.need_history, chain.work_history, chain.grants_history),
         (chain.parameters, chain.ramp, chain.family_weights, chain.dated[:, t].copy()),
         (applications, int(chain.term_bins[t]), is_decision_month(t), chain.lags[0], chain.lags[1]),
-        record[:, t],
+        record[t],
     )
     if worst > 1e-9:
         raise ArithmeticError(f"month {t}: a stock does not balance (relative error {worst:.3g})")
@@ -241,7 +241,7 @@ def _shift(history: np.ndarray, newest: float) -> None:
 
 @njit(cache=True, nogil=True)
 def _month(stocks, histories, constants, month_inputs, out):
-    """One month of every run in place; flows into ``out`` (FLOWS, run); the worst balance error."""
+    """One month of every run in place; flows into ``out`` (run, FLOWS); the worst balance error."""
     scalars, queue, holders, pipeline, family, histogram = stocks
     need_history, work_history, grants_history = histories
     p, ramp, family_weights, dated = constants
@@ -281,24 +281,24 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     p, ramp, family_weights, dated = constants
     applications, term, deciding, forecast_lag, staffing_lag = inputs
     served, histogram, scratch = work
-    ac_unregistered, ac_registered, appeals, rejected = s[0, r], s[1, r], s[2, r], s[3, r]
-    regular_capacity, regular_target, buffer_active = s[4, r], s[5, r], s[6, r]
-    emergency_capacity, crisis_capacity, trained = s[7, r], s[8, r], s[9, r]
-    staff_target, quota = s[10, r], s[11, r]
+    ac_unregistered, ac_registered, appeals, rejected = s[r, 0], s[r, 1], s[r, 2], s[r, 3]
+    regular_capacity, regular_target, buffer_active = s[r, 4], s[r, 5], s[r, 6]
+    emergency_capacity, crisis_capacity, trained = s[r, 7], s[r, 8], s[r, 9]
+    staff_target, quota = s[r, 10], s[r, 11]
     # arrive
     family_now = family[r, 0]
-    family_in = family_now * p[0, r]
+    family_in = family_now * p[r, 0]
     arriving = applications + family_in
-    registered = min(ac_unregistered + arriving, p[1, r])
+    registered = min(ac_unregistered + arriving, p[r, 1])
     # decide: capacity shared over tracks, each served oldest first and aged
     productive, pipeline_total = 0.0, 0.0
     for k in range(pipeline.shape[1]):
         productive += pipeline[r, k] * ramp[r, k]
         pipeline_total += pipeline[r, k]
-    capacity = (trained + productive) * p[2, r]
-    dublin_share, safe_share = dated[0], p[3, r]
+    capacity = (trained + productive) * p[r, 2]
+    dublin_share, safe_share = dated[0], p[r, 3]
     shares = (dublin_share, safe_share, 1.0 - dublin_share - safe_share)
-    fast = p[36, r]
+    fast = p[r, 36]
     weights = (fast, fast, 1.0)
     decided, by_track = scratch[0], scratch[1]
     queue_before, backlog, past_term, crossing, wait_sum_decisions = _decide(
@@ -306,24 +306,24 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     )
     # resolve
     dublin = decided[0]
-    transferred = dublin * p[4, r]
-    grants_first = decided[1] * p[5, r] + decided[2] * dated[1]
+    transferred = dublin * p[r, 4]
+    grants_first = decided[1] * p[r, 5] + decided[2] * dated[1]
     refused = decided[1] + decided[2] - grants_first
-    appeals_lodged = refused * p[6, r]
+    appeals_lodged = refused * p[r, 6]
     refused_final = refused - appeals_lodged
-    appeals_decided = appeals / max(p[7, r], 1.0)
-    grants_appeal = appeals_decided * p[8, r]
+    appeals_decided = appeals / max(p[r, 7], 1.0)
+    grants_appeal = appeals_decided * p[r, 8]
     appeals_rejected = appeals_decided - grants_appeal
-    leaving = rejected / max(p[9, r], 1.0)
-    independent, forced, remained = leaving * p[10, r], leaving * p[11, r], leaving * p[12, r]
+    leaving = rejected / max(p[r, 9], 1.0)
+    independent, forced, remained = leaving * p[r, 10], leaving * p[r, 11], leaving * p[r, 12]
     unsupervised = leaving - (independent + forced + remained)
     appeals_after = appeals + appeals_lodged - appeals_decided
     rejected_after = rejected + refused_final + appeals_rejected - leaving
     grants = grants_first + grants_appeal
     # house: oldest status holders first, from the minimum wait
-    housing_capacity = min(quota * p[13, r], p[14, r])
+    housing_capacity = min(quota * p[r, 13], p[r, 14])
     holders_before, housed, housing_wait = _serve(
-        holders[r], grants + family_in, housing_capacity, int(p[15, r]), served
+        holders[r], grants + family_in, housing_capacity, int(p[r, 15]), served
     )
     holders_waiting = 0.0
     for age in range(holders.shape[1]):
@@ -333,18 +333,18 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     at_centre_before = ac_unregistered + ac_registered
     residents_before = in_chain_before - at_centre_before
     # plan reception (forecast-linked regular places, no buffer)
-    target = need_history[r, forecast_lag] / p[16, r] if deciding else regular_target
+    target = need_history[r, forecast_lag] / p[r, 16] if deciding else regular_target
     occupied = min(residents_before, regular_capacity + buffer_active)
-    step = min(max(target - regular_capacity, -p[18, r]), p[17, r])
+    step = min(max(target - regular_capacity, -p[r, 18]), p[r, 17])
     regular = max(regular_capacity + step, min(regular_capacity, occupied))
     buffer = 0.0
     beyond_base = need - (regular + buffer)
     gap = max(0.0, beyond_base)
-    emergency_time = p[19, r] if gap > emergency_capacity else p[20, r]
+    emergency_time = p[r, 19] if gap > emergency_capacity else p[r, 20]
     emergency = emergency_capacity + (gap - emergency_capacity) / max(emergency_time, 1.0)
     crisis_gap = max(0.0, beyond_base - emergency)
     if crisis_gap > crisis_capacity:
-        crisis = crisis_capacity + (crisis_gap - crisis_capacity) / max(p[21, r], 1.0)
+        crisis = crisis_capacity + (crisis_gap - crisis_capacity) / max(p[r, 21], 1.0)
     else:
         crisis = crisis_gap
     # place
@@ -364,23 +364,23 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     registered_after = waiting_registered - moved
     at_centre = unregistered_after + registered_after
     crisis_kept = max(0.0, total_places - base - emergency)
-    without_shelter = max(0.0, at_centre - p[22, r])
+    without_shelter = max(0.0, at_centre - p[r, 22])
     # staff (forecast-linked)
     backlog_work = by_track[0] * weights[0] + by_track[1] * weights[1] + by_track[2] * weights[2]
     work = 0.0
     for track in range(3):
         work += applications * shares[track] * weights[track]
-    planned_work = work + backlog_work / max(p[23, r], 1.0)
+    planned_work = work + backlog_work / max(p[r, 23], 1.0)
     if deciding:
         lagged = 0.0
         for k in range(staffing_lag, staffing_lag + 6):
             lagged += work_history[r, k]
-        wanted = p[24, r] * (lagged / 6.0) / p[2, r]
+        wanted = p[r, 24] * (lagged / 6.0) / p[r, 2]
     else:
         wanted = staff_target
     staff_total = trained + pipeline_total
     hires = max(0.0, wanted - staff_total) if deciding else 0.0
-    shed = min(max(0.0, staff_total - wanted), trained * p[25, r])
+    shed = min(max(0.0, staff_total - wanted), trained * p[r, 25])
     trained_after = trained - shed + pipeline[r, pipeline.shape[1] - 1]
     _shift(pipeline[r], hires)
     staff_after = trained_after
@@ -393,10 +393,10 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         recent = 0.0
         for k in range(grants_history.shape[1]):
             recent += grants_history[r, k]
-        quota_after = (p[26, r] * holders_waiting + recent) / 6.0
+        quota_after = (p[r, 26] * holders_waiting + recent) / 6.0
     else:
         quota_after = quota
-    family_due = grants * p[27, r]
+    family_due = grants * p[r, 27]
     for k in range(family.shape[1] - 1):
         family[r, k] = family[r, k + 1] + family_due * family_weights[r, k]
     family[r, family.shape[1] - 1] = family_due * family_weights[r, family.shape[1] - 1]
@@ -414,9 +414,9 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     if residents - places > 1e-9 * max(1.0, residents):
         worst = np.inf
     # the new state
-    s[0, r], s[1, r], s[2, r], s[3, r] = unregistered_after, registered_after, appeals_after, rejected_after
-    s[4, r], s[5, r], s[6, r], s[7, r] = regular, target, buffer, emergency
-    s[8, r], s[9, r], s[10, r], s[11, r] = crisis_kept, trained_after, wanted, quota_after
+    s[r, 0], s[r, 1], s[r, 2], s[r, 3] = unregistered_after, registered_after, appeals_after, rejected_after
+    s[r, 4], s[r, 5], s[r, 6], s[r, 7] = regular, target, buffer, emergency
+    s[r, 8], s[r, 9], s[r, 10], s[r, 11] = crisis_kept, trained_after, wanted, quota_after
     # costs and flows
     month_share = 1.0 / 12.0
     change = regular - regular_capacity
@@ -459,15 +459,15 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         capacity,
         regular_occupancy * dated[2] * month_share,
         emergency_occupancy * dated[3] * month_share,
-        (residents - regular_occupancy - emergency_occupancy) * p[28, r] * month_share,
-        (base - regular_occupancy) * p[29, r] * month_share,
-        (0.0 - buffer) * p[30, r] * month_share,
-        max(change, 0.0) * p[31, r] + max(-change, 0.0) * p[32, r],
-        staff_after * p[33, r] * month_share,
-        crossing * p[35, r] * p[34, r],
-        p[37, r] + forced * p[38, r] + independent * p[39, r] + rejected * p[40, r] * p[41, r],
+        (residents - regular_occupancy - emergency_occupancy) * p[r, 28] * month_share,
+        (base - regular_occupancy) * p[r, 29] * month_share,
+        (0.0 - buffer) * p[r, 30] * month_share,
+        max(change, 0.0) * p[r, 31] + max(-change, 0.0) * p[r, 32],
+        staff_after * p[r, 33] * month_share,
+        crossing * p[r, 35] * p[r, 34],
+        p[r, 37] + forced * p[r, 38] + independent * p[r, 39] + rejected * p[r, 40] * p[r, 41],
         quota,
     )
     for index in range(len(values)):
-        out[index, r] = values[index]
+        out[r, index] = values[index]
     return worst

@@ -120,3 +120,11 @@ def test_tracks_are_served_in_order_within_capacity(
         rtol=1e-9,
         atol=1e-6,
     )
+
+
+def test_a_queue_of_one_bin_is_refused() -> None:
+    """The compiled months need a last bin that accumulates and one before it."""
+    with pytest.raises(ValueError, match="at least two bins"):
+        serve_and_age(np.ones((2, 1)), np.ones(2), np.zeros(2, np.int64), 0)
+    with pytest.raises(ValueError, match="at least two bins"):
+        serve_tracks(np.ones((2, 3, 1)), np.ones((2, 3)), np.ones(2), np.ones((2, 3)), 0)

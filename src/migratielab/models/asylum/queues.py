@@ -93,6 +93,7 @@ def serve_and_age(
     per row, with the arithmetic of ``serve_and_age_reference`` in the same order per bin.
     """
     rows, bins = queue.shape
+    check_bins(bins)
     served, after = np.zeros((rows, bins)), np.empty((rows, bins))
     sums = np.empty((6, rows))
     _serve_and_age(
@@ -104,6 +105,12 @@ def serve_and_age(
         (served, after, sums),
     )
     return Served(served, after, *sums)
+
+
+def check_bins(bins: int) -> None:
+    """Raise ValueError unless a queue has at least two bins (the last one accumulates)."""
+    if bins < 2:
+        raise ValueError(f"a queue needs at least two bins of months waited, not {bins}")
 
 
 def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
@@ -269,6 +276,7 @@ def serve_tracks(
     counted. One compiled pass per run, with the arithmetic of ``serve_tracks_reference``.
     """
     runs, tracks, bins = queue.shape
+    check_bins(bins)
     after, served_by_wait = np.empty((runs * tracks, bins)), np.zeros((runs, bins))
     served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((4, runs))
     _serve_tracks(
