@@ -7,9 +7,10 @@ runs and its throughput extrapolated (stated in the output). Everything happens 
 
 Also printed:
 
-* numpy queues: the vectorised model with the numpy references of the compiled queue months
-  (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``): ratio and the largest
-  relative difference of every monthly variable;
+* numpy kernels: the vectorised model with the numpy references of its compiled kernels
+  (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``,
+  ``kernels.schedule_family_reference``): ratio and the largest relative difference of every
+  monthly variable;
 * fused reference: the monthly step alone (``chain.step`` and recording, 120 months, set-up and
   the xarray result excluded) against ``chain_fused``, the same arithmetic as one compiled loop nest
   over runs and cells, state updated in place; the flows of both are compared first (aim: ratio <= 2);
@@ -32,6 +33,7 @@ import chain_fused  # benchmarks/chain_fused.py (this directory is first on the 
 from migratielab.models import system
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows, step
+from migratielab.models.asylum.kernels import schedule_family_reference
 from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.setup import scenario_parameters
@@ -83,13 +85,14 @@ def monthly(run: ChainRun) -> dict[str, np.ndarray]:
 
 
 def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[Seconds, ChainRun]:
-    """Seconds and result of the vectorised model on the numpy references of the queue months."""
-    compiled = substeps.serve_and_age, substeps.serve_tracks
+    """Seconds and result of the vectorised model on the numpy references of its compiled kernels."""
+    compiled = substeps.serve_and_age, substeps.serve_tracks, substeps.schedule_family
     substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
+    substeps.schedule_family = schedule_family_reference
     try:
         seconds, result = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
     finally:
-        substeps.serve_and_age, substeps.serve_tracks = compiled
+        substeps.serve_and_age, substeps.serve_tracks, substeps.schedule_family = compiled
     assert isinstance(result, ChainRun)
     return seconds, result
 
@@ -187,8 +190,10 @@ def main() -> None:
     print(f"vectorised: {runs:,} runs in {vectorised_seconds.cpu:.2f} CPU s: {vectorised_seconds.rate(runs)}")
     print(f"loop:       {sample:,} runs in {loop_seconds.cpu:.2f} CPU s: {loop_seconds.rate(sample)}")
     print(f"ratio (vectorised / loop throughput): {ratio(loop_per_ensemble, vectorised_seconds)}")
-    print(f"numpy queues: {runs:,} runs in {reference_seconds.cpu:.2f} CPU s: {reference_seconds.rate(runs)}")
-    print(f"ratio (compiled queues / numpy queues): {ratio(reference_seconds, vectorised_seconds)}")
+    print(
+        f"numpy kernels: {runs:,} runs in {reference_seconds.cpu:.2f} CPU s: {reference_seconds.rate(runs)}"
+    )
+    print(f"ratio (compiled kernels / numpy kernels): {ratio(reference_seconds, vectorised_seconds)}")
     print(f"identity: max relative difference (floor 1) of monthly variables: {worst:.2e} ({worst_name})")
     fused_comparison(scenario, policy, runs)
     small_ensemble(policy)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from migratielab.analysis.indicators import run_indicators
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
+from migratielab.models.asylum.kernels import schedule_family_reference
 from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
 from tests.models.asylum.synthetic import run_chain, surge
@@ -106,12 +107,13 @@ def test_runs_are_independent_of_their_neighbours() -> None:
 def test_compiled_queues_reproduce_the_numpy_chain(
     base: float, peak: float, at: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The chain with compiled queue months equals the chain on the numpy reference to 1e-9 relative."""
+    """The chain with compiled kernels equals the chain on their numpy references to 1e-9 relative."""
     applications = np.concatenate([surge(48, base, peak, at), surge(48, peak, base, at)])
     compiled = run_chain(applications)
     with monkeypatch.context() as patch:
         patch.setattr(substeps, "serve_and_age", serve_and_age_reference)
         patch.setattr(substeps, "serve_tracks", serve_tracks_reference)
+        patch.setattr(substeps, "schedule_family", schedule_family_reference)
         reference = run_chain(applications)
     for name in Flows.scalar_names():
         expected = reference.monthly[name].to_numpy()
