@@ -40,6 +40,7 @@ CALIBRATED = {
     "ramp_up_months": (4.0, 12.0),
     "backlog_clearance_months": (6.0, 24.0),
     "ind_budget_coverage": (0.6, 1.1),
+    "outside_reception_share": (0.0, 0.25),
 }
 WEIGHTS = {"ind.backlog": 1.0, "coa.status_holders_waiting": 0.5}
 YEAR_END_OCCUPANCY_WEIGHT = 2.0  # the backtest target: year-end COA occupancy in the training years

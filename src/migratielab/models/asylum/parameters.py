@@ -54,6 +54,7 @@ PER_RUN = (
     "housing_realisation",
     "housing_max_per_month",
     "housing_min_wait_months",
+    "outside_reception_share",
     "cost_crisis_per_resident_year",
     "cost_vacant_place_per_year",
     "cost_reserve_place_per_year",
@@ -107,6 +108,7 @@ class ChainParameters:
     housing_realisation: np.ndarray
     housing_max_per_month: np.ndarray
     housing_min_wait_months: np.ndarray
+    outside_reception_share: np.ndarray
     cost_crisis_per_resident_year: np.ndarray
     cost_vacant_place_per_year: np.ndarray
     cost_reserve_place_per_year: np.ndarray

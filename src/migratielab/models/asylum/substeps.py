@@ -75,6 +75,26 @@ def months_waited(served_by_wait: np.ndarray) -> np.ndarray:
     return (served_by_wait * (np.arange(served_by_wait.shape[1]) + 0.5)).sum(axis=1)
 
 
+OUTSIDE_FROM_MONTH = 2  # applicants who have waited this many months or more may live outside reception
+
+
+def outside_reception(queue: np.ndarray, params: ChainParameters) -> np.ndarray:
+    """First-instance applicants living outside COA reception (run,), persons.
+
+    The IND backlog counts applicants that COA occupancy does not: those staying with family or
+    friends, minors placed in foster families, people in detention or gone to an unknown
+    destination while their case is pending. They are taken as ``outside_reception_share`` of the
+    applicants in ``queue`` (run, track, months waited) who have waited ``OUTSIDE_FROM_MONTH``
+    months or more: newcomers pass the application centre and are in reception first.
+    """
+    return outside_of(queue, params.outside_reception_share)
+
+
+def outside_of(queue: np.ndarray, share: np.ndarray | float) -> np.ndarray:
+    """``share`` (per run or one for all) of the applicants in ``queue`` who waited long enough (run,)."""
+    return np.asarray(queue[:, :, OUTSIDE_FROM_MONTH:].sum(axis=(1, 2)) * share)
+
+
 @dataclass(frozen=True)
 class Arrivals:
     """Arrivals at the application centre and registration this month (persons per month)."""
@@ -127,18 +147,43 @@ def share_capacity(waiting: np.ndarray, capacity: np.ndarray, weights: np.ndarra
     return decisions
 
 
-def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) -> Decisions:
+def observed_decisions(waiting: np.ndarray, modelled: np.ndarray, inputs: MonthInputs | None) -> np.ndarray:
+    """Decisions per track (run, track): ``modelled``, or the observed count where one is given.
+
+    An observed count of all decisions (cases per month) is spent on the tracks in order (Dublin,
+    safe country, general), one case each; an observed count on the merits keeps the modelled
+    Dublin decisions and spends the count on the safe-country and general cases. Never more than
+    ``waiting`` (run, track) cases are decided.
+    """
+    if inputs is None:
+        return modelled
+    total, merits = inputs.decisions_observed, inputs.merits_observed
+    if total is not None and not math.isnan(total):
+        return share_capacity(waiting, np.full(waiting.shape[0], total), np.ones_like(waiting))
+    if merits is not None and not math.isnan(merits):
+        decided = modelled.copy()
+        capacity = np.full(waiting.shape[0], merits)
+        decided[:, 1:] = share_capacity(waiting[:, 1:], capacity, np.ones_like(waiting[:, 1:]))
+        return decided
+    return modelled
+
+
+def decide(
+    state: State, config: ChainConfig, applications: np.ndarray, t: int, inputs: MonthInputs | None = None
+) -> Decisions:
     """IND first instance: applications (persons) join the queue by track; the fast tracks go first.
 
     The productive staff's capacity (general-case decisions per month) is spent on Dublin, then
     safe-country, then general cases, each served oldest first; cases past the statutory decision
-    term in force in month ``t`` are counted.
+    term in force in month ``t`` are counted. Where ``inputs`` carry an observed count of decisions
+    (the replay of history), the count replaces the staff's output (``observed_decisions``).
     """
     params = config.parameters
     queue = state.queue.copy()
     queue[:, :, 0] += applications[:, None] * track_shares(params, t)
     capacity = productive_staff(state, params) * params.decisions_per_fte_month
-    per_track = share_capacity(queue.sum(axis=2), capacity, work_weights(params))
+    waiting = queue.sum(axis=2)
+    per_track = observed_decisions(waiting, share_capacity(waiting, capacity, work_weights(params)), inputs)
     runs, tracks, bins = queue.shape
     term_bin = min(round(float(config.policy.decision_term_months[t])), bins - 1)
     rows = serve_and_age(queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term_bin)
@@ -239,7 +284,8 @@ def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers:
 
     The quota in force (persons per month) is ``inputs.quota_observed`` when given, else the state's.
     Municipalities house ``inputs.housing_capacity`` persons when given (a coupled municipal pillar),
-    else the quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
+    else the observed number housed (``inputs.housed_observed``, the replay of history), else the
+    quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
     waited ``housing_min_wait_months`` or longer are eligible.
     """
     holders = state.holders.copy()
@@ -247,7 +293,10 @@ def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers:
     quota = observed_or(inputs.quota_observed, state.quota_per_month)
     capacity = inputs.housing_capacity
     if capacity is None:
-        capacity = np.minimum(quota * params.housing_realisation, params.housing_max_per_month)
+        capacity = observed_or(
+            inputs.housed_observed,
+            np.minimum(quota * params.housing_realisation, params.housing_max_per_month),
+        )
     bins = holders.shape[1]
     # the first bin with ``bin >= housing_min_wait_months`` (months waited)
     first = np.clip(np.ceil(params.housing_min_wait_months), 0, bins).astype(np.int64)
@@ -357,14 +406,16 @@ def place(
     exits: np.ndarray,
     residents_before: np.ndarray,
     reception: Reception,
+    to_outside: np.ndarray | float = 0.0,
 ) -> Placement:
     """Exits leave reception (any beyond its residents leave the centre); registered people move in.
 
     Nobody is moved out of a place: crisis capacity below the residents is kept in use. Reception
     fills regular places first, then emergency places, then crisis shelter. ``exits`` are persons per
-    month, ``residents_before`` the persons in reception at the start of the month.
+    month, ``residents_before`` the persons in reception at the start of the month, ``to_outside``
+    the net number of applicants who moved from reception to live outside it (negative: back in).
     """
-    after_exits = residents_before - exits
+    after_exits = residents_before - exits - to_outside
     exits_from_centre = np.maximum(0.0, -after_exits)
     from_registered = np.minimum(exits_from_centre, state.ac_registered + arrivals.registered)
     ac_unregistered = (
@@ -497,7 +548,8 @@ class Month:
     decisions: Decisions
     outcomes: Outcomes
     housing: Housing
-    need: np.ndarray  # (run,) persons in the chain at month end (everyone who needs a place)
+    need: np.ndarray  # (run,) persons in the chain at month end (in reception or outside it)
+    outside: np.ndarray  # (run,) applicants in the chain living outside reception at month end
     reception: Reception
     placement: Placement
     staffing: Staffing
@@ -576,7 +628,20 @@ def check_conservation(before: State, after: State, month: Month) -> None:
     ]
     for name, stock_before, inflow, outflow, stock_after in balances:
         check_balance(name, stock_before, inflow, outflow, stock_after)
+    check_partition(month)
     check_places(after, placement.residents)
+
+
+def check_partition(month: Month) -> None:
+    """Raise ConservationError unless reception, the centre and outside add up to the chain (persons)."""
+    located = month.placement.residents + month.placement.at_centre + month.outside
+    gap = np.abs(located - month.need)
+    if np.any(gap > 1e-9 * np.maximum(1.0, month.need)):
+        run = int(np.argmax(gap))
+        raise ConservationError(
+            f"run {run}: {located[run]:.6g} persons located in reception, at the centre or outside "
+            f"but {month.need[run]:.6g} in the chain"
+        )
 
 
 def check_places(state: State, residents: np.ndarray) -> None:
