@@ -54,3 +54,10 @@ def test_the_replay_never_houses_more_than_published() -> None:
     known = ~np.isnan(observed)
     assert known.any()
     assert np.all(monthly["housed"].to_numpy()[known] <= observed[known] * (1 + 1e-9))
+
+
+def test_returns_were_suspended_from_mid_march_to_june_2020_only() -> None:
+    shares = history.returns_suspended(2019, 2021)
+    in_2020 = shares[12:24]
+    assert in_2020[2] == pytest.approx(14 / 31) and np.all(in_2020[3:6] == 1.0)
+    assert shares[:12].sum() == 0.0 and in_2020[6:].sum() == 0.0 and shares[24:].sum() == 0.0

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, Flows, State, step
 from migratielab.models.asylum.simulate import simulate
-from migratielab.models.asylum.substeps import house, observed_decisions, share_capacity
+from migratielab.models.asylum.substeps import house, observed_decisions, resolve, share_capacity
 from tests.models.asylum.synthetic import chain_setup, surge
 
 CapacityRule = Callable[[State, ChainConfig, int], np.ndarray | None]
@@ -187,3 +187,14 @@ def test_observed_housing_replaces_the_quota_rule() -> None:
     ]
     assert housed[0] == 0.0 and housed[1] == pytest.approx(500.0)
     assert housed[2] <= eligible_before
+
+
+def test_suspended_returns_keep_transfers_and_forced_departures_in_reception() -> None:
+    state, config, _ = chain_setup(surge(months=2))
+    decided = np.array([[300.0, 100.0, 500.0]])
+    normal = resolve(state, config.parameters, decided, 0)
+    halted = resolve(state, config.parameters, decided, 0, suspended=1.0)
+    assert halted.transferred[0] == 0.0 and halted.forced[0] == 0.0
+    assert halted.transfers_held[0] == pytest.approx(normal.transferred[0])
+    assert halted.rejected[0] == pytest.approx(normal.rejected[0] + normal.transferred[0] + normal.forced[0])
+    assert halted.independent[0] == pytest.approx(normal.independent[0])

@@ -97,6 +97,7 @@ class ChainInputs:
     decisions_observed: np.ndarray | None = None
     merits_observed: np.ndarray | None = None
     housed_observed: np.ndarray | None = None
+    returns_suspended: np.ndarray | None = None  # (month,) share of the month forced returns were suspended
 
     @property
     def months(self) -> int:
@@ -112,6 +113,7 @@ class ChainInputs:
             decisions_observed=value_at(self.decisions_observed, t),
             merits_observed=value_at(self.merits_observed, t),
             housed_observed=value_at(self.housed_observed, t),
+            returns_suspended=value_at(self.returns_suspended, t),
         )
 
 
@@ -137,6 +139,8 @@ class MonthInputs:
     decisions_observed: float | None = None
     merits_observed: float | None = None
     housed_observed: float | None = None
+    # Share of the month (0-1) in which forced returns and Dublin transfers were suspended (2020).
+    returns_suspended: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,7 @@ class Flows:
     departures_independent: np.ndarray
     departures_forced: np.ndarray
     departures_unsupervised: np.ndarray
+    transfers_held: np.ndarray  # Dublin transfers waiting in reception while returns were suspended
     remained: np.ndarray
     decision_wait_sum_months: np.ndarray
     housing_wait_sum_months: np.ndarray
@@ -210,7 +215,7 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
     parameters = params.parameters
     arrivals = arrive(state, parameters, inputs)
     decisions = decide(state, params, arrivals.applications, t, inputs)
-    outcomes = resolve(state, parameters, decisions.decided, t)
+    outcomes = resolve(state, parameters, decisions.decided, t, inputs.returns_suspended or 0.0)
     housing = house(state, parameters, inputs, outcomes.grants + arrivals.family_in)
     need = decisions.backlog + outcomes.appeals + outcomes.rejected + housing.waiting
     outside_before = outside_reception(state.queue, parameters)
@@ -288,6 +293,7 @@ def month_flows(month: Month, cost: Costs) -> Flows:
         housed=month.housing.housed,
         departures_independent=outcomes.independent,
         departures_forced=outcomes.forced + outcomes.transferred,
+        transfers_held=outcomes.transfers_held,
         departures_unsupervised=outcomes.unsupervised + outcomes.dublin_unsupervised,
         remained=outcomes.remained,
         decision_wait_sum_months=decisions.wait_sum,

@@ -175,3 +175,23 @@ def observed_stocks(
             t = 12 * (month.year - start_year) + month.month - 1
             stocks.setdefault(t, {})[series_id] = value
     return stocks
+
+
+#: Forced returns and Dublin transfers suspended: the Netherlands stopped Dublin transfers on
+#: 18 March 2020 (DT&V, "Dublinoverdrachten liggen vrijwel stil", April 2020) and resumed them
+#: gradually from 1 July 2020 (DT&V, "Dublinoverdrachten sinds 1 juli geleidelijk hervat",
+#: 13 Jul 2020); DT&V held almost no departure interviews from 16 March 2020 (DT&V, "Activiteiten
+#: DT&V op laag pitje door coronamaatregelen", 16 Mar 2020). Forced returns to countries of origin
+#: are taken as suspended over the same period (their flights were grounded).
+RETURNS_SUSPENDED = (pd.Timestamp("2020-03-18"), pd.Timestamp("2020-07-01"))
+
+
+def returns_suspended(start_year: int, end_year: int) -> np.ndarray:
+    """Share of each month (0-1) in which forced returns and Dublin transfers were suspended."""
+    begin, end = RETURNS_SUSPENDED
+    shares = []
+    for month in pd.date_range(f"{start_year}-01-01", f"{end_year}-12-01", freq="MS"):
+        following = month + pd.offsets.MonthBegin(1)
+        overlap = (min(following, end) - max(month, begin)).days
+        shares.append(max(overlap, 0) / (following - month).days)
+    return np.array(shares, dtype=float)

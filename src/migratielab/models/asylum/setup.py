@@ -144,6 +144,7 @@ def _replay(parameters: ParameterSet, end_year: int, correct: Correct | None) ->
         decisions_observed=history.monthly_decisions(REPLAY_START, end_year),
         merits_observed=history.monthly_decisions(REPLAY_START, end_year, merits_only=True),
         housed_observed=history.monthly_housed(REPLAY_START, end_year),
+        returns_suspended=history.returns_suspended(REPLAY_START, end_year),
     )
     start = initial_state(composition, chain_parameters, policy)
     return simulate(start, chain_parameters, policy, inputs, correct=correct)

@@ -206,8 +206,9 @@ def decide(
 class Outcomes:
     """Where decided cases, appeals and rejected people go (persons per month; stocks at month end)."""
 
-    dublin: np.ndarray  # Dublin decisions: all leave the chain
+    dublin: np.ndarray  # Dublin decisions leaving the chain (all but the transfers held)
     transferred: np.ndarray  # Dublin transfers (forced departures)
+    transfers_held: np.ndarray  # Dublin transfers held in reception (rejected) while returns are suspended
     dublin_unsupervised: np.ndarray  # Dublin cases leaving without supervision
     grants_first: np.ndarray  # permits granted in first instance
     refused_final: np.ndarray  # refused in first instance without appeal
@@ -229,28 +230,37 @@ class Outcomes:
         return self.grants_first + self.grants_appeal
 
 
-def resolve(state: State, params: ChainParameters, decided: np.ndarray, t: int) -> Outcomes:
+def resolve(
+    state: State, params: ChainParameters, decided: np.ndarray, t: int, suspended: float = 0.0
+) -> Outcomes:
     """Outcomes, appeals and departures from ``decided`` (run, track) cases this month.
 
     Dublin cases leave; other cases are granted, appeal or are rejected. Courts decide appeals after
     ``court_lag_months`` on average, and rejected people leave reception after
-    ``rejected_mean_months_in_reception`` on average (both exponential outflows, per month).
+    ``rejected_mean_months_in_reception`` on average (both exponential outflows, per month). While
+    forced returns are suspended (``suspended``: share of the month, 0-1), that share of the Dublin
+    transfers waits in reception with the rejected, and that share of the rejected who would be
+    returned by force stays in reception.
     """
-    dublin = decided[:, 0]
-    transferred, dublin_unsupervised = split_remainder(dublin, [params.dublin_transfer_share])
+    transfers, dublin_unsupervised = split_remainder(decided[:, 0], [params.dublin_transfer_share])
+    transferred, held = transfers * (1.0 - suspended), transfers * suspended
+    dublin = transferred + dublin_unsupervised
     grants_safe = decided[:, 1] * params.recognition_rate_safe_country
     grants_first = grants_safe + decided[:, 2] * params.recognition_rate_general[t]
     refused = decided[:, 1] + decided[:, 2] - grants_first
     appeals_lodged, refused_final = split_remainder(refused, [params.appeal_share])
     appeals_decided = state.appeals / np.maximum(params.court_lag_months, 1.0)
     grants_appeal, appeals_rejected = split_remainder(appeals_decided, [params.appeal_grant_share])
-    leaving = state.rejected / np.maximum(params.rejected_mean_months_in_reception, 1.0)
+    would_leave = state.rejected / np.maximum(params.rejected_mean_months_in_reception, 1.0)
     independent, forced, remained, unsupervised = split_remainder(
-        leaving, [params.departure_share_independent, params.departure_share_forced, params.remain_share]
+        would_leave, [params.departure_share_independent, params.departure_share_forced, params.remain_share]
     )
+    forced = forced * (1.0 - suspended)
+    leaving = independent + forced + remained + unsupervised
     return Outcomes(
         dublin=dublin,
         transferred=transferred,
+        transfers_held=held,
         dublin_unsupervised=dublin_unsupervised,
         grants_first=grants_first,
         refused_final=refused_final,
@@ -264,7 +274,7 @@ def resolve(state: State, params: ChainParameters, decided: np.ndarray, t: int) 
         remained=remained,
         unsupervised=unsupervised,
         appeals=state.appeals + appeals_lodged - appeals_decided,
-        rejected=state.rejected + refused_final + appeals_rejected - leaving,
+        rejected=state.rejected + refused_final + appeals_rejected + held - leaving,
     )
 
 
@@ -614,7 +624,7 @@ def check_conservation(before: State, after: State, month: Month) -> None:
         (
             "rejected in reception",
             before.rejected,
-            outcomes.refused_final + outcomes.appeals_rejected,
+            outcomes.refused_final + outcomes.appeals_rejected + outcomes.transfers_held,
             outcomes.leaving_rejected,
             outcomes.rejected,
         ),
