@@ -17,8 +17,26 @@ def test_half_years_win_over_their_year_and_unknown_months_stay_unknown() -> Non
     frame = store.get_series(history.HOUSED).set_index("period")["value"]
     first_half_2022 = 12 * (2022 - REPLAY_START)
     assert housed[first_half_2022 : first_half_2022 + 6].sum() == pytest.approx(frame["2022-H1"])
-    assert np.isnan(housed[: 12 * (2021 - REPLAY_START)]).all()
+    assert np.isnan(housed[:12]).all()
     assert history.period_months("2022-Q1", REPLAY_START) is None
+
+
+def test_a_realised_task_is_quota_plus_backlog_in_minus_backlog_out() -> None:
+    quota = store.get_series(history.QUOTA).set_index("period")["value"]
+    backlog = store.get_series(history.BACKLOG_CARRIED).set_index("period")["value"]
+    realised = history.realised_task(REPLAY_START, 2024)
+    known = [
+        p
+        for p in backlog.index
+        if p in quota.index and f"{int(p[:4]) + (p[-1] == '2')}-H{1 if p[-1] == '2' else 2}" in backlog.index
+    ]
+    assert known
+    for period in known:
+        first = 12 * (int(period[:4]) - REPLAY_START) + 6 * (int(period[-1]) - 1)
+        following = f"{int(period[:4]) + (period[-1] == '2')}-H{1 if period[-1] == '2' else 2}"
+        expected = quota[period] + backlog[period] - backlog[following]
+        assert realised[first : first + 6].sum() == pytest.approx(expected)
+    assert np.isnan(realised).sum() > 6 * len(known)
 
 
 def test_decision_counts_of_different_scope_never_overlap() -> None:

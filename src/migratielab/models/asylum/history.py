@@ -22,6 +22,7 @@ FAMILY = "asylum.family_followers"
 QUOTA = "municipal.housing_quota"
 DECISIONS = "ind.decisions"
 HOUSED = "municipal.status_holders_housed"
+BACKLOG_CARRIED = "municipal.housing_backlog"
 
 
 def annual_applications() -> pd.Series:
@@ -67,7 +68,7 @@ def monthly_family(start_year: int, end_year: int) -> np.ndarray:
 
 def monthly_quota(start_year: int, end_year: int) -> np.ndarray:
     """Observed municipal housing quota per month from half-yearly quotas; NaN where unknown."""
-    return monthly_flow(QUOTA, start_year, end_year, annual=False)
+    return monthly_flow(QUOTA, start_year, end_year)
 
 
 def monthly_flow(series_id: str, start_year: int, end_year: int, annual: bool = True) -> np.ndarray:
@@ -121,8 +122,27 @@ def monthly_decisions(start_year: int, end_year: int, merits_only: bool = False)
 
 
 def monthly_housed(start_year: int, end_year: int) -> np.ndarray:
-    """Observed status holders housed per month (even within a half-year or year); NaN where unknown."""
-    return monthly_flow(HOUSED, start_year, end_year)
+    """Status holders housed per month (even within a half-year or year); NaN where unknown.
+
+    Published counts (``municipal.status_holders_housed``) where there are any; otherwise, for a
+    half-year whose quota, backlog carried in and backlog carried into the next half-year are all
+    published, the realisation of its task: quota plus backlog in minus backlog out (derived).
+    """
+    housed = monthly_flow(HOUSED, start_year, end_year)
+    realised = realised_task(start_year, end_year)
+    return np.where(np.isnan(housed), realised, housed)
+
+
+def realised_task(start_year: int, end_year: int) -> np.ndarray:
+    """Housing task realised per month (persons): (quota + backlog in - backlog out) / 6 by half-year.
+
+    NaN in half-years where one of the three is not published (``municipal.housing_quota`` excludes
+    the backlog carried over, ``municipal.housing_backlog`` is that backlog).
+    """
+    quota = monthly_flow(QUOTA, start_year, end_year, annual=False)
+    backlog = monthly_flow(BACKLOG_CARRIED, start_year, end_year + 1, annual=False)
+    following = backlog[6:]
+    return np.asarray(quota + backlog[: quota.size] - following[: quota.size] * 1.0)
 
 
 def decision_term_history(start_year: int, end_year: int) -> np.ndarray:
