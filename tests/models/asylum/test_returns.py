@@ -11,6 +11,7 @@ from migratielab.models.asylum.returns import departure_shares, with_return_leve
 from migratielab.params import default_parameters
 from migratielab.scenario import BandInflow, Policy, ReturnPolicy, Scenario
 from migratielab.service import asylum as service
+from tests.models.asylum.synthetic import run_chain, surge
 
 PARAMS = default_parameters("asylum")
 CHAIN = build_parameters(PARAMS, 2, 2025, 12)
@@ -81,4 +82,19 @@ def test_forward_run_with_low_cooperation_returns_fewer_people() -> None:
     )
     assert float(runs["half"]["departures_unsupervised"][0]) > float(
         runs["as-is"]["departures_unsupervised"][0]
+    )
+
+
+def test_unregistered_leavers_split_the_unsupervised_without_changing_the_chain() -> None:
+    low, high = (
+        run_chain(surge(months=36), overrides={"unsupervised_registered_share": share}).monthly.isel(run=0)
+        for share in (0.4, 1.0)
+    )
+    np.testing.assert_allclose(low["in_chain"], high["in_chain"], rtol=1e-12)
+    np.testing.assert_allclose(
+        low["departures_unsupervised"] + low["left_unregistered"], high["departures_unsupervised"], rtol=1e-9
+    )
+    assert float(high["left_unregistered"].sum()) == 0.0
+    np.testing.assert_allclose(
+        low["departures_unsupervised"], 0.4 * high["departures_unsupervised"], rtol=1e-9
     )

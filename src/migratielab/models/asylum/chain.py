@@ -170,7 +170,8 @@ class Flows:
     housed: np.ndarray
     departures_independent: np.ndarray
     departures_forced: np.ndarray
-    departures_unsupervised: np.ndarray
+    departures_unsupervised: np.ndarray  # departures without supervision registered by DT&V
+    left_unregistered: np.ndarray  # left reception for an unknown destination without a DT&V registration
     transfers_held: np.ndarray  # Dublin transfers waiting in reception while returns were suspended
     remained: np.ndarray
     decision_wait_sum_months: np.ndarray
@@ -294,7 +295,10 @@ def month_flows(month: Month, cost: Costs) -> Flows:
         departures_independent=outcomes.independent,
         departures_forced=outcomes.forced + outcomes.transferred,
         transfers_held=outcomes.transfers_held,
-        departures_unsupervised=outcomes.unsupervised + outcomes.dublin_unsupervised,
+        departures_unsupervised=outcomes.unsupervised_registered,
+        left_unregistered=outcomes.unsupervised
+        + outcomes.dublin_unsupervised
+        - outcomes.unsupervised_registered,
         remained=outcomes.remained,
         decision_wait_sum_months=decisions.wait_sum,
         housing_wait_sum_months=month.housing.wait_sum,

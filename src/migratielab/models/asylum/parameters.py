@@ -47,6 +47,7 @@ PER_RUN = (
     "departure_share_independent",
     "departure_share_forced",
     "remain_share",
+    "unsupervised_registered_share",
     "family_per_grant",
     "family_lag_mean_months",
     "family_share_in_reception",
@@ -101,6 +102,7 @@ class ChainParameters:
     departure_share_independent: np.ndarray
     departure_share_forced: np.ndarray
     remain_share: np.ndarray
+    unsupervised_registered_share: np.ndarray
     family_per_grant: np.ndarray
     family_lag_mean_months: np.ndarray
     family_share_in_reception: np.ndarray

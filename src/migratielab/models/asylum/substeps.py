@@ -224,6 +224,10 @@ class Outcomes:
     appeals: np.ndarray  # persons awaiting a judgment at month end
     rejected: np.ndarray  # finally rejected persons in reception at month end
 
+    unsupervised_registered: (
+        np.ndarray
+    )  # of the rejected and Dublin cases leaving unsupervised: registered by DT&V
+
     @property
     def grants(self) -> np.ndarray:
         """Permits granted in first instance and on appeal (persons per month)."""
@@ -244,6 +248,8 @@ def resolve(
     """
     transfers, dublin_unsupervised = split_remainder(decided[:, 0], [params.dublin_transfer_share])
     transferred, held = transfers * (1.0 - suspended), transfers * suspended
+    # Leaving without supervision: only ``unsupervised_registered_share`` of them is a DT&V case (the
+    # rest leave reception for an unknown destination before the IND hands the case to DT&V).
     dublin = transferred + dublin_unsupervised
     grants_safe = decided[:, 1] * params.recognition_rate_safe_country
     grants_first = grants_safe + decided[:, 2] * params.recognition_rate_general[t]
@@ -273,6 +279,7 @@ def resolve(
         forced=forced,
         remained=remained,
         unsupervised=unsupervised,
+        unsupervised_registered=(unsupervised + dublin_unsupervised) * params.unsupervised_registered_share,
         appeals=state.appeals + appeals_lodged - appeals_decided,
         rejected=state.rejected + refused_final + appeals_rejected + held - leaving,
     )
