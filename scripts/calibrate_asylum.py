@@ -97,9 +97,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=20)
     arguments = parser.parse_args()
+    defaults = default_parameters("asylum")
+    inset = 1e-6  # scipy refuses a start on the bound after rounding
+    start = [
+        float(np.clip(defaults.scalar(name), low + inset * (high - low), high - inset * (high - low)))
+        for name, (low, high) in CALIBRATED.items()
+    ]
     result = differential_evolution(
         loss,
         list(CALIBRATED.values()),
+        x0=start,
         maxiter=arguments.iterations,
         popsize=6,
         seed=1,
