@@ -94,6 +94,9 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
         "mean_wait_weeks",
         "penalties_eur",
         "departures",
+        "departures_independent",
+        "departures_forced",
+        "departures_unsupervised",
     }
     assert {record["variable"] for record in records} == variables
     assert {record["year"] for record in records} == set(range(2014, 2026))

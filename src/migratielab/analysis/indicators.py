@@ -128,6 +128,9 @@ def annual_values(monthly: xr.Dataset) -> xr.Dataset:
             "departures": flows["departures_independent"]
             + flows["departures_forced"]
             + flows["departures_unsupervised"],
+            "departures_independent": flows["departures_independent"],
+            "departures_forced": flows["departures_forced"],
+            "departures_unsupervised": flows["departures_unsupervised"],
             "decisions": decisions,
             "applications": flows["applications"],
             "housed": flows["housed"],

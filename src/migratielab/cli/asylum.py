@@ -125,7 +125,15 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
     table.add_column("variable")
     for window in BACKTEST_WINDOWS:
         table.add_column(window, justify="right")
-    for variable in ("coa_occupancy_end", "ind_backlog_end", "status_holders_waiting_end", "departures"):
+    for variable in (
+        "coa_occupancy_end",
+        "ind_backlog_end",
+        "status_holders_waiting_end",
+        "departures",
+        "departures_independent",
+        "departures_forced",
+        "departures_unsupervised",
+    ):
         cells = []
         for years in BACKTEST_WINDOWS.values():
             mape = service.mean_absolute_percentage_error(records, variable, years)

@@ -224,6 +224,9 @@ BACKTEST_OBSERVED = {
     "mean_wait_weeks": None,
     "penalties_eur": None,
     "departures": "departures.dtv_total",
+    "departures_independent": "departures.independent",
+    "departures_forced": "departures.forced",
+    "departures_unsupervised": "departures.unsupervised",
 }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migratielab.analysis.indicators import run_indicators
+from migratielab.errors import ConservationError
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.kernels import schedule_family_reference
@@ -120,3 +123,28 @@ def test_compiled_queues_reproduce_the_numpy_chain(
         actual = compiled.monthly[name].to_numpy()
         scale = np.maximum(np.abs(expected), 1.0)
         assert np.max(np.abs(actual - expected) / scale) <= 1e-9, name
+
+
+@PROPERTY_SETTINGS
+@given(applications=PATHS, share=st.floats(0.0, 0.3))
+def test_applicants_outside_reception_leave_the_chain_whole(applications: np.ndarray, share: float) -> None:
+    """People in reception plus applicants outside it are everyone in the chain, month by month."""
+    inside = run_chain(applications, overrides={"outside_reception_share": share}).monthly.isel(run=0)
+    everyone = run_chain(applications, overrides={"outside_reception_share": 0.0}).monthly.isel(run=0)
+    outside = inside["outside_reception"].to_numpy()
+    assert np.all(outside >= 0.0) and np.all(outside <= share * inside["ind_backlog"].to_numpy() + 1e-9)
+    assert np.all(everyone["outside_reception"].to_numpy() == 0.0)
+    np.testing.assert_allclose(inside["in_chain"] + outside, everyone["in_chain"], rtol=1e-9, atol=1e-6)
+
+
+def test_a_broken_partition_is_refused() -> None:
+    people = np.array([100.0])
+    month = SimpleNamespace(
+        placement=SimpleNamespace(residents=people * 0.5, at_centre=people * 0.2),
+        outside=people * 0.2,
+        need=people,
+    )
+    with pytest.raises(ConservationError):
+        substeps.check_partition(month)  # type: ignore[arg-type]
+    month.outside = people * 0.3
+    substeps.check_partition(month)  # type: ignore[arg-type]

@@ -127,3 +127,18 @@ def test_return_costs_enter_the_total_cost_of_a_forward_run() -> None:
         result = service.simulate_policy(scenario, policy, np.arange(2))
         totals[places] = run_indicators(result.monthly, result.wait_histogram)["total_cost_eur"]
     assert np.all(totals[1500] > totals[933])
+
+
+def test_unregistered_leavers_split_the_unsupervised_without_changing_the_chain() -> None:
+    low, high = (
+        run_chain(surge(months=36), overrides={"unsupervised_registered_share": share}).monthly.isel(run=0)
+        for share in (0.4, 1.0)
+    )
+    np.testing.assert_allclose(low["in_chain"], high["in_chain"], rtol=1e-12)
+    np.testing.assert_allclose(
+        low["departures_unsupervised"] + low["left_unregistered"], high["departures_unsupervised"], rtol=1e-9
+    )
+    assert float(high["left_unregistered"].sum()) == 0.0
+    np.testing.assert_allclose(
+        low["departures_unsupervised"], 0.4 * high["departures_unsupervised"], rtol=1e-9
+    )

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import fields, replace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, Flows, State, step
 from migratielab.models.asylum.queues import share_capacity
 from migratielab.models.asylum.simulate import simulate
+from migratielab.models.asylum.substeps import house, observed_decisions, resolve
 from tests.models.asylum.synthetic import chain_setup, surge
 
 CapacityRule = Callable[[State, ChainConfig, int], np.ndarray | None]
@@ -155,3 +157,45 @@ def test_capacity_is_spent_on_the_fast_tracks_first() -> None:
     decisions = share_capacity(waiting, np.array([12.0, 100.0]), weights)
     np.testing.assert_allclose(decisions, [[10.0, 14.0, 0.0], [10.0, 20.0, 30.0]])
     np.testing.assert_allclose((decisions * weights).sum(axis=1), [12.0, 45.0])
+
+
+def test_observed_decisions_replace_the_staff_output_and_never_exceed_the_queue() -> None:
+    waiting = np.array([[100.0, 50.0, 400.0], [10.0, 5.0, 20.0]])
+    modelled = np.array([[100.0, 50.0, 30.0], [10.0, 5.0, 20.0]])
+    month = ChainInputs(2025, np.zeros((2, 1)), decisions_observed=np.array([300.0])).month(0)
+    decided = observed_decisions(waiting, modelled, month)
+    assert decided[0].sum() == pytest.approx(300.0)
+    assert np.all(decided <= waiting) and decided[1].sum() == pytest.approx(35.0)
+    merits = ChainInputs(2025, np.zeros((2, 1)), merits_observed=np.array([120.0])).month(0)
+    on_merits = observed_decisions(waiting, modelled, merits)
+    assert np.array_equal(on_merits[:, 0], modelled[:, 0])
+    assert on_merits[0, 1:].sum() == pytest.approx(120.0)
+    unknown = ChainInputs(2025, np.zeros((2, 1)), decisions_observed=np.array([np.nan])).month(0)
+    assert observed_decisions(waiting, modelled, unknown) is modelled
+
+
+def test_observed_housing_replaces_the_quota_rule() -> None:
+    state, config, _ = chain_setup(surge(months=2))
+    eligible_before = state.holders.sum()
+    housed = [
+        house(
+            state,
+            config.parameters,
+            ChainInputs(2025, np.zeros((1, 1)), housed_observed=np.array([value])).month(0),
+            np.zeros(1),
+        ).housed[0]
+        for value in (0.0, 500.0, 10 * float(eligible_before))
+    ]
+    assert housed[0] == 0.0 and housed[1] == pytest.approx(500.0)
+    assert housed[2] <= eligible_before
+
+
+def test_suspended_returns_keep_transfers_and_forced_departures_in_reception() -> None:
+    state, config, _ = chain_setup(surge(months=2))
+    decided = np.array([[300.0, 100.0, 500.0]])
+    normal = resolve(state, config.parameters, decided, 0)
+    halted = resolve(state, config.parameters, decided, 0, suspended=1.0)
+    assert halted.transferred[0] == 0.0 and halted.forced[0] == 0.0
+    assert halted.transfers_held[0] == pytest.approx(normal.transferred[0])
+    assert halted.rejected[0] == pytest.approx(normal.rejected[0] + normal.transferred[0] + normal.forced[0])
+    assert halted.independent[0] == pytest.approx(normal.independent[0])

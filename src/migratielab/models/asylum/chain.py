@@ -15,6 +15,7 @@ Every stock is checked for conservation and non-negativity at every step (``queu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -30,6 +31,7 @@ from migratielab.models.asylum.substeps import (
     costs,
     decide,
     house,
+    outside_reception,
     place,
     plan_housing,
     plan_reception,
@@ -89,6 +91,13 @@ class ChainInputs:
     applications: np.ndarray  # (run, month) first plus repeat applications, persons per month
     family_observed: np.ndarray | None = None  # (month,) nareizigers; NaN where unknown
     quota_observed: np.ndarray | None = None  # (month,) municipal quota per month; NaN where unknown
+    # Observed drivers of the replay of history (NaN where not published): IND first-instance
+    # decisions per month, all tracks or on the merits only (Dublin modelled), and status holders
+    # housed per month.
+    decisions_observed: np.ndarray | None = None
+    merits_observed: np.ndarray | None = None
+    housed_observed: np.ndarray | None = None
+    returns_suspended: np.ndarray | None = None  # (month,) share of the month forced returns were suspended
 
     @property
     def months(self) -> int:
@@ -101,6 +110,10 @@ class ChainInputs:
             applications=self.applications[:, t],
             family_observed=value_at(self.family_observed, t),
             quota_observed=value_at(self.quota_observed, t),
+            decisions_observed=value_at(self.decisions_observed, t),
+            merits_observed=value_at(self.merits_observed, t),
+            housed_observed=value_at(self.housed_observed, t),
+            returns_suspended=value_at(self.returns_suspended, t),
         )
 
 
@@ -120,6 +133,22 @@ class MonthInputs:
     # to ``Flows.housing_quota``). When given it replaces the quota times realisation, capped, as the
     # capacity served oldest first; the minimum wait before housing still applies.
     housing_capacity: np.ndarray | None = None
+    # Observed drivers (replay of history); None or NaN: modelled. Decisions per month on all tracks
+    # or on the merits (safe-country and general; Dublin then follows the staff), and status holders
+    # housed per month (replaces the quota times realisation; the minimum wait still applies).
+    decisions_observed: float | None = None
+    merits_observed: float | None = None
+    housed_observed: float | None = None
+    # Share of the month (0-1) in which forced returns and Dublin transfers were suspended (2020).
+    returns_suspended: float | None = None
+
+    @property
+    def observes_decisions(self) -> bool:
+        """Whether an observed count of decisions (all tracks or on the merits) drives this month."""
+        return any(
+            count is not None and not math.isnan(count)
+            for count in (self.decisions_observed, self.merits_observed)
+        )
 
 
 @dataclass(frozen=True)
@@ -149,13 +178,16 @@ class Flows:
     housed: np.ndarray
     departures_independent: np.ndarray
     departures_forced: np.ndarray
-    departures_unsupervised: np.ndarray
+    departures_unsupervised: np.ndarray  # departures without supervision registered by DT&V
+    left_unregistered: np.ndarray  # left reception for an unknown destination without a DT&V registration
+    transfers_held: np.ndarray  # Dublin transfers waiting in reception while returns were suspended
     remained: np.ndarray
     decision_wait_sum_months: np.ndarray
     housing_wait_sum_months: np.ndarray
     cases_past_term: np.ndarray
     cases_crossing_term: np.ndarray
-    in_chain: np.ndarray
+    in_chain: np.ndarray  # people in COA reception (the application centre included)
+    outside_reception: np.ndarray  # applicants in the chain living outside reception
     ind_backlog: np.ndarray
     holders_waiting: np.ndarray
     at_centre: np.ndarray
@@ -192,14 +224,19 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
     """Advance the chain by month ``t``; return the new state and the month's flows (pillar contract)."""
     parameters = params.parameters
     arrivals = arrive(state, parameters, inputs)
-    decisions = decide(state, params, arrivals.applications, t)
-    outcomes = resolve(state, parameters, decisions.decided, t)
+    decisions = decide(state, params, arrivals.applications, t, inputs)
+    outcomes = resolve(state, parameters, decisions.decided, t, inputs.returns_suspended or 0.0)
     housing = house(state, parameters, inputs, outcomes.grants + arrivals.family_in)
     need = decisions.backlog + outcomes.appeals + outcomes.rejected + housing.waiting
     in_chain_before = decisions.queue_before + state.appeals + state.rejected + housing.waiting_before
-    residents_before = in_chain_before - state.at_centre
-    reception = plan_reception(state, params, residents_before, need, t)
+    outside_before = outside_reception(state.queue, parameters)
+    outside = outside_reception(decisions.queue, parameters)
+    residents_before = in_chain_before - state.at_centre - outside_before
+    reception = plan_reception(state, params, residents_before, need - outside, t)
     exits = housing.housed + outcomes.dublin + outcomes.leaving_rejected
+    placement = place(
+        state, parameters, arrivals, exits, residents_before, reception, outside - outside_before
+    )
     month = Month(
         in_chain_before=in_chain_before,
         arrivals=arrivals,
@@ -207,8 +244,9 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
         outcomes=outcomes,
         housing=housing,
         need=need,
+        outside=outside,
         reception=reception,
-        placement=place(state, parameters, arrivals, exits, residents_before, reception),
+        placement=placement,
         staffing=staff(state, params, arrivals.applications, decisions.by_track, t),
         plan=plan_housing(state, params, outcomes.grants, housing.waiting, t),
     )
@@ -236,7 +274,7 @@ def next_state(state: State, month: Month) -> State:
         staff_target=month.staffing.target,
         quota_per_month=month.plan.quota,
         family_scheduled=month.plan.family_scheduled,
-        need_history=shift_history(state.need_history, month.need),
+        need_history=shift_history(state.need_history, month.need - month.outside),
         work_history=month.staffing.work_history,
         grants_history=month.plan.grants_history,
     )
@@ -267,13 +305,18 @@ def month_flows(month: Month, cost: Costs) -> Flows:
         housed=month.housing.housed,
         departures_independent=outcomes.independent,
         departures_forced=outcomes.forced + outcomes.transferred,
-        departures_unsupervised=outcomes.unsupervised + outcomes.dublin_unsupervised,
+        transfers_held=outcomes.transfers_held,
+        departures_unsupervised=outcomes.unsupervised_registered,
+        left_unregistered=outcomes.unsupervised
+        + outcomes.dublin_unsupervised
+        - outcomes.unsupervised_registered,
         remained=outcomes.remained,
         decision_wait_sum_months=decisions.wait_sum,
         housing_wait_sum_months=month.housing.wait_sum,
         cases_past_term=decisions.past_term,
         cases_crossing_term=decisions.crossing_term,
-        in_chain=month.need,
+        in_chain=month.need - month.outside,
+        outside_reception=month.outside,
         ind_backlog=decisions.backlog,
         holders_waiting=month.housing.waiting,
         at_centre=placement.at_centre,

@@ -20,6 +20,9 @@ FIRST = "asylum.first_applications"
 REPEAT = "asylum.repeat_applications"
 FAMILY = "asylum.family_followers"
 QUOTA = "municipal.housing_quota"
+DECISIONS = "ind.decisions"
+HOUSED = "municipal.status_holders_housed"
+BACKLOG_CARRIED = "municipal.housing_backlog"
 
 
 def annual_applications() -> pd.Series:
@@ -70,17 +73,81 @@ def monthly_family(start_year: int, end_year: int) -> np.ndarray:
 
 def monthly_quota(start_year: int, end_year: int) -> np.ndarray:
     """Observed municipal housing quota per month from half-yearly quotas; NaN where unknown."""
-    frame = store.get_series(QUOTA)
-    quota = np.full(12 * (end_year - start_year + 1), np.nan)
-    for period, value in zip(frame["period"].astype(str), frame["value"].astype(float), strict=True):
-        match = re.fullmatch(r"(\d{4})-H([12])", period)
-        if not match:
+    return monthly_flow(QUOTA, start_year, end_year)
+
+
+def monthly_flow(series_id: str, start_year: int, end_year: int, annual: bool = True) -> np.ndarray:
+    """An observed flow spread evenly over the months of its half-years (and years, if ``annual``).
+
+    Persons (or decisions) per month from January ``start_year`` to December ``end_year``; NaN
+    where unknown. A half-year's value wins over its year's (the finer period is the better guide
+    to the months); values flagged ``partial`` are left out (they do not cover their period).
+    """
+    frame = store.get_series(series_id)
+    flow = np.full(12 * (end_year - start_year + 1), np.nan)
+    rows = [
+        (str(period), float(value))
+        for period, value, flags in zip(frame["period"], frame["value"], frame["flags"], strict=True)
+        if "partial" not in str(flags).split("|")
+    ]
+    for period, value in sorted(rows, key=lambda row: -len(row[0])):
+        span = period_months(period, start_year) if annual or len(period) > 4 else None
+        if span is None:
             continue
-        year, half = int(match.group(1)), int(match.group(2))
-        first = 12 * (year - start_year) + 6 * (half - 1)
-        if 0 <= first < quota.size:
-            quota[first : first + 6] = value / 6.0
-    return quota
+        first, length = span
+        window = flow[max(first, 0) : max(first + length, 0)]
+        window[np.isnan(window)] = value / length
+    return flow
+
+
+def period_months(period: str, start_year: int) -> tuple[int, int] | None:
+    """First month index (0 = January ``start_year``) and length of a year or half-year period."""
+    if match := re.fullmatch(r"(\d{4})-H([12])", period):
+        return 12 * (int(match.group(1)) - start_year) + 6 * (int(match.group(2)) - 1), 6
+    if re.fullmatch(r"\d{4}", period):
+        return 12 * (int(period) - start_year), 12
+    return None
+
+
+def monthly_decisions(start_year: int, end_year: int, merits_only: bool = False) -> np.ndarray:
+    """Observed IND first-instance decisions per month (even within a year); NaN in years without data.
+
+    The published counts differ in scope (``ind.decisions``): a row whose note says it counts
+    decisions "on the merits" leaves out Dublin decisions. With ``merits_only`` only those rows are
+    returned, otherwise only the others (all first-instance decisions), so the two never overlap.
+    """
+    frame = store.get_series(DECISIONS)
+    merits = frame["note"].astype(str).str.contains("on the merits")
+    flow = monthly_flow(DECISIONS, start_year, end_year)
+    for period in frame.loc[merits != merits_only, "period"].astype(str):
+        span = period_months(period, start_year)
+        if span is not None:
+            flow[max(span[0], 0) : max(span[0] + span[1], 0)] = np.nan
+    return flow
+
+
+def monthly_housed(start_year: int, end_year: int) -> np.ndarray:
+    """Status holders housed per month (even within a half-year or year); NaN where unknown.
+
+    Published counts (``municipal.status_holders_housed``) where there are any; otherwise, for a
+    half-year whose quota, backlog carried in and backlog carried into the next half-year are all
+    published, the realisation of its task: quota plus backlog in minus backlog out (derived).
+    """
+    housed = monthly_flow(HOUSED, start_year, end_year)
+    realised = realised_task(start_year, end_year)
+    return np.where(np.isnan(housed), realised, housed)
+
+
+def realised_task(start_year: int, end_year: int) -> np.ndarray:
+    """Housing task realised per month (persons): (quota + backlog in - backlog out) / 6 by half-year.
+
+    NaN in half-years where one of the three is not published (``municipal.housing_quota`` excludes
+    the backlog carried over, ``municipal.housing_backlog`` is that backlog).
+    """
+    quota = monthly_flow(QUOTA, start_year, end_year, annual=False)
+    backlog = monthly_flow(BACKLOG_CARRIED, start_year, end_year + 1, annual=False)
+    following = backlog[6:]
+    return np.asarray(quota + backlog[: quota.size] - following[: quota.size] * 1.0)
 
 
 def decision_term_history(start_year: int, end_year: int) -> np.ndarray:
@@ -133,3 +200,23 @@ def observed_stocks(
             t = 12 * (month.year - start_year) + month.month - 1
             stocks.setdefault(t, {})[series_id] = value
     return stocks
+
+
+#: Forced returns and Dublin transfers suspended: the Netherlands stopped Dublin transfers on
+#: 18 March 2020 (DT&V, "Dublinoverdrachten liggen vrijwel stil", April 2020) and resumed them
+#: gradually from 1 July 2020 (DT&V, "Dublinoverdrachten sinds 1 juli geleidelijk hervat",
+#: 13 Jul 2020); DT&V held almost no departure interviews from 16 March 2020 (DT&V, "Activiteiten
+#: DT&V op laag pitje door coronamaatregelen", 16 Mar 2020). Forced returns to countries of origin
+#: are taken as suspended over the same period (their flights were grounded).
+RETURNS_SUSPENDED = (pd.Timestamp("2020-03-18"), pd.Timestamp("2020-07-01"))
+
+
+def returns_suspended(start_year: int, end_year: int) -> np.ndarray:
+    """Share of each month (0-1) in which forced returns and Dublin transfers were suspended."""
+    begin, end = RETURNS_SUSPENDED
+    shares = []
+    for month in pd.date_range(f"{start_year}-01-01", f"{end_year}-12-01", freq="MS"):
+        following = month + pd.offsets.MonthBegin(1)
+        overlap = (min(following, end) - max(month, begin)).days
+        shares.append(max(overlap, 0) / (following - month).days)
+    return np.array(shares, dtype=float)

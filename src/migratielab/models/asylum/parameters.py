@@ -48,6 +48,7 @@ PER_RUN = (
     "departure_share_independent",
     "departure_share_forced",
     "remain_share",
+    "unsupervised_registered_share",
     "family_per_grant",
     "family_lag_mean_months",
     "family_share_in_reception",
@@ -55,6 +56,7 @@ PER_RUN = (
     "housing_realisation",
     "housing_max_per_month",
     "housing_min_wait_months",
+    "outside_reception_share",
     "cost_crisis_per_resident_year",
     "cost_vacant_place_per_year",
     "cost_reserve_place_per_year",
@@ -105,6 +107,7 @@ class ChainParameters:
     departure_share_independent: np.ndarray
     departure_share_forced: np.ndarray
     remain_share: np.ndarray
+    unsupervised_registered_share: np.ndarray
     family_per_grant: np.ndarray
     family_lag_mean_months: np.ndarray
     family_share_in_reception: np.ndarray
@@ -112,6 +115,7 @@ class ChainParameters:
     housing_realisation: np.ndarray
     housing_max_per_month: np.ndarray
     housing_min_wait_months: np.ndarray
+    outside_reception_share: np.ndarray
     cost_crisis_per_resident_year: np.ndarray
     cost_vacant_place_per_year: np.ndarray
     cost_reserve_place_per_year: np.ndarray

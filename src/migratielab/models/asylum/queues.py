@@ -245,10 +245,16 @@ def serve_tracks_reference(
 ) -> TracksServed:
     """``serve_tracks`` in numpy: ``share_capacity`` over the tracks, then ``serve_and_age_reference``
     per (run, track) row (the reference the compiled version is tested against)."""
-    runs, tracks, bins = queue.shape
     joined = queue.copy()
     joined[:, :, 0] += joining
-    per_track = share_capacity(joined.sum(axis=2), capacity, weights)
+    return serve_per_track(queue, joining, share_capacity(joined.sum(axis=2), capacity, weights), term)
+
+
+def serve_per_track(queue: np.ndarray, joining: np.ndarray, per_track: np.ndarray, term: int) -> TracksServed:
+    """Serve a queue by track when the cases decided per track (run, track) are already known (an
+    observed count, or ``share_capacity``'s answer): ``joining`` (run, track) cases join bin 0, each
+    track is served oldest first and the rest aged one month (numpy, one pass per row)."""
+    runs, tracks, bins = queue.shape
     rows = serve_and_age_reference(
         queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term, joining.reshape(-1)
     )

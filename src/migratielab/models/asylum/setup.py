@@ -104,11 +104,12 @@ def assimilated_replay(parameters: ParameterSet, end_year: int) -> AssimilatedRe
     """The replay with its stocks corrected to every observed snapshot up to December ``end_year``."""
     observed = history.observed_stocks(ASSIMILATED, REPLAY_START, end_year)
     corrections: list[Correction] = []
+    outside_share = parameters.scalar("outside_reception_share")
 
     def correct(t: int, state: State) -> State:
         if t not in observed:
             return state
-        corrected, made = analyse(state, observed[t], t)
+        corrected, made = analyse(state, observed[t], t, outside_share)
         corrections.extend(made)
         return corrected
 
@@ -140,6 +141,10 @@ def _replay(parameters: ParameterSet, end_year: int, correct: Correct | None) ->
         applications=applications[None, :],
         family_observed=history.monthly_family(REPLAY_START, end_year),
         quota_observed=history.monthly_quota(REPLAY_START, end_year),
+        decisions_observed=history.monthly_decisions(REPLAY_START, end_year),
+        merits_observed=history.monthly_decisions(REPLAY_START, end_year, merits_only=True),
+        housed_observed=history.monthly_housed(REPLAY_START, end_year),
+        returns_suspended=history.returns_suspended(REPLAY_START, end_year),
     )
     start = initial_state(composition, chain_parameters, policy)
     return simulate(start, chain_parameters, policy, inputs, correct=correct)

@@ -26,7 +26,13 @@ from migratielab.models.asylum.policies import (
     next_regular_capacity,
     staffing_target,
 )
-from migratielab.models.asylum.queues import check_balances, serve_and_age, serve_tracks
+from migratielab.models.asylum.queues import (
+    check_balances,
+    serve_and_age,
+    serve_per_track,
+    serve_tracks,
+    share_capacity,
+)
 
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
@@ -82,6 +88,26 @@ def observed_or(observed: float | None, modelled: np.ndarray) -> np.ndarray:
     return np.full(modelled.shape, float(observed))
 
 
+OUTSIDE_FROM_MONTH = 2  # applicants who have waited this many months or more may live outside reception
+
+
+def outside_reception(queue: np.ndarray, params: ChainParameters) -> np.ndarray:
+    """First-instance applicants living outside COA reception (run,), persons.
+
+    The IND backlog counts applicants that COA occupancy does not: those staying with family or
+    friends, minors placed in foster families, people in detention or gone to an unknown
+    destination while their case is pending. They are taken as ``outside_reception_share`` of the
+    applicants in ``queue`` (run, track, months waited) who have waited ``OUTSIDE_FROM_MONTH``
+    months or more: newcomers pass the application centre and are in reception first.
+    """
+    return outside_of(queue, params.outside_reception_share)
+
+
+def outside_of(queue: np.ndarray, share: np.ndarray | float) -> np.ndarray:
+    """``share`` (per run or one for all) of the applicants in ``queue`` who waited long enough (run,)."""
+    return np.asarray(queue[:, :, OUTSIDE_FROM_MONTH:].sum(axis=(1, 2)) * share)
+
+
 @dataclass(frozen=True)
 class Arrivals:
     """Arrivals at the application centre and registration this month (persons per month)."""
@@ -122,18 +148,47 @@ class Decisions:
     queue_before: np.ndarray  # (run,) cases waiting at the start of the month
 
 
-def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) -> Decisions:
+def observed_decisions(waiting: np.ndarray, modelled: np.ndarray, inputs: MonthInputs | None) -> np.ndarray:
+    """Decisions per track (run, track): ``modelled``, or the observed count where one is given.
+
+    An observed count of all decisions (cases per month) is spent on the tracks in order (Dublin,
+    safe country, general), one case each; an observed count on the merits keeps the modelled
+    Dublin decisions and spends the count on the safe-country and general cases. Never more than
+    ``waiting`` (run, track) cases are decided.
+    """
+    if inputs is None:
+        return modelled
+    total, merits = inputs.decisions_observed, inputs.merits_observed
+    if total is not None and not math.isnan(total):
+        return share_capacity(waiting, np.full(waiting.shape[0], total), np.ones_like(waiting))
+    if merits is not None and not math.isnan(merits):
+        decided = modelled.copy()
+        capacity = np.full(waiting.shape[0], merits)
+        decided[:, 1:] = share_capacity(waiting[:, 1:], capacity, np.ones_like(waiting[:, 1:]))
+        return decided
+    return modelled
+
+
+def decide(
+    state: State, config: ChainConfig, applications: np.ndarray, t: int, inputs: MonthInputs | None = None
+) -> Decisions:
     """IND first instance: applications (persons) join the queue by track; the fast tracks go first.
 
     The productive staff's capacity (general-case decisions per month) is spent on Dublin, then
     safe-country, then general cases, each served oldest first; cases past the statutory decision
-    term in force in month ``t`` are counted.
+    term in force in month ``t`` are counted. Where ``inputs`` carry an observed count of decisions
+    (the replay of history), the count replaces the staff's output (``observed_decisions``).
     """
     params = config.parameters
     capacity = productive_staff(state, params) * params.decisions_per_fte_month
     term_bin = min(round(float(config.policy.decision_term_months[t])), state.queue.shape[2] - 1)
     joining = applications[:, None] * track_shares(params, t)
-    month = serve_tracks(state.queue, joining, capacity, params.work_weights, term_bin)
+    if inputs is None or not inputs.observes_decisions:
+        month = serve_tracks(state.queue, joining, capacity, params.work_weights, term_bin)
+    else:
+        waiting = state.queue.sum(axis=2) + joining
+        modelled = share_capacity(waiting, capacity, params.work_weights)
+        month = serve_per_track(state.queue, joining, observed_decisions(waiting, modelled, inputs), term_bin)
     return Decisions(
         capacity=capacity,
         decided=month.served,
@@ -152,8 +207,9 @@ def decide(state: State, config: ChainConfig, applications: np.ndarray, t: int) 
 class Outcomes:
     """Where decided cases, appeals and rejected people go (persons per month; stocks at month end)."""
 
-    dublin: np.ndarray  # Dublin decisions: all leave the chain
+    dublin: np.ndarray  # Dublin decisions leaving the chain (all but the transfers held)
     transferred: np.ndarray  # Dublin transfers (forced departures)
+    transfers_held: np.ndarray  # Dublin transfers held in reception (rejected) while returns are suspended
     dublin_unsupervised: np.ndarray  # Dublin cases leaving without supervision
     grants_first: np.ndarray  # permits granted in first instance
     refused_final: np.ndarray  # refused in first instance without appeal
@@ -169,34 +225,49 @@ class Outcomes:
     appeals: np.ndarray  # persons awaiting a judgment at month end
     rejected: np.ndarray  # finally rejected persons in reception at month end
 
+    unsupervised_registered: (
+        np.ndarray
+    )  # of the rejected and Dublin cases leaving unsupervised: registered by DT&V
+
     @property
     def grants(self) -> np.ndarray:
         """Permits granted in first instance and on appeal (persons per month)."""
         return self.grants_first + self.grants_appeal
 
 
-def resolve(state: State, params: ChainParameters, decided: np.ndarray, t: int) -> Outcomes:
+def resolve(
+    state: State, params: ChainParameters, decided: np.ndarray, t: int, suspended: float = 0.0
+) -> Outcomes:
     """Outcomes, appeals and departures from ``decided`` (run, track) cases this month.
 
     Dublin cases leave; other cases are granted, appeal or are rejected. Courts decide appeals after
     ``court_lag_months`` on average, and rejected people leave reception after
-    ``rejected_mean_months_in_reception`` on average (both exponential outflows, per month).
+    ``rejected_mean_months_in_reception`` on average (both exponential outflows, per month). While
+    forced returns are suspended (``suspended``: share of the month, 0-1), that share of the Dublin
+    transfers waits in reception with the rejected, and that share of the rejected who would be
+    returned by force stays in reception.
     """
-    dublin = decided[:, 0]
-    transferred, dublin_unsupervised = split_remainder(dublin, [params.dublin_transfer_share])
+    transfers, dublin_unsupervised = split_remainder(decided[:, 0], [params.dublin_transfer_share])
+    transferred, held = transfers * (1.0 - suspended), transfers * suspended
+    # Leaving without supervision: only ``unsupervised_registered_share`` of them is a DT&V case (the
+    # rest leave reception for an unknown destination before the IND hands the case to DT&V).
+    dublin = transferred + dublin_unsupervised
     grants_safe = decided[:, 1] * params.recognition_rate_safe_country
     grants_first = grants_safe + decided[:, 2] * params.recognition_rate_general[t]
     refused = decided[:, 1] + decided[:, 2] - grants_first
     appeals_lodged, refused_final = split_remainder(refused, [params.appeal_share])
     appeals_decided = state.appeals / np.maximum(params.court_lag_months, 1.0)
     grants_appeal, appeals_rejected = split_remainder(appeals_decided, [params.appeal_grant_share])
-    leaving = state.rejected / np.maximum(params.rejected_mean_months_in_reception, 1.0)
+    would_leave = state.rejected / np.maximum(params.rejected_mean_months_in_reception, 1.0)
     independent, forced, remained, unsupervised = split_remainder(
-        leaving, [params.departure_share_independent, params.departure_share_forced, params.remain_share]
+        would_leave, [params.departure_share_independent, params.departure_share_forced, params.remain_share]
     )
+    forced = forced * (1.0 - suspended)
+    leaving = independent + forced + remained + unsupervised
     return Outcomes(
         dublin=dublin,
         transferred=transferred,
+        transfers_held=held,
         dublin_unsupervised=dublin_unsupervised,
         grants_first=grants_first,
         refused_final=refused_final,
@@ -209,8 +280,9 @@ def resolve(state: State, params: ChainParameters, decided: np.ndarray, t: int) 
         forced=forced,
         remained=remained,
         unsupervised=unsupervised,
+        unsupervised_registered=(unsupervised + dublin_unsupervised) * params.unsupervised_registered_share,
         appeals=state.appeals + appeals_lodged - appeals_decided,
-        rejected=state.rejected + refused_final + appeals_rejected - leaving,
+        rejected=state.rejected + refused_final + appeals_rejected + held - leaving,
     )
 
 
@@ -231,13 +303,17 @@ def house(state: State, params: ChainParameters, inputs: MonthInputs, newcomers:
 
     The quota in force (persons per month) is ``inputs.quota_observed`` when given, else the state's.
     Municipalities house ``inputs.housing_capacity`` persons when given (a coupled municipal pillar),
-    else the quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
+    else the observed number housed (``inputs.housed_observed``, the replay of history), else the
+    quota times ``housing_realisation`` up to ``housing_max_per_month``; only those who have
     waited ``housing_min_wait_months`` or longer are eligible.
     """
     quota = observed_or(inputs.quota_observed, state.quota_per_month)
     capacity = inputs.housing_capacity
     if capacity is None:
-        capacity = np.minimum(quota * params.housing_realisation, params.housing_max_per_month)
+        capacity = observed_or(
+            inputs.housed_observed,
+            np.minimum(quota * params.housing_realisation, params.housing_max_per_month),
+        )
     bins = state.holders.shape[1]
     # the first bin with ``bin >= housing_min_wait_months`` (months waited)
     first = np.clip(np.ceil(params.housing_min_wait_months), 0, bins).astype(np.int64)
@@ -348,14 +424,16 @@ def place(
     exits: np.ndarray,
     residents_before: np.ndarray,
     reception: Reception,
+    to_outside: np.ndarray | float = 0.0,
 ) -> Placement:
     """Exits leave reception (any beyond its residents leave the centre); registered people move in.
 
     Nobody is moved out of a place: crisis capacity below the residents is kept in use. Reception
     fills regular places first, then emergency places, then crisis shelter. ``exits`` are persons per
-    month, ``residents_before`` the persons in reception at the start of the month.
+    month, ``residents_before`` the persons in reception at the start of the month, ``to_outside``
+    the net number of applicants who moved from reception to live outside it (negative: back in).
     """
-    after_exits = residents_before - exits
+    after_exits = residents_before - exits - to_outside
     exits_from_centre = np.maximum(0.0, -after_exits)
     from_registered = np.minimum(exits_from_centre, state.ac_registered + arrivals.registered)
     ac_unregistered = (
@@ -488,7 +566,8 @@ class Month:
     decisions: Decisions
     outcomes: Outcomes
     housing: Housing
-    need: np.ndarray  # (run,) persons in the chain at month end (everyone who needs a place)
+    need: np.ndarray  # (run,) persons in the chain at month end (in reception or outside it)
+    outside: np.ndarray  # (run,) applicants in the chain living outside reception at month end
     reception: Reception
     placement: Placement
     staffing: Staffing
@@ -571,7 +650,7 @@ def check_conservation(before: State, after: State, month: Month) -> None:
         "appeals": (before.appeals, outcomes.appeals_lodged, outcomes.appeals_decided, outcomes.appeals),
         "rejected in reception": (
             before.rejected,
-            outcomes.refused_final + outcomes.appeals_rejected,
+            outcomes.refused_final + outcomes.appeals_rejected + outcomes.transfers_held,
             outcomes.leaving_rejected,
             outcomes.rejected,
         ),
@@ -584,7 +663,20 @@ def check_conservation(before: State, after: State, month: Month) -> None:
     }
     starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*balances.values(), strict=True))
     check_balances(list(balances), starts, inflows, outflows, ends)
+    check_partition(month)
     check_places(after, placement.residents)
+
+
+def check_partition(month: Month) -> None:
+    """Raise ConservationError unless reception, the centre and outside add up to the chain (persons)."""
+    located = month.placement.residents + month.placement.at_centre + month.outside
+    gap = np.abs(located - month.need)
+    if np.any(gap > 1e-9 * np.maximum(1.0, month.need)):
+        run = int(np.argmax(gap))
+        raise ConservationError(
+            f"run {run}: {located[run]:.6g} persons located in reception, at the centre or outside "
+            f"but {month.need[run]:.6g} in the chain"
+        )
 
 
 def check_places(state: State, residents: np.ndarray) -> None:
