@@ -48,7 +48,7 @@ from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "integral_example.yaml"
 PILLAR_STEPS = {
     "asylum": ("chain_step",),
-    "municipal": ("municipal_step", "municipal_offer", "municipal_capacity"),
+    "municipal": ("municipal_offer", "municipal_settle", "municipal_step"),
     "population": ("population_step",),
     "labour": ("labour_step",),
 }
