@@ -43,8 +43,8 @@ def seconds(call: Callable[[], object]) -> tuple[float, object]:
 def with_reference_step(call: Callable[[], object]) -> object:
     """``call`` with the numpy reference step in place of the compiled one."""
     compiled = simulate.projection_step
-    simulate.projection_step = lambda state, structure, inputs, out=None: projection_module.reference_step(
-        state, structure, inputs
+    simulate.projection_step = lambda state, structure, inputs, out=None, rates=None: (
+        projection_module.reference_step(state, structure, inputs)
     )
     try:
         return call()
@@ -61,6 +61,10 @@ def fused_seconds(plan: Scenario, runs: int) -> float:
     state = simulate.start_state(projection, data)
     cells = (state.resident.copy(), state.immigrants.copy())
     shared = projection_module._shared_arrays(projection.structure)
+    rates = projection_module._rates(
+        (projection.resident_rates, projection.immigrant_rates, projection.relative),
+        state.immigrants.shape[1:3],
+    )
     years = []
     for index in range(YEARS):
         inputs = simulate.year_inputs(projection, index)
@@ -73,10 +77,10 @@ def fused_seconds(plan: Scenario, runs: int) -> float:
                 tuple(projection_module._per_run(array, runs) for array in per_run),
             )
         )
-    kernel.advance(cells, *years[0], shared, cells)  # compiled before the clock starts
+    kernel.advance(cells, *years[0], shared, cells, rates)  # compiled before the clock starts
     began = time.perf_counter()
     for year, run_arrays in years:
-        kernel.advance(cells, year, run_arrays, shared, cells)
+        kernel.advance(cells, year, run_arrays, shared, cells, rates)
     return time.perf_counter() - began
 
 
