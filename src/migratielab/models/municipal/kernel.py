@@ -73,7 +73,6 @@ FLOWS = (
 """The month's flows in the order of the recorder's first axis (``step.Flows`` field order)."""
 NATIONAL = ("task", "housed", "capacity", "written_off", "passed", "extra_employed")
 """National sums per run that ``settle`` writes for the month (persons)."""
-NATIONAL_FLOWS = tuple(FLOWS.index(name) for name in NATIONAL)
 
 
 def cells(params: Params, runs: int, towns: int) -> np.ndarray:
@@ -205,17 +204,31 @@ def _settle_run(
     _passing(ring, head, pmf, flows[:, 4], passing)
     leaving = ring[(head + length - 2) % length]
     entering = ring[(head + length - 1) % length]
-    out[:] = 0.0
     for town in range(towns):
         _integrate_cell(p, run, town, flows, passing[town], leaving[town], fine_amount)
         entering[town] = flows[town, 4]
         for flow in range(len(FLOWS)):
             year[town, flow] += flows[town, flow]
-        for flow in range(1, 7):  # capacity, housed, written off, obliged, passed, missed
-            out[len(NATIONAL) + 1] = min(out[len(NATIONAL) + 1], flows[town, flow])
-        for index in range(len(NATIONAL)):
-            out[index] += flows[town, NATIONAL_FLOWS[index]]
+    _national(flows, out)
     out[len(NATIONAL)] = error
+
+
+@njit(cache=True, nogil=True)
+def _national(flows: np.ndarray, out: np.ndarray) -> None:
+    """``out`` = the national sums of ``NATIONAL`` of one run's month (town, flow), then (left as
+    it is) the backlog error, then the most negative of capacity .. missed (0 when none is)."""
+    task = housed = capacity = written_off = passed = employed = lowest = 0.0
+    for town in range(flows.shape[0]):
+        task += flows[town, 0]
+        capacity += flows[town, 1]
+        housed += flows[town, 2]
+        written_off += flows[town, 3]
+        passed += flows[town, 5]
+        employed += flows[town, 11]
+        lowest = min(lowest, flows[town, 1], flows[town, 2], flows[town, 3])
+        lowest = min(lowest, flows[town, 4], flows[town, 5], flows[town, 6])
+    out[0], out[1], out[2], out[3], out[4], out[5] = task, housed, capacity, written_off, passed, employed
+    out[len(NATIONAL) + 1] = lowest
 
 
 @njit(cache=True, nogil=True)
