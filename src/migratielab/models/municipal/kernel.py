@@ -20,42 +20,31 @@ from numba import njit
 from migratielab.models.municipal.step import Params
 
 CELL_PARAMS = (
-    "population_share",
-    "lettings_per_month",
     "base_share",
+    "flexible_persons_per_month",
+    "pass_rate",
+    "employment_gain",
+    "voluntary_per_month",
+)
+"""Parameters that differ by run and municipality, packed (run, municipality, parameter)."""
+RUN_PARAMS = (
     "max_share",
     "pressure_months",
     "lead_months",
     "persons_per_dwelling",
-    "flexible_persons_per_month",
     "obliged_share",
-    "family_obliged_per_month",
-    "pass_rate",
     "fined_share",
     "cost_per_person",
-    "employment_gain",
-    "voluntary_per_month",
     "voluntary_cost_public",
 )
-"""The parameters the kernels read per run and municipality, in the order of ``cells``."""
-(
-    SHARE,
-    LETTINGS,
-    BASE,
-    MAX_SHARE,
-    PRESSURE,
-    LEAD,
-    PER_DWELLING,
-    FLEXIBLE,
-    OBLIGED,
-    FAMILY,
-    PASS_RATE,
-    FINED,
-    COST,
-    GAIN,
-    VOLUNTARY,
-    VOLUNTARY_COST,
-) = range(len(CELL_PARAMS))
+"""Parameters per run (``Params`` gives them as (run, 1)), packed (run, parameter)."""
+TOWN_PARAMS = ("population_share", "lettings_per_month", "family_obliged_per_month")
+"""Parameters per municipality (``Params`` gives them as (M,)), packed (municipality, parameter)."""
+BASE, FLEXIBLE, PASS_RATE, GAIN, VOLUNTARY = range(len(CELL_PARAMS))
+MAX_SHARE, PRESSURE, LEAD, PER_DWELLING, OBLIGED, FINED, COST, VOLUNTARY_COST = range(len(RUN_PARAMS))
+SHARE, LETTINGS, FAMILY = range(len(TOWN_PARAMS))
+Packed = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""(cell (run, town, parameter), run (run, parameter), town (town, parameter)) parameters."""
 FLOWS = (
     "task",
     "capacity",
@@ -75,35 +64,42 @@ NATIONAL = ("task", "housed", "capacity", "written_off", "passed", "extra_employ
 """National sums per run that ``settle`` writes for the month (persons)."""
 
 
-def cells(params: Params, runs: int, towns: int) -> np.ndarray:
-    """The parameters of ``CELL_PARAMS`` broadcast to one array (run, municipality, parameter): a
-    municipality's parameters lie side by side, so a month reads them in one stream."""
-    packed = np.empty((runs, towns, len(CELL_PARAMS)))
+def cells(params: Params, runs: int, towns: int) -> Packed:
+    """The parameters packed for the kernels: a municipality's parameters lie side by side, so a
+    month reads them in one stream; those that are the same for all municipalities (or all runs)
+    are stored once (a parameter with more axes than ``Params`` gives it is refused: ValueError)."""
+    cell = np.empty((runs, towns, len(CELL_PARAMS)))
     for index, name in enumerate(CELL_PARAMS):
-        packed[:, :, index] = getattr(params, name)
-    return packed
+        cell[:, :, index] = getattr(params, name)
+    run = np.empty((runs, len(RUN_PARAMS)))
+    for index, name in enumerate(RUN_PARAMS):
+        run[:, index] = np.broadcast_to(getattr(params, name), (runs, 1))[:, 0]
+    town = np.empty((towns, len(TOWN_PARAMS)))
+    for index, name in enumerate(TOWN_PARAMS):
+        town[:, index] = np.broadcast_to(getattr(params, name), (towns,))
+    return cell, run, town
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _offer_cell(
-    p: np.ndarray, run: int, town: int, backlog: float, task: float
+    p: Packed, run: int, town: int, backlog: float, task: float
 ) -> tuple[float, float, float, float]:
     """One municipality's (own task, due, capacity, offered) as ``step.offer`` computes them."""
-    own_task = task * p[run, town, SHARE]
+    own_task = task * p[2][town, SHARE]
     due = backlog + own_task
     months_behind = 0.0
     if own_task > 1e-9:
-        months_behind = backlog / (own_task * p[run, town, PRESSURE])
+        months_behind = backlog / (own_task * p[1][run, PRESSURE])
     pressure = min(max(months_behind, 0.0), 1.0)
-    base = p[run, town, BASE]
-    share = base + max(p[run, town, MAX_SHARE] - base, 0.0) * pressure
-    capacity = p[run, town, LETTINGS] * share * p[run, town, PER_DWELLING] + p[run, town, FLEXIBLE]
-    offered = max(min(capacity, due + p[run, town, LEAD] * own_task), 0.0)
+    base = p[0][run, town, BASE]
+    share = base + max(p[1][run, MAX_SHARE] - base, 0.0) * pressure
+    capacity = p[2][town, LETTINGS] * share * p[1][run, PER_DWELLING] + p[0][run, town, FLEXIBLE]
+    offered = max(min(capacity, due + p[1][run, LEAD] * own_task), 0.0)
     return own_task, due, capacity, offered
 
 
 @njit(cache=True, nogil=True)
-def offer(backlog: np.ndarray, p: np.ndarray, task: np.ndarray) -> np.ndarray:
+def offer(backlog: np.ndarray, p: Packed, task: np.ndarray) -> np.ndarray:
     """National capacity (run,): what the municipalities offer for the national ``task`` (run,)."""
     runs, towns = backlog.shape
     national = np.empty(runs)
@@ -138,28 +134,28 @@ def _passing(ring: np.ndarray, head: int, pmf: np.ndarray, entering: np.ndarray,
 
 @njit(cache=True, nogil=True, inline="always")
 def _integrate_cell(
-    p: np.ndarray, run: int, town: int, flows: np.ndarray, passing: float, leaving: float, fine_amount: float
+    p: Packed, run: int, town: int, flows: np.ndarray, passing: float, leaving: float, fine_amount: float
 ) -> None:
     """One municipality's integration flows (``step._integration_flows``) into ``flows`` (flow,),
     whose task .. obliged (indices 0-4) are set; ``passing`` = sum of pipeline x pmf, ``leaving``
     = the entrants reaching the end of the pipeline (persons)."""
-    rate = p[run, town, PASS_RATE]
-    voluntary = p[run, town, VOLUNTARY]
+    rate = p[0][run, town, PASS_RATE]
+    voluntary = p[0][run, town, VOLUNTARY]
     passed = rate * passing
     missed = leaving * (1.0 - rate)
-    fined = missed * p[run, town, FINED]
+    fined = missed * p[1][run, FINED]
     flows[town, 5] = passed
     flows[town, 6] = missed
     flows[town, 7] = fined
     flows[town, 8] = fined * fine_amount
-    flows[town, 9] = flows[town, 4] * p[run, town, COST] + voluntary * p[run, town, VOLUNTARY_COST]
+    flows[town, 9] = flows[town, 4] * p[1][run, COST] + voluntary * p[1][run, VOLUNTARY_COST]
     flows[town, 10] = voluntary
-    flows[town, 11] = (passed + voluntary * rate) * p[run, town, GAIN]
+    flows[town, 11] = (passed + voluntary * rate) * p[0][run, town, GAIN]
 
 
 @njit(cache=True, nogil=True)
 def _share_and_carry(
-    backlog: np.ndarray, p: np.ndarray, run: int, task: float, filled: float, first: np.ndarray
+    backlog: np.ndarray, p: Packed, run: int, task: float, filled: float, first: np.ndarray
 ) -> float:
     """Every municipality's offer, housed, written off and new backlog (in place) of one run; writes
     task, capacity, housed, written off and obliged (persons) into ``first`` (town, flow); returns
@@ -176,7 +172,7 @@ def _share_and_carry(
         first[town, 1] = capacity
         first[town, 2] = housed
         first[town, 3] = written_off
-        first[town, 4] = housed * p[run, town, OBLIGED] + p[run, town, FAMILY]
+        first[town, 4] = housed * p[1][run, OBLIGED] + p[2][town, FAMILY]
         error = max(error, abs(before + own_task - housed - written_off - after))
     return error
 
@@ -186,7 +182,7 @@ def _settle_run(
     backlog: np.ndarray,
     ring: np.ndarray,
     head: int,
-    p: np.ndarray,
+    p: Packed,
     pmf: np.ndarray,
     run: int,
     given: tuple[float, float, float],
@@ -234,7 +230,7 @@ def _national(flows: np.ndarray, out: np.ndarray) -> None:
 @njit(cache=True, nogil=True)
 def settle(
     state: tuple[np.ndarray, np.ndarray, int],
-    p: np.ndarray,
+    p: Packed,
     pmf: np.ndarray,
     month: tuple[np.ndarray, np.ndarray, np.ndarray, float],
     year: np.ndarray,
