@@ -206,19 +206,13 @@ def stream(runs: int, size: int, workers: int) -> None:
     )
 
 
-def main() -> None:
-    """One process, then two; then an optional large streamed ensemble."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=1_000)
-    parser.add_argument("--chunk", type=int, default=250)
-    parser.add_argument("--stream", type=int, default=0, help="runs of a streamed ensemble (0: skip)")
-    args = parser.parse_args()
-    print(f"load average at start: {os.getloadavg()}")
+def compare_processes(runs: int, size: int) -> None:
+    """``runs`` runs in chunks of ``size`` in this process (time per pillar), then on 2 processes."""
     instrument()
     chunk((2, [0, 1]))  # compile kernels, cache data and the replay of history
 
     began, cpu = time.perf_counter(), time.process_time()
-    results = [chunk(a) for a in chunks(args.runs, args.chunk)]
+    results = [chunk(a) for a in chunks(runs, size)]
     one, one_cpu = time.perf_counter() - began, time.process_time() - cpu
     totals: dict[str, float] = defaultdict(float)
     for done in results:
@@ -226,24 +220,35 @@ def main() -> None:
             totals[pillar] += value
         totals["set-up (all pillars)"] += done.setup
         totals["loop, recording, coupling"] += done.run - sum(done.seconds.values())
-    print(
-        f"1 process: {args.runs} runs x {scenario(1).months} months"
-        f" in {one:.1f} s = {args.runs / one:,.1f} runs/s"
-    )
-    print(f"  per CPU-second of this process: {args.runs / one_cpu:,.1f} runs/s (CPU seconds below)")
+    print(f"1 process: {runs} runs x {scenario(1).months} months in {one:.1f} s = {runs / one:,.1f} runs/s")
+    print(f"  per CPU-second of this process: {runs / one_cpu:,.1f} runs/s (CPU seconds below)")
     for name, value in sorted(totals.items(), key=lambda item: -item[1]):
-        print(f"  {name:28s} {value:7.2f} s  {args.runs / value:10,.0f} runs/s")
+        print(f"  {name:28s} {value:7.2f} s  {runs / value:10,.0f} runs/s")
 
     with ProcessPoolExecutor(2, initializer=instrument) as pool:
         list(pool.map(chunk, chunks(4, 2)))  # start and warm both workers
         began = time.perf_counter()
-        work = sum(done.setup + done.run for done in pool.map(chunk, chunks(args.runs, args.chunk)))
+        work = sum(done.setup + done.run for done in pool.map(chunk, chunks(runs, size)))
         two = time.perf_counter() - began
     print(
-        f"2 processes: {args.runs} runs in {two:.1f} s = {args.runs / two:,.1f} runs/s;"
+        f"2 processes: {runs} runs in {two:.1f} s = {runs / two:,.1f} runs/s;"
         f" speed-up {one / two:.2f}, efficiency {one / two / 2:.0%}; the chunks took {work:.1f}"
         f" CPU-seconds, {work / 2:.1f} s on 2 cores of their own"
     )
+
+
+def main() -> None:
+    """One process, then two; then an optional large streamed ensemble."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--runs", type=int, default=1_000, help="runs of the 1- and 2-process comparison (0: skip)"
+    )
+    parser.add_argument("--chunk", type=int, default=250)
+    parser.add_argument("--stream", type=int, default=0, help="runs of a streamed ensemble (0: skip)")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}")
+    if args.runs:
+        compare_processes(args.runs, args.chunk)
 
     if args.stream:
         stream(args.stream, args.chunk, 2)
