@@ -5,8 +5,11 @@ default labour and municipal sections and runs from January 2025 to December 205
 monthly chain and municipalities, annual population and labour market) through ``models.system.run``
 in chunks of runs. Each pillar's step is wrapped by a timer, so the output shows the throughput of
 every pillar and which one is slowest. Then the same chunks run on 2 local processes (wall time
-and efficiency against 1 process, measured in this run), and a large ensemble is streamed chunk by
-chunk, keeping only per-run outcomes, with the peak resident memory of the processes reported.
+and efficiency against 1 process, measured in this run), and a large ensemble is streamed: each
+chunk's runs are reduced in the worker to a few per-run outcomes (``OUTCOMES``), which the parent
+writes to a file as each chunk finishes and then drops, so nothing grows with the number of chunks.
+The peak resident memory of the parent and of each worker (after its first and its last chunk) is
+reported; their sum bounds the peak of the whole ensemble.
 
 Run: PYTHONPATH=src python benchmarks/bench_system.py [--runs 1000] [--chunk 250] [--stream 0]
 """
@@ -16,10 +19,12 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +53,32 @@ from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "integral_example.yaml"
 PILLAR_STEPS = {
     "asylum": ("chain_step",),
-    "municipal": ("municipal_step", "municipal_offer", "municipal_capacity"),
+    "municipal": ("municipal_offer", "municipal_settle", "municipal_step"),
     "population": ("population_step",),
     "labour": ("labour_step",),
 }
 SECONDS: dict[str, float] = defaultdict(float)
+OUTCOMES = (
+    ("population", "population"),
+    ("population", "potential_labour_force"),
+    ("municipal", "total_housed"),
+    ("municipal", "total_passed"),
+    ("labour", "unfilled_total"),
+)
+"""Per-run outcomes a streamed chunk keeps: (pillar, variable) in the last year, summed over any
+other dimension (the rest of the chunk's results is dropped in the worker)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What a chunk returns: CPU seconds per pillar, of the set-up and of the run, peak RSS (kB),
+    outcomes (run, len(OUTCOMES))."""
+
+    seconds: dict[str, float]
+    setup: float
+    run: float
+    peak_kb: int
+    outcomes: np.ndarray
 
 
 def scenario(runs: int) -> Scenario:
@@ -103,14 +129,14 @@ def build(case: Scenario, run_ids: list[int]) -> system.System:
 
 
 def timed(pillar: str, step: Callable[..., Any]) -> Callable[..., Any]:
-    """``step`` that adds its wall time to ``SECONDS[pillar]``."""
+    """``step`` that adds its CPU time (this process) to ``SECONDS[pillar]``."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
+        began = time.process_time()
         try:
             return step(*args, **kwargs)
         finally:
-            SECONDS[pillar] += time.perf_counter() - began
+            SECONDS[pillar] += time.process_time() - began
 
     return wrapper
 
@@ -122,17 +148,21 @@ def instrument() -> None:
             setattr(system, name, timed(pillar, getattr(system, name)))
 
 
-def chunk(args: tuple[int, list[int]]) -> tuple[dict[str, float], float, float, int]:
-    """Build and run one chunk: (seconds per pillar, set-up s, run s, peak RSS kB); outcomes dropped."""
+def chunk(args: tuple[int, list[int]]) -> Chunk:
+    """Build and run one chunk; keep only its per-run ``OUTCOMES``."""
     runs, run_ids = args
     SECONDS.clear()
-    began = time.perf_counter()
+    began = time.process_time()
     parts = build(scenario(runs), run_ids)
-    built = time.perf_counter()
+    built = time.process_time()
     result = system.run(parts)
-    assert result.population is not None and result.labour is not None and result.municipal is not None
-    float(result.population["population"].isel(year=-1).mean())  # keep one outcome, as a store would
-    return dict(SECONDS), built - began, time.perf_counter() - built, peak_kb()
+    ran = time.process_time()
+    datasets = {"population": result.population, "municipal": result.municipal, "labour": result.labour}
+    columns = []
+    for pillar, name in OUTCOMES:
+        values = datasets[pillar][name].isel(year=-1)  # type: ignore[index]
+        columns.append(values.sum([dim for dim in values.dims if dim != "run"]).to_numpy())
+    return Chunk(dict(SECONDS), built - began, ran - built, peak_kb(), np.stack(columns, axis=1))
 
 
 def peak_kb() -> int:
@@ -145,53 +175,83 @@ def chunks(runs: int, size: int) -> list[tuple[int, list[int]]]:
     return [(runs, list(range(first, min(first + size, runs)))) for first in range(0, runs, size)]
 
 
-def main() -> None:
-    """One process, then two; then an optional large streamed ensemble."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=1_000)
-    parser.add_argument("--chunk", type=int, default=250)
-    parser.add_argument("--stream", type=int, default=0, help="runs of a streamed ensemble (0: skip)")
-    args = parser.parse_args()
-    print(f"load average at start: {os.getloadavg()}")
+def stream(runs: int, size: int, workers: int) -> None:
+    """``runs`` runs in chunks on ``workers`` processes; each chunk's outcomes are written to a file
+    when it finishes and dropped. Prints throughput, the outcomes' means and the peak memory."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-system-"))
+    totals, count, peaks, work = np.zeros(len(OUTCOMES)), 0, [], 0.0
+    began = time.perf_counter()
+    pool = ProcessPoolExecutor(workers, initializer=instrument)
+    with (folder / "outcomes.f64").open("wb") as sink, pool:
+        for done in pool.map(chunk, chunks(runs, size)):  # in order, one chunk at a time
+            done.outcomes.tofile(sink)
+            work += done.setup + done.run
+            totals, count = totals + done.outcomes.sum(axis=0), count + done.outcomes.shape[0]
+            peaks.append(done.peak_kb)
+    seconds = time.perf_counter() - began
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        f"streamed {count:,} runs in {len(peaks)} chunks of {size} in {seconds:.0f} s on {workers}"
+        f" processes = {count / seconds:,.1f} runs/s ({count / work:,.1f} per CPU-second of the chunks);"
+        f" outcomes written to {folder / 'outcomes.f64'}"
+    )
+    means = zip(OUTCOMES, totals / count, strict=True)
+    print("  means: " + ", ".join(f"{name} {value:,.0f}" for (_, name), value in means))
+    first, last = peaks[:workers], peaks[-workers:]
+    print(
+        f"  peak RSS per worker after its first chunk {max(first) / 1024:,.0f} MB, after the last"
+        f" {max(last) / 1024:,.0f} MB (largest child {children / 1024:,.0f} MB);"
+        f" parent {peak_kb() / 1024:,.0f} MB; bound on the total"
+        f" {(peak_kb() + workers * children) / 1024:,.0f} MB"
+    )
+
+
+def compare_processes(runs: int, size: int) -> None:
+    """``runs`` runs in chunks of ``size`` in this process (time per pillar), then on 2 processes."""
     instrument()
     chunk((2, [0, 1]))  # compile kernels, cache data and the replay of history
 
     began, cpu = time.perf_counter(), time.process_time()
-    results = [chunk(a) for a in chunks(args.runs, args.chunk)]
+    results = [chunk(a) for a in chunks(runs, size)]
     one, one_cpu = time.perf_counter() - began, time.process_time() - cpu
     totals: dict[str, float] = defaultdict(float)
-    for seconds, setup, run, _ in results:
-        for pillar, value in seconds.items():
+    for done in results:
+        for pillar, value in done.seconds.items():
             totals[pillar] += value
-        totals["set-up (all pillars)"] += setup
-        totals["loop, recording, coupling"] += run - sum(seconds.values())
-    print(
-        f"1 process: {args.runs} runs x {scenario(1).months} months"
-        f" in {one:.1f} s = {args.runs / one:,.1f} runs/s"
-    )
-    print(f"  per CPU-second of this process: {args.runs / one_cpu:,.1f} runs/s")
+        totals["set-up (all pillars)"] += done.setup
+        totals["loop, recording, coupling"] += done.run - sum(done.seconds.values())
+    print(f"1 process: {runs} runs x {scenario(1).months} months in {one:.1f} s = {runs / one:,.1f} runs/s")
+    print(f"  per CPU-second of this process: {runs / one_cpu:,.1f} runs/s (CPU seconds below)")
     for name, value in sorted(totals.items(), key=lambda item: -item[1]):
-        print(f"  {name:28s} {value:7.2f} s  {args.runs / value:10,.0f} runs/s")
+        print(f"  {name:28s} {value:7.2f} s  {runs / value:10,.0f} runs/s")
 
     with ProcessPoolExecutor(2, initializer=instrument) as pool:
         list(pool.map(chunk, chunks(4, 2)))  # start and warm both workers
         began = time.perf_counter()
-        list(pool.map(chunk, chunks(args.runs, args.chunk)))
+        work = sum(done.setup + done.run for done in pool.map(chunk, chunks(runs, size)))
         two = time.perf_counter() - began
     print(
-        f"2 processes: {args.runs} runs in {two:.1f} s = {args.runs / two:,.1f} runs/s;"
-        f" speed-up {one / two:.2f}, efficiency {one / two / 2:.0%}"
+        f"2 processes: {runs} runs in {two:.1f} s = {runs / two:,.1f} runs/s;"
+        f" speed-up {one / two:.2f}, efficiency {one / two / 2:.0%}; the chunks took {work:.1f}"
+        f" CPU-seconds, {work / 2:.1f} s on 2 cores of their own"
     )
 
+
+def main() -> None:
+    """One process, then two; then an optional large streamed ensemble."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--runs", type=int, default=1_000, help="runs of the 1- and 2-process comparison (0: skip)"
+    )
+    parser.add_argument("--chunk", type=int, default=250)
+    parser.add_argument("--stream", type=int, default=0, help="runs of a streamed ensemble (0: skip)")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}")
+    if args.runs:
+        compare_processes(args.runs, args.chunk)
+
     if args.stream:
-        began = time.perf_counter()
-        with ProcessPoolExecutor(2, initializer=instrument) as pool:
-            peaks = [r[3] for r in pool.map(chunk, chunks(args.stream, args.chunk))]
-        seconds = time.perf_counter() - began
-        print(
-            f"streamed {args.stream:,} runs in {seconds:.0f} s on 2 processes; peak RSS per worker"
-            f" {max(peaks) / 1024:,.0f} MB, parent {peak_kb() / 1024:,.0f} MB"
-        )
+        stream(args.stream, args.chunk, 2)
     print(f"load average at end: {os.getloadavg()}")
 
 

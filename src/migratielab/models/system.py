@@ -39,13 +39,9 @@ from migratielab.models.labour.outlook import YearInputs as LabourInputs
 from migratielab.models.labour.outlook import step as labour_step
 from migratielab.models.labour.record import Recorder as LabourRecorder
 from migratielab.models.municipal import setup as municipal_setup
-from migratielab.models.municipal.record import MunicipalRecorder
-from migratielab.models.municipal.step import MonthInputs as MunicipalInputs
-from migratielab.models.municipal.step import Offer as MunicipalOffer
+from migratielab.models.municipal.loop import InPlaceMonths
 from migratielab.models.municipal.step import Params as MunicipalParams
 from migratielab.models.municipal.step import State as MunicipalState
-from migratielab.models.municipal.step import offer as municipal_offer
-from migratielab.models.municipal.step import step as municipal_step
 from migratielab.models.pillar import (
     AsylumArrivals,
     HousingCapacity,
@@ -70,6 +66,9 @@ from migratielab.params import ParameterSet
 from migratielab.scenario import MunicipalSection, Policy, Scenario
 
 MONTHS_PER_YEAR = 12
+municipal_offer = InPlaceMonths.offer
+municipal_settle = InPlaceMonths.settle
+"""The municipal pillar's two monthly calls (module names, so a benchmark can time them)."""
 Progress = Callable[[int, int], None]
 
 
@@ -150,35 +149,22 @@ class SystemRun:
 
 
 class _MunicipalLoop:
-    """The municipalities inside the loop: a ``SettlingHousingPillar`` over the municipal step."""
+    """The municipalities inside the loop: a ``SettlingHousingPillar`` over the compiled month in place."""
 
     def __init__(self, part: MunicipalPart, months: int) -> None:
-        # the loop owns a copy of the start pipeline and steps it in place (no fresh array each month)
-        start = part.state
-        self.params = part.params
-        self.state = replace(start, pipeline=np.array(start.pipeline, dtype=np.float64, order="C"))
-        self.recorder = MunicipalRecorder(part.state.backlog.shape[0], months)
-        self.task = np.zeros(part.state.backlog.shape[0])
-        self.offer: MunicipalOffer | None = None
+        self.months = InPlaceMonths(part.params, part.state, months)
+        self.recorder = self.months.recorder
         self.employment: list[IntegrationEmployment] = []
 
     def capacity(self, t: int, task: HousingTask) -> HousingCapacity:
         """What the municipalities offer to house in month ``t`` for the national task in force."""
-        self.task = np.asarray(task.persons, dtype=float)
-        self.offer = municipal_offer(self.state, self.params, self.task)
-        return HousingCapacity(persons=self.offer.offered.sum(axis=1))
+        return HousingCapacity(persons=municipal_offer(self.months, task.persons))
 
     def settle(self, t: int, housed: StatusHoldersHoused) -> None:
         """Share out who the chain housed, carry backlogs over, integrate; record the month."""
-        inputs = MunicipalInputs(task=self.task, housed=housed.persons)
-        self.state, flows = municipal_step(
-            self.state, self.params, inputs, t, out=self.state, month=self.offer
-        )
-        self.recorder.add(t, flows, self.state)
+        national = municipal_settle(self.months, t, housed.persons)
         self.employment.append(
-            IntegrationEmployment(
-                passed=flows.passed.sum(axis=1), extra_employed=flows.extra_employed.sum(axis=1)
-            )
+            IntegrationEmployment(passed=national["passed"], extra_employed=national["extra_employed"])
         )
 
 

@@ -9,13 +9,11 @@ from hypothesis import strategies as st
 
 from migratielab.errors import ConservationError
 from migratielab.models.municipal import setup
-from migratielab.models.municipal import step as step_module
 from migratielab.models.municipal.step import (
     MonthInputs,
     State,
     capacity,
     offer,
-    reference_integrate,
     step,
 )
 from migratielab.params import default_parameters
@@ -114,31 +112,3 @@ def test_everyone_obliged_passes_or_misses_the_term_exactly_once() -> None:
         missed += flows.missed_term.sum()
     assert entered > 0
     assert passed + missed == pytest.approx(entered, rel=1e-9)
-
-
-@settings(max_examples=15, deadline=None)
-@given(
-    tasks=st.lists(st.floats(0, 8_000), min_size=8, max_size=8),
-    fill=st.lists(st.floats(0, 1), min_size=8, max_size=8),
-    seed=st.integers(0, 2**31),
-)
-def test_compiled_integration_matches_the_numpy_reference_in_place_too(
-    tasks: list[float], fill: list[float], seed: int
-) -> None:
-    """Months stepped with the compiled pipeline, in place, equal the numpy reference to 1e-9."""
-    params = arrays(seed)
-    reference = setup.initial_state(params, np.zeros(RUNS))
-    owned = State(backlog=reference.backlog, pipeline=reference.pipeline.copy())
-    for t, (task, share) in enumerate(zip(tasks, fill, strict=True)):
-        national = np.full(RUNS, task)
-        inputs = MonthInputs(task=national, housed=capacity(reference, params, national) * share)
-        obliged = inputs.housed[:, None] * params.population_share[None, :]
-        pipeline, expected = reference_integrate(reference, params, obliged)
-        actual_pipeline, actual = step_module._integrate(reference, params, obliged)
-        np.testing.assert_array_equal(actual_pipeline, pipeline)
-        for name, values in expected.items():
-            np.testing.assert_allclose(actual[name], values, rtol=1e-9, atol=1e-9)
-        reference, flows = step(reference, params, inputs, t)
-        owned, owned_flows = step(owned, params, inputs, t, out=owned)
-        np.testing.assert_array_equal(owned.pipeline, reference.pipeline)
-        np.testing.assert_array_equal(owned_flows.passed, flows.passed)

@@ -143,3 +143,25 @@ def test_compiled_employment_matches_the_reference(seed: int) -> None:
     assert (
         relative_difference(indicators.employed(state, immigrant, relative, resident), expected) <= TOLERANCE
     )
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), plan=st.booleans())
+def test_employed_from_the_steps_pass_equals_the_reference(seed: int, plan: bool) -> None:
+    """Given employment rates, the step's summary holds the employed persons of the new state as
+    ``indicators.reference_employed`` counts them (1e-9 relative); without rates it holds none."""
+    state, inputs = drawn_year(seed, 3, 100_000.0, plan)
+    rng = np.random.default_rng(seed)
+    rates = (
+        rng.uniform(0.0, 1.0, (2, N_AGES)),
+        rng.uniform(0.0, 1.0, (2, N_AGES)),
+        rng.uniform(0.0, 1.5, (len(MOTIVES), MAX_DURATION + 1)),
+    )
+    try:
+        new_state, _ = step(state, structure(), inputs, rates=rates)
+    except ConservationError:
+        return
+    expected = indicators.reference_employed(new_state, rates[1], rates[2], rates[0])
+    assert new_state.summary is not None and new_state.summary.employed is not None
+    assert relative_difference(new_state.summary.employed, expected) <= TOLERANCE
+    assert step(state, structure(), inputs)[0].sums().employed is None

@@ -17,6 +17,8 @@ from migratielab.models.municipal.step import Flows, State
 
 MONTHS_PER_YEAR = 12
 FLOW_NAMES = tuple(field.name for field in fields(Flows))
+MONTHLY = ("task", "housed", "capacity", "written_off")
+"""Flows also recorded as national sums per month (``national_<name>``)."""
 TOTALS = (
     "task",
     "housed",
@@ -37,12 +39,11 @@ class MunicipalRecorder:
     def __init__(self, runs: int, months: int) -> None:
         towns = municipalities().size
         years = -(-months // MONTHS_PER_YEAR)
-        # (year, run, municipality) so that a month adds into one contiguous block
-        self.yearly = {name: np.zeros((years, runs, towns)) for name in FLOW_NAMES}
+        # (year, run, municipality, flow): a month adds a municipality's flows side by side
+        self.flows = np.zeros((years, runs, towns, len(FLOW_NAMES)))
+        self.yearly = {name: self.flows[..., index] for index, name in enumerate(FLOW_NAMES)}
         self.backlog = np.zeros((years, runs, towns))
-        self.monthly = {
-            name: np.zeros((runs, months)) for name in ("task", "housed", "capacity", "written_off")
-        }
+        self.monthly = {name: np.zeros((runs, months)) for name in MONTHLY}
         self.monthly_backlog = np.zeros((runs, months))
 
     def add(self, t: int, flows: Flows, state: State) -> None:
@@ -50,10 +51,18 @@ class MunicipalRecorder:
         year = t // MONTHS_PER_YEAR
         for name in FLOW_NAMES:
             self.yearly[name][year] += getattr(flows, name)
-        self.backlog[year] = state.backlog
-        for name in self.monthly:
-            self.monthly[name][:, t] = getattr(flows, name).sum(axis=1)
-        self.monthly_backlog[:, t] = state.backlog.sum(axis=1)
+        self.end_of_month(t, state.backlog, {name: getattr(flows, name).sum(axis=1) for name in MONTHLY})
+
+    def year_flows(self, t: int) -> np.ndarray:
+        """The (run, municipality, flow) sums of the calendar year of month ``t``, to add a month into."""
+        return self.flows[t // MONTHS_PER_YEAR]
+
+    def end_of_month(self, t: int, backlog: np.ndarray, national: dict[str, np.ndarray]) -> None:
+        """Month ``t``'s backlogs (run, municipality) and its national sums (run,) of ``MONTHLY``."""
+        self.backlog[t // MONTHS_PER_YEAR] = backlog
+        for name in MONTHLY:
+            self.monthly[name][:, t] = national[name]
+        self.monthly_backlog[:, t] = backlog.sum(axis=1)
 
     def dataset(self, start_year: int) -> xr.Dataset:
         """Everything recorded, with coordinates ``run``, ``year``, ``municipality`` and ``time``."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
 from migratielab.errors import ConservationError
 
@@ -56,6 +55,13 @@ class State:
 
     backlog: np.ndarray  # (run, M) persons still to house (negative: ahead of the task)
     pipeline: np.ndarray  # (run, M, L) obliged persons by months since housing, as they entered
+    head: int = 0
+    """The pipeline is a ring: months since housing m is at index (head + m) % L (the compiled
+    month writes its entrants over those leaving instead of shifting the pipeline)."""
+
+    def months_since_housing(self) -> np.ndarray:
+        """The pipeline (run, M, L) in order of months since housing (a copy unless ``head`` is 0)."""
+        return self.pipeline if self.head == 0 else np.roll(self.pipeline, -self.head, axis=2)
 
 
 @dataclass(frozen=True)
@@ -115,11 +121,16 @@ def capacity(state: State, params: Params, task: np.ndarray) -> np.ndarray:
     return offer(state, params, task).offered.sum(axis=1)
 
 
+def check_housed(housed: np.ndarray, offered: np.ndarray) -> None:
+    """ConservationError if the chain housed (run,) more than the national offer (run,) or less than 0."""
+    if np.any(housed > offered * (1 + TOLERANCE) + TOLERANCE) or np.any(housed < 0):
+        raise ConservationError("the chain housed more status holders than the municipalities offered")
+
+
 def _share_housed(offered: np.ndarray, due: np.ndarray, housed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Housed and written off per municipality when the chain housed ``housed`` (run,) of the offer."""
     total = offered.sum(axis=1)
-    if np.any(housed > total * (1 + TOLERANCE) + TOLERANCE) or np.any(housed < 0):
-        raise ConservationError("the chain housed more status holders than the municipalities offered")
+    check_housed(housed, total)
     filled = np.divide(housed, total, out=np.zeros_like(total), where=total > 0)
     filled = np.minimum(filled, 1.0)
     by_town = offered * filled[:, None]
@@ -127,56 +138,14 @@ def _share_housed(offered: np.ndarray, due: np.ndarray, housed: np.ndarray) -> t
     return by_town, written_off
 
 
-def _integrate(
-    state: State, params: Params, obliged: np.ndarray, out: np.ndarray | None = None
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Advance the integration pipeline one month with ``obliged`` (run, M) persons entering.
-
-    One compiled pass over (run, M, months since housing) shifts the pipeline into ``out`` (a new
-    array without it; it may be ``state.pipeline``) and sums those passing;
-    ``reference_integrate`` is the numpy statement it is tested against.
-    """
-    pipeline = np.empty_like(state.pipeline) if out is None else out
-    expected = np.asarray(params.pass_pmf, dtype=np.float64)
-    weights = np.ascontiguousarray(np.broadcast_to(expected, (obliged.shape[0], expected.shape[-1])))
-    passing = _shift_and_pass(
-        np.ascontiguousarray(state.pipeline, dtype=np.float64),
-        np.ascontiguousarray(obliged, dtype=np.float64),
-        weights,
-        pipeline,
-    )
-    return pipeline, _integration_flows(params, obliged, pipeline, params.pass_rate * passing)
-
-
 def reference_integrate(
     state: State, params: Params, obliged: np.ndarray
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """``_integrate`` in numpy (the reference)."""
-    pipeline = np.concatenate([obliged[:, :, None], state.pipeline[:, :, :-1]], axis=2)
+    """The integration pipeline one month on (in order, head 0) with ``obliged`` (run, M) persons
+    entering, and the month's integration flows."""
+    pipeline = np.concatenate([obliged[:, :, None], state.months_since_housing()[:, :, :-1]], axis=2)
     passed = params.pass_rate * np.einsum("rml,rl->rm", pipeline, params.pass_pmf)
     return pipeline, _integration_flows(params, obliged, pipeline, passed)
-
-
-@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
-def _shift_and_pass(
-    pipeline: np.ndarray, obliged: np.ndarray, pmf: np.ndarray, out: np.ndarray
-) -> np.ndarray:
-    """``out`` = ``pipeline`` one month on with ``obliged`` entering; returns sum_l out * pmf (run, M).
-
-    The sum is taken over the old pipeline before it moves (a read-only loop that vectorises).
-    """
-    runs, towns, length = pipeline.shape
-    passing = np.empty((runs, towns))
-    for run in range(runs):
-        for town in range(towns):
-            total = 0.0
-            for months in range(1, length):
-                total += pipeline[run, town, months - 1] * pmf[run, months]
-            passing[run, town] = total + obliged[run, town] * pmf[run, 0]
-            for months in range(length - 1, 0, -1):
-                out[run, town, months] = pipeline[run, town, months - 1]
-            out[run, town, 0] = obliged[run, town]
-    return passing
 
 
 def _integration_flows(
@@ -198,24 +167,17 @@ def _integration_flows(
     }
 
 
-def step(
-    state: State,
-    params: Params,
-    inputs: MonthInputs,
-    t: int,
-    out: State | None = None,
-    month: Offer | None = None,
-) -> tuple[State, Flows]:
+def step(state: State, params: Params, inputs: MonthInputs, t: int) -> tuple[State, Flows]:
     """Advance month ``t``: share what the chain housed, carry backlogs over, integrate newcomers.
 
-    ``out``: a state whose C-contiguous float64 pipeline receives the new one (it may be ``state``,
-    which is then consumed); ``month``: this month's ``offer`` for ``inputs.task`` when already made.
+    The pure numpy statement of the month (``kernel.offer`` and ``kernel.settle`` compute it in
+    place for the system loop and are tested against it); the new state's pipeline is in order.
     """
-    month = offer(state, params, inputs.task) if month is None else month
+    month = offer(state, params, inputs.task)
     housed, written_off = _share_housed(month.offered, month.due, inputs.housed)
     backlog = month.due - housed - written_off
     obliged = housed * params.obliged_share + params.family_obliged_per_month[None, :]
-    pipeline, integration = _integrate(state, params, obliged, None if out is None else out.pipeline)
+    pipeline, integration = reference_integrate(state, params, obliged)
     after = State(backlog=backlog, pipeline=pipeline)
     flows = Flows(
         task=month.task,

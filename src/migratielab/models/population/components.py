@@ -74,9 +74,13 @@ class StandardLifeTable:
 
 
 def brass_lx(standard: StandardLifeTable, alpha: FloatArray) -> FloatArray:
-    """Survivors l_x (..., 106) for Brass level ``alpha`` (...) with slope 1; l_0 = 1."""
-    y = alpha[..., None] + standard.logit
-    survivors = 1.0 / (1.0 + np.exp(2.0 * y))
+    """Survivors l_x (..., 106) for Brass level ``alpha`` (...) with slope 1; l_0 = 1.
+
+    1 / (1 + exp(2 (alpha + logit_x))) written as 1 / (1 + exp(2 alpha) odds_x), with the standard's
+    odds of dying (1 - l_x) / l_x = exp(2 logit_x): one exponential per level instead of one per age.
+    """
+    lx = standard.lx[1:]
+    survivors = 1.0 / (1.0 + np.exp(2.0 * alpha)[..., None] * ((1.0 - lx) / lx))
     ones = np.ones((*alpha.shape, 1))
     return np.concatenate([ones, survivors], axis=-1)
 

@@ -29,22 +29,32 @@ FAST = {"reassoc", "contract", "arcp", "nsz"}
 @dataclass(frozen=True)
 class Summary:
     """Sums of one state per run: ``total`` (run,), ``by_sex_age`` (run, 2, 106) all origins,
-    ``by_group`` (run, 1 + motive) resident first, ``smallest`` (run,) the smallest stock (persons)."""
+    ``by_group`` (run, 1 + motive) resident first, ``smallest`` (run,) the smallest stock (persons);
+    ``employed`` (run,) persons when the step that made the state was given employment rates."""
 
     total: FloatArray
     by_sex_age: FloatArray
     by_group: FloatArray
     smallest: FloatArray
+    employed: FloatArray | None = None
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
 def _summarise_run(
-    resident: FloatArray, immigrants: FloatArray, by_sex_age: FloatArray, by_group: FloatArray
+    resident: FloatArray,
+    immigrants: FloatArray,
+    by_sex_age: FloatArray,
+    by_group: FloatArray,
+    weighted: tuple[FloatArray, FloatArray],
 ) -> tuple[float, float]:
     """Fill one run's ``by_sex_age`` (2, 106) and ``by_group`` (1 + motive,); return (total, smallest).
 
-    Sums run along the age axis into per-age accumulators (so the loop vectorises), then over ages.
+    ``weighted`` = (relative (motive, duration), rated (2, 106)): ``rated`` receives the immigrants
+    by sex and age weighted by ``relative`` (as ``weighted_total`` sums them). Sums run along the
+    age axis into per-age accumulators (so the loop vectorises), then over ages.
     """
+    relative, rated = weighted
+    rated[:] = 0.0
     lowest = resident.copy()
     by_sex_age[:] = resident
     by_group[0] = resident.sum()
@@ -53,10 +63,12 @@ def _summarise_run(
     for motive in range(immigrants.shape[0]):
         motive_row[:] = 0.0
         for duration in range(immigrants.shape[1]):
+            weight = relative[motive, duration]
             for sex in range(immigrants.shape[2]):
                 for age in range(immigrants.shape[3]):
                     value = immigrants[motive, duration, sex, age]
                     motive_row[sex, age] += value
+                    rated[sex, age] += value * weight
                     lowest[sex, age] = min(lowest[sex, age], value)
         by_sex_age += motive_row
         by_group[1 + motive] = motive_row.sum()
@@ -74,9 +86,10 @@ def summarise(
     smallest = np.empty(runs)
     by_sex_age = np.empty((runs, resident.shape[1], resident.shape[2]))
     by_group = np.empty((runs, 1 + immigrants.shape[1]))
+    weighted = (np.zeros(immigrants.shape[1:3]), np.empty(resident.shape[1:]))
     for run in range(runs):
         total[run], smallest[run] = _summarise_run(
-            resident[run], immigrants[run], by_sex_age[run], by_group[run]
+            resident[run], immigrants[run], by_sex_age[run], by_group[run], weighted
         )
     return total, by_sex_age, by_group, smallest
 
@@ -97,21 +110,27 @@ def _age_row(survivors: FloatArray, target: FloatArray, accumulate: bool) -> Non
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def _survive_row(
-    stock: FloatArray, rate: float, survival: FloatArray, survivors: FloatArray, stayers: FloatArray
+def _survive_block(
+    immigrants: FloatArray,
+    rate: float,
+    survival: FloatArray,
+    survivors: FloatArray,
+    stayers: FloatArray,
 ) -> tuple[float, float]:
-    """One row (age,) of stocks: ``rate`` of them leave, the stayers (added to ``stayers``) survive
-    with ``survival`` into ``survivors``; returns (leavers, deaths) in persons. A loop that vectorises."""
+    """One (motive, duration) block (sex, age) of stocks: ``rate`` of them leave, the stayers (added
+    to ``stayers``) survive with ``survival`` into ``survivors``; returns (leavers, deaths) persons."""
     leavers = 0.0
     deaths = 0.0
-    for age in range(stock.shape[0]):
-        leaving = stock[age] * rate
-        staying = stock[age] - leaving
-        survivor = staying * survival[age]
-        survivors[age] = survivor
-        leavers += leaving
-        deaths += staying - survivor
-        stayers[age] += staying
+    for sex in range(immigrants.shape[0]):
+        for age in range(immigrants.shape[1]):
+            stock = immigrants[sex, age]
+            leaving = stock * rate
+            staying = stock - leaving
+            survivor = staying * survival[sex, age]
+            survivors[sex, age] = survivor
+            leavers += leaving
+            deaths += staying - survivor
+            stayers[sex, age] += staying
     return leavers, deaths
 
 
@@ -133,26 +152,20 @@ def _immigrant_cells(
     leavers = 0.0
     deaths = 0.0
     last = immigrants.shape[1] - 1
-    carried = np.empty(stayers.shape)
-    current = np.empty(stayers.shape)
+    survivors = np.empty((2, *stayers.shape))  # [duration % 2]: this duration's, the previous one's
     for motive in range(immigrants.shape[0]):
         for duration in range(last + 1):
-            for sex in range(immigrants.shape[2]):
-                left, died = _survive_row(
-                    immigrants[motive, duration, sex],
-                    departure[motive, duration],
-                    survival[sex],
-                    current[sex],
-                    stayers[sex],
-                )
-                leavers += left
-                deaths += died
+            current, carried = survivors[duration % 2], survivors[(duration + 1) % 2]
+            left, died = _survive_block(
+                immigrants[motive, duration], departure[motive, duration], survival, current, stayers
+            )
+            leavers += left
+            deaths += died
             for sex in range(immigrants.shape[2]):
                 if duration >= 1:  # the survivors of the previous duration move into this row
                     _age_row(carried[sex], out[motive, duration, sex], False)
                 if duration == last:  # 9 and 10+ both move into 10+
                     _age_row(current[sex], out[motive, last, sex], True)
-            carried, current = current, carried
     return leavers, deaths
 
 
@@ -165,19 +178,27 @@ def _arrival_cells(
     out: FloatArray,
 ) -> tuple[float, float]:
     """One run's arrivals by inflow (inflow,) into duration 0 of ``out`` by motive, net of those who
-    leave within the year; returns (immigration, emigration within the year) in persons."""
+    leave within the year; returns (immigration, emigration within the year) in persons.
+
+    Each motive's arrivals are summed over its inflows in inflow order, row by row (sex, age).
+    """
     immigration = 0.0
     within_total = 0.0
+    by_motive = np.empty(profiles.shape[1:])
     for motive in range(out.shape[0]):
+        by_motive[:] = 0.0
+        for inflow in range(arrivals.shape[0]):
+            if inflow_motive[inflow] == motive:
+                level = arrivals[inflow]
+                for sex in range(out.shape[2]):
+                    for age in range(out.shape[3]):
+                        by_motive[sex, age] += level * profiles[inflow, sex, age]
+        share = arrival_departure[motive]
         for sex in range(out.shape[2]):
             for age in range(out.shape[3]):
-                by_motive = 0.0
-                for inflow in range(arrivals.shape[0]):
-                    if inflow_motive[inflow] == motive:
-                        by_motive += arrivals[inflow] * profiles[inflow, sex, age]
-                within = by_motive * arrival_departure[motive]
-                out[motive, 0, sex, age] = by_motive - within
-                immigration += by_motive
+                within = by_motive[sex, age] * share
+                out[motive, 0, sex, age] = by_motive[sex, age] - within
+                immigration += by_motive[sex, age]
                 within_total += within
     return immigration, within_total
 
@@ -295,12 +316,18 @@ def advance(
     run_arrays: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
     shared: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, np.ndarray],
     out: tuple[FloatArray, FloatArray],
-) -> tuple[FloatArray, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+    rates: tuple[FloatArray, FloatArray, FloatArray],
+) -> tuple[FloatArray, tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]]:
     """Every run's year into ``out`` = (resident, immigrants), which may be ``state`` itself (in place).
 
-    Returns flows (run, 4) in ``FLOW_COLUMNS`` order and the new state's sums as ``summarise`` does.
-    Arguments as ``_advance_run`` with a leading run axis.
+    Returns flows (run, 4) in ``FLOW_COLUMNS`` order and the new state's sums as ``summarise`` does,
+    then the employed persons (run,) of the new state as ``weighted_total`` computes them from
+    ``rates`` = (resident rates (2, 106), immigrant rates (2, 106), relative (motive, duration)).
+    Other arguments as ``_advance_run`` with a leading run axis.
     """
+    resident_rates, immigrant_rates, relative = rates
+    employed = np.empty(state[0].shape[0])
+    weighted = (relative, np.empty(state[0].shape[1:]))
     resident, immigrants = state
     new_resident, new_immigrants = out
     runs = resident.shape[0]
@@ -325,9 +352,10 @@ def advance(
             (new_resident[run], new_immigrants[run], flows[run]),
         )
         total[run], smallest[run] = _summarise_run(
-            new_resident[run], new_immigrants[run], by_sex_age[run], by_group[run]
+            new_resident[run], new_immigrants[run], by_sex_age[run], by_group[run], weighted
         )
-    return flows, (total, by_sex_age, by_group, smallest)
+        employed[run] = (new_resident[run] * resident_rates).sum() + (weighted[1] * immigrant_rates).sum()
+    return flows, (total, by_sex_age, by_group, smallest, employed)
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)

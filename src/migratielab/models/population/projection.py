@@ -203,15 +203,24 @@ def _next_duration(stock: FloatArray) -> FloatArray:
     return moved
 
 
+Rates = tuple[FloatArray, FloatArray, FloatArray]
+"""Employment rates: residents (2, 106), immigrants (2, 106), relative (motive, duration)."""
+
+
 def step(
-    state: State, structure: Structure, inputs: YearInputs, out: State | None = None
+    state: State,
+    structure: Structure,
+    inputs: YearInputs,
+    out: State | None = None,
+    rates: Rates | None = None,
 ) -> tuple[State, Flows]:
     """Advance the state by one year (compiled cell loop); check conservation and non-negativity.
 
     The arithmetic of ``reference_step`` in one pass over each run's cells (``kernel.advance``);
     life tables stay in numpy (they are per run and age, not per cell). ``out``: a state whose
     C-contiguous float64 arrays receive the new stocks (it may be ``state`` itself, which is then
-    consumed); without it new arrays are allocated and ``state`` is left as it was.
+    consumed); without it new arrays are allocated and ``state`` is left as it was. ``rates``: the
+    new state's summary also holds the employed persons (``indicators.employed``), from the same pass.
     """
     survival, infant_survival, _ = life_tables(structure, inputs.e0)
     runs = state.resident.shape[0]
@@ -230,11 +239,21 @@ def step(
         ),
         _shared_arrays(structure),
         targets,
+        _rates(rates, immigrants.shape[1:3]),
     )
-    new_state = State(resident=targets[0], immigrants=targets[1], summary=kernel.Summary(*sums))
+    summary = kernel.Summary(*sums[:4], employed=None if rates is None else sums[4])
+    new_state = State(resident=targets[0], immigrants=targets[1], summary=summary)
     year_flows = Flows(*(np.ascontiguousarray(flows[:, column]) for column in range(flows.shape[1])))
     check_balance(before, new_state, year_flows)
     return new_state, year_flows
+
+
+def _rates(rates: Rates | None, groups: tuple[int, ...]) -> Rates:
+    """The employment rates for the kernel (zeros without: the employed it returns are then unused)."""
+    if rates is None:
+        return np.zeros((2, N_AGES)), np.zeros((2, N_AGES)), np.zeros(groups)
+    resident, immigrant, relative = rates
+    return _contiguous(resident), _contiguous(immigrant), _contiguous(relative)
 
 
 def _buffers(out: State) -> tuple[FloatArray, FloatArray]:
@@ -355,6 +374,8 @@ def check_non_negative(after: State, totals: FloatArray) -> None:
     """InfeasibleRunError if an age group of a run falls below zero by more than round-off (relative
     to the run's population): more people would leave or die than there are."""
     floor = -RELATIVE_TOLERANCE * np.maximum(totals, 1.0)
+    if after.summary is not None and not np.any(after.summary.smallest < floor):
+        return  # the step's own pass found the smallest stock: nothing to look for
     resident_low = after.resident.min(axis=(1, 2))
     immigrant_low = after.immigrants.reshape(len(totals), -1).min(axis=1, initial=0.0)
     below = np.minimum(resident_low, immigrant_low) < floor

@@ -176,7 +176,8 @@ def step(
 
     ``out`` receives the new stocks (it may be ``state``, which is then consumed; see ``projection.step``).
     """
-    return projection_step(state, projection.structure, inputs, out)
+    rates = (projection.resident_rates, projection.immigrant_rates, projection.relative)
+    return projection_step(state, projection.structure, inputs, out, rates)
 
 
 FLOW_NAMES = ("births", "deaths", "immigration", "emigration")
@@ -203,8 +204,12 @@ class Recorder:
         population = sums.by_sex_age
         self.labour_force[:, index] = indicators.potential_labour_force(population, projection.aow[:, index])
         self.stock["population"][:, index] = sums.total
-        self.stock["employed"][:, index] = indicators.employed(
-            state, projection.immigrant_rates, projection.relative, projection.resident_rates
+        self.stock["employed"][:, index] = (
+            indicators.employed(
+                state, projection.immigrant_rates, projection.relative, projection.resident_rates
+            )
+            if sums.employed is None
+            else sums.employed
         )
         self.by_group[:, index] = sums.by_group
         self.grey[:, index] = indicators.grey_pressure(population)
