@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from migratielab.experiments.backends import Backend, DaskBackend, InProcessBackend
+from migratielab.experiments.backends import WORKER_MALLOC, Backend, DaskBackend, InProcessBackend
 from migratielab.experiments.run import run_experiment
 from migratielab.experiments.schema import Experiment, load_experiment
 from migratielab.experiments.store import read_runs
@@ -31,15 +31,6 @@ from migratielab.experiments.store import read_runs
 EXPERIMENT_FILE = Path(__file__).parents[1] / "experiments" / "reception-robustness.yaml"
 WARM_SIZE = 32
 """Futures of the warm-up exploration (chunks of 8: every worker gets some)."""
-WORKER_MALLOC = {
-    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
-    "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(32 * 2**20),
-}
-"""Worker allocator settings tried besides Dask's default. Dask's nanny sets MALLOC_TRIM_THRESHOLD_
-to 64 kB for its workers, which also fixes glibc's mmap threshold at 128 kB: every numpy array above
-that is then mapped and unmapped afresh, page faults included. With arrays up to 32 MB taken from
-the heap (and the heap trimmed above 256 MB) a chunk of the chain costs as much CPU on a worker as in
-process."""
 
 
 def experiment(size: int) -> Experiment:

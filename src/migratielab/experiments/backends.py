@@ -95,6 +95,17 @@ class ProcessBackend:
         pool.shutdown(wait=True)
 
 
+WORKER_MALLOC = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": str(256 * 2**20),
+    "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": str(32 * 2**20),
+}
+"""Allocator settings for the workers of a LocalCluster (bytes). Dask's nanny sets
+MALLOC_TRIM_THRESHOLD_ to 64 kB for its workers, which also fixes glibc's mmap threshold at 128 kB:
+every numpy array above that is then mapped and unmapped afresh, page faults included. With arrays
+up to 32 MB taken from the heap (and the heap trimmed above 256 MB) a chunk of the chain costs as
+much CPU on a worker as in process (docs/performance.md, "Worker allocator")."""
+
+
 @dataclass
 class DaskBackend:
     """Chunks on a Dask distributed cluster: an existing one (``scheduler``) or a local one (``workers``)."""
@@ -105,15 +116,17 @@ class DaskBackend:
 
     def client(self, stack: ExitStack) -> Any:
         """A client of the given scheduler, or of a LocalCluster started (and closed) with ``stack``."""
+        import dask
         import distributed
 
         client: Any = distributed.Client
         if self.scheduler is not None:
             return stack.enter_context(client(self.scheduler))
         local_cluster: Any = distributed.LocalCluster
-        cluster: AbstractContextManager[Any] = local_cluster(
-            n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
+        with dask.config.set(WORKER_MALLOC):
+            cluster: AbstractContextManager[Any] = local_cluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         return stack.enter_context(client(stack.enter_context(cluster)))
 
     def results(self, model: RunModel, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
