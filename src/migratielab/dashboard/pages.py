@@ -25,6 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from migratielab.api.pool import Pending, Pool, SimulationPool
+from migratielab.api.routes import WHAT_IF
 from migratielab.dashboard.forms import (
     POPULATION_RUN_CHOICES,
     RUN_CHOICES,
@@ -271,7 +272,7 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
 async def what_if_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
     """Run (or reuse) the what-if for the form's levers, waiting at most ``wait`` seconds."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.what_if, form.what_if(), wait=wait), form, started)
+    return simulation_view(await pool.run_batched(WHAT_IF, form.what_if(), wait=wait), form, started)
 
 
 async def compare_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:

@@ -37,6 +37,8 @@ MAX_POPULATION_RUNS = 200
 MAX_POPULATION_YEARS = limits.LAST_YEAR - limits.FIRST_POPULATION_START
 MAX_ANNUAL_INFLOW = float(limits.ANNUAL_INFLOW.high)
 DEFAULT_RUNS = 500
+INTERACTIVE_RUNS = 100
+"""Runs of a what-if by default (the dashboard's too): an answer within a second on a busy server."""
 PLAN_CATEGORIES = MOTIVES
 """The plan's gross-immigration categories are the immigrant motives (follow-on family is derived)."""
 
@@ -117,6 +119,9 @@ class SimulationRequest(BaseModel):
 class WhatIfRequest(SimulationRequest):
     """One policy (a set of levers) on a bundled scenario's inflow future."""
 
+    runs: WholeNumber = Field(
+        INTERACTIVE_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})"
+    )
     policy: Policy | None = Field(None, description="levers; default: the scenario's first policy")
 
 
