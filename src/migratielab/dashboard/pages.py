@@ -141,9 +141,11 @@ async def page_or_pending(
     (202) with a link to the same address."""
     try:
         return page(request, template, lang, await view)
-    except Pending:
+    except Pending as pending:
         link = f"{request.url.path}?{request.url.query}"
-        return page(request, "pending.html", lang, View({"link": link}), status_code=202)
+        done = pending.progress
+        context = {"link": link, "done": done, "share": format_share(done or 0.0, lang, digits=0)}
+        return page(request, "pending.html", lang, View(context), status_code=202)
 
 
 def fragment(template: str, lang: Language, view: View) -> Response:
