@@ -127,6 +127,7 @@ def page(request: Request, template: str, lang: Language, view: View, status_cod
         fmt=lambda value: format_number(value, lang),
         path=request.url.path,
         navigation=NAVIGATION,
+        nav_label=lambda key: text(f"{key}_short" if f"{key}_short" in catalogue() else key, lang),
         switch=language_links(request, lang),
         figures=figures_json(view.figures),
         **view.context,
@@ -391,6 +392,7 @@ async def long_term_view(form: PopulationForm, pool: SimulationPool, wait: float
     result = await pool.run(web.project, form.request(), wait=wait)
     figures = population.population_figures(result, form.lang)
     context = projection_view(form, population.projection_table(result, form.lang), figures)
+    context["pyramid_note"] = population.pyramid_note(result.pyramid, form.lang)
     return timed(View(context, figures), started)
 
 
@@ -400,6 +402,7 @@ async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> 
     result = await pool.run(web.project_migration_plan, form.plan_request(), wait=wait)
     figures = population.plan_figures(result, form.lang)
     context = projection_view(form, population.plan_table(result, form.lang), figures)
+    context["pyramid_note"] = population.pyramid_note(result.pyramid, form.lang)
     context["plan_note"] = form.asylum_chain
     context["employment_note"] = True
     return timed(View(context, figures), started)

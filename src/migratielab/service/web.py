@@ -47,6 +47,8 @@ from migratielab.service.web_models import (
     PlanRequest,
     PolicyResult,
     ProjectionResult,
+    Pyramid,
+    PyramidYear,
     ScenarioInfo,
     SimulationRequest,
     SimulationResult,
@@ -70,6 +72,9 @@ POPULATION_FANS = (
     "net_migration",
 )
 PLAN_FANS = POPULATION_FANS
+PYRAMID_GROUP_YEARS = 5
+PYRAMID_OPEN_AGE = 100
+"""The pyramid's age groups: five years wide, the last one open (100 and older)."""
 PLAN_SHARE_OF_WORK = 0.6
 """Share of a plan projection's progress that the plan takes (its variant the rest)."""
 """The plan shows every headline fan next to its variant; its net migration is the one it implies."""
@@ -383,7 +388,32 @@ def project(request: VariantRequest) -> ProjectionResult:
         request.start, request.end, request.tfr, request.e0_female, request.e0_male,
         request.net_migration, request.runs, request.seed,
     )  # fmt: skip
-    return ProjectionResult(request=request, summary=summary_of(result), fans=projection_fans(result))
+    return ProjectionResult(
+        request=request, summary=summary_of(result), fans=projection_fans(result), pyramid=pyramid_of(result)
+    )
+
+
+def pyramid_of(result: xr.Dataset) -> Pyramid | None:
+    """Mean population by sex and five-year age group (last group open) in the projection's first and
+    last year (persons); None when the projection kept no ages."""
+    if "population_by_sex_age" not in result:
+        return None
+    by_age = result["population_by_sex_age"].isel(year=[0, -1]).mean("run").transpose("year", "sex", "age")
+    ages = by_age["age"].to_numpy()
+    starts = np.arange(0, int(ages.max()) + 1, PYRAMID_GROUP_YEARS)
+    starts = starts[starts <= PYRAMID_OPEN_AGE]
+    grouped = np.add.reduceat(by_age.to_numpy(), np.searchsorted(ages, starts), axis=2)
+    labels = [f"{a}-{a + PYRAMID_GROUP_YEARS - 1}" for a in starts[:-1]] + [f"{starts[-1]}+"]
+    sexes = [str(sex) for sex in by_age["sex"].to_numpy()]
+    years = [
+        PyramidYear(
+            year=int(year),
+            male=np.round(grouped[index, sexes.index("male")], 1).tolist(),
+            female=np.round(grouped[index, sexes.index("female")], 1).tolist(),
+        )
+        for index, year in enumerate(by_age["year"].to_numpy())
+    ]
+    return Pyramid(age_groups=labels, years=years)
 
 
 def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
@@ -393,11 +423,11 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
     grants: list[float] | None = None
     with progress.stage(0.0, PLAN_SHARE_OF_WORK):
         if request.asylum_chain:
-            result = population.project_plan(population.with_asylum_chain(plan), detail=False)
+            result = population.project_plan(population.with_asylum_chain(plan))
             chain_grants = result["arrivals"].sel(inflow="asylum").isel(year=slice(None, -1))
             grants = [round(float(v), 1) for v in chain_grants.median("run").to_numpy()]
         else:
-            result = population.project_plan(plan, detail=False)
+            result = population.project_plan(plan)
     with progress.stage(PLAN_SHARE_OF_WORK, 1.0):
         variant = project(request.variant())
     fans = projection_fans(result)
@@ -408,6 +438,7 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
         variant=variant,
         asylum_grants=grants,
         arrivals=arrivals_by_motive(result),
+        pyramid=pyramid_of(result),
     )
 
 

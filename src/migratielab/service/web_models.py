@@ -249,12 +249,29 @@ class YearFan(BaseModel):
     quantiles: dict[str, list[float | None]]
 
 
+class PyramidYear(BaseModel):
+    """Population on 1 January of ``year`` by sex and age group (persons, mean over runs)."""
+
+    year: int
+    male: list[float]
+    female: list[float]
+
+
+class Pyramid(BaseModel):
+    """A population pyramid: the first and last year of a projection, by sex and five-year age group
+    (the last group open: ``100+``); means over runs, so the groups add up to the mean population."""
+
+    age_groups: list[str]
+    years: list[PyramidYear]
+
+
 class ProjectionResult(BaseModel):
     """A population projection: yearly medians of the headline indicators and fans, with sources."""
 
     request: VariantRequest
     summary: list[dict[str, float | int | None]]
     fans: dict[str, YearFan]
+    pyramid: Pyramid | None = Field(None, description="population by sex and age, first and last year")
 
 
 def _level(category: str, description: str) -> Any:
@@ -348,6 +365,9 @@ class PlanProjectionResult(BaseModel):
     arrivals: dict[str, list[float]] = Field(
         default_factory=dict,
         description="median immigration per motive (persons per year), one value per flow year",
+    )
+    pyramid: Pyramid | None = Field(
+        None, description="the plan's population by sex and age, first and last year"
     )
 
 
