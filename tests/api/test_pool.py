@@ -162,8 +162,8 @@ def parity(request: Echo) -> str:
 
 
 def test_requests_waiting_for_busy_workers_share_one_call() -> None:
-    """While both workers are busy, five even requests queue and then share one call (up to the
-    weight limit); each caller gets its own answer; odd requests get their own error."""
+    """While both workers are busy, six requests queue and then share two calls (each within the
+    weight limit); each caller gets its own answer or its own error."""
     BATCHES.clear()
     GATE.clear()
     pool = SimulationPool(Settings(simulation_processes=0))
@@ -184,16 +184,17 @@ def test_requests_waiting_for_busy_workers_share_one_call() -> None:
         pool.close()
     assert answers[0] == 200 and isinstance(answers[1], ValueError)
     assert answers[2:7] == [4, 8, 12, 16, 20] and isinstance(answers[7], ValueError)
-    assert sorted(map(sorted, BATCHES)) == [[1], [2, 4, 6, 8], [3], [10], [100]]
+    assert sorted(value for batch in BATCHES for value in batch) == [1, 2, 3, 4, 6, 8, 10, 100]
+    assert len(BATCHES) == 4 and max(map(len, BATCHES)) == 4  # two waiting calls, within the limit
 
 
 def reports_progress(request: Echo) -> int:
-    """Report progress in ten steps, slowly."""
+    """Report progress in twenty steps over two seconds."""
     report = progress.current()
-    for step in range(1, 11):
+    for step in range(1, 21):
         time.sleep(0.1)
         if report is not None:
-            report(step, 10)
+            report(step, 20)
     return request.value
 
 
@@ -203,7 +204,7 @@ def test_pending_answers_carry_growing_progress() -> None:
 
     async def scenario() -> list[float | None]:
         seen = []
-        for _ in range(3):
+        for _ in range(6):
             with pytest.raises(Pending) as pending:
                 await pool.run(reports_progress, Echo(value=5))
             seen.append(pending.value.progress)

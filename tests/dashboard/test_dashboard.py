@@ -244,10 +244,10 @@ def test_the_waiting_page_shows_growing_progress(monkeypatch: pytest.MonkeyPatch
 
     def stepping(request: object) -> object:
         report = progress.current()
-        for step in range(1, 21):
+        for step in range(1, 31):
             time.sleep(0.05)
             if report is not None:
-                report(step, 20)
+                report(step, 30)
         return real(request)  # type: ignore[arg-type]
 
     monkeypatch.setattr(web, "project", stepping)

@@ -95,7 +95,8 @@ def test_long_term_page_in_plan_mode(client: TestClient) -> None:
     assert 'name="labour_eu" value="45000"' in html and 'name="asylum" value="30000"' in html
     assert 'name="asylum_chain" value="true" checked' in html
     assert "Asielaantallen uit de asielketen" in html and "migratieplan" in html
-    assert html.count('data-figure="') == 8 and "bevolking (constant saldo)" in html
+    assert html.count('data-figure="') == 9 and "bevolking (constant saldo)" in html
+    assert 'data-figure="pyramid"' in html and "Bevolkingspiramide 2025 en 2030: migratieplan" in html
     assert 'data-figure="arrivals"' in html and 'data-figure="asylum_grants"' in html
     english = client.get("/long-term?mode=plan&runs=2&end=2030&lang=en").text
     assert "Asylum numbers from the asylum chain" in english and "constant net migration" in english

@@ -20,6 +20,7 @@ import asyncio
 import multiprocessing
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -37,8 +38,10 @@ from migratielab.processes import die_with_parent, terminate_pool
 
 Result = TypeVar("Result")
 Asked = TypeVar("Asked", bound=BaseModel)
-PROGRESS_STEP = 0.01
-"""Workers report progress when it grew by at least this fraction."""
+PROGRESS_STEP = 0.02
+"""Workers report progress when it grew by at least this fraction ..."""
+PROGRESS_AFTER_SECONDS = 0.5
+"""... and only once a computation has run this long (short ones finish before anyone asks)."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,12 @@ class Pending(HTTPException):
 
 
 class ProgressQueue(Protocol):
-    """Where workers put ``(request key, fraction done)``: a multiprocessing or a thread queue."""
+    """Where workers put ``(request keys, fraction done)``: a multiprocessing or a thread queue."""
 
-    def put(self, item: tuple[str, float]) -> None:
+    def put(self, item: tuple[tuple[str, ...], float]) -> None:
         """Add an item."""
 
-    def get(self, block: bool = True, timeout: float | None = None) -> tuple[str, float]:
+    def get(self, block: bool = True, timeout: float | None = None) -> tuple[tuple[str, ...], float]:
         """Take an item."""
 
 
@@ -107,12 +110,12 @@ def tracked(keys: tuple[str, ...], function: Callable[..., Result], *args: Any) 
         return function(*args)
     reports = WORKER_PROGRESS[0]
     sent = [0.0]
+    started = time.monotonic()
 
     def report(done: float) -> None:
-        if done - sent[0] >= PROGRESS_STEP:
+        if done - sent[0] >= PROGRESS_STEP and time.monotonic() - started >= PROGRESS_AFTER_SECONDS:
             sent[0] = done
-            for key in keys:
-                reports.put((key, done))
+            reports.put((keys, done))
 
     with progress.reporting(report):
         return function(*args)
@@ -183,10 +186,10 @@ class SimulationPool:
         def read() -> None:
             while listening.is_set():
                 try:
-                    key, done = reports.get(timeout=0.5)
+                    keys, done = reports.get(timeout=0.5)
                 except (queue.Empty, OSError, EOFError, ValueError):
                     continue
-                self.progress[key] = done
+                self.progress.update(dict.fromkeys(keys, done))
 
         threading.Thread(target=read, name="simulation-progress", daemon=True).start()
 
@@ -231,23 +234,38 @@ class SimulationPool:
         return self.remembered(key, enqueue)
 
     def dispatch(self) -> None:
-        """Give waiting requests to free workers, the oldest batch key first, as many as fit a call."""
+        """Give waiting requests to free workers: each call takes its share of the waiting requests of
+        the oldest request's service function (requests of one batch key together, oldest key first),
+        up to the weight limit, so that no request waits longer than one call."""
         while self.waiting and len(self.in_flight) < self.capacity:
-            group, waiting = next(iter(self.waiting.items()))
-            batched, weight = waiting.batched, 0
-            taken: list[tuple[str, BaseModel, asyncio.Future[Any]]] = []
-            while waiting.items and (
-                not taken or weight + batched.weight(waiting.items[0][1]) <= batched.limit
-            ):
-                item = waiting.items.pop(0)
-                weight += batched.weight(item[1])
-                taken.append(item)
-            if not waiting.items:
-                del self.waiting[group]
+            batched = next(iter(self.waiting.values())).batched
+            groups = [group for group, waiting in self.waiting.items() if waiting.batched is batched]
+            count = sum(len(self.waiting[group].items) for group in groups)
+            share = -(-count // (self.capacity - len(self.in_flight)))
+            taken = self.take(groups, share, batched)
             keys = tuple(key for key, _, _ in taken)
             call = self.workers().submit(tracked, keys, batched.function, tuple(r for _, r, _ in taken))
             self.in_flight.add(call)
             self.when_done(call, taken)
+
+    def take(
+        self, groups: list[str], share: int, batched: Batched[Any, Any]
+    ) -> list[tuple[str, BaseModel, asyncio.Future[Any]]]:
+        """Up to ``share`` waiting requests from ``groups`` in order, within the weight limit (at least
+        one)."""
+        taken: list[tuple[str, BaseModel, asyncio.Future[Any]]] = []
+        weight = 0
+        for group in groups:
+            waiting = self.waiting[group]
+            while waiting.items and len(taken) < share:
+                next_weight = batched.weight(waiting.items[0][1])
+                if taken and weight + next_weight > batched.limit:
+                    return taken
+                taken.append(waiting.items.pop(0))
+                weight += next_weight
+            if not waiting.items:
+                del self.waiting[group]
+        return taken
 
     def when_done(self, call: Future[Any], taken: list[tuple[str, BaseModel, asyncio.Future[Any]]]) -> None:
         """Call ``finish`` in the event loop when the worker call is done."""
