@@ -7,8 +7,8 @@ paths, reception places, buffer, FTE, fixed housing quota, return levers - are s
 run axis and simulated together; each job's runs are then exactly what they are alone (tested).
 Jobs that differ in a rule, a decision term or a horizon run separately.
 
-Set-up that does not depend on the request's levers (the chain parameters of a bundled scenario
-for an ensemble size, the inflow paths of a seed) is remembered in the worker process.
+Set-up that does not depend on the request's levers (the start state and the chain parameters for
+an ensemble size, the inflow paths of a seed) is remembered in the worker process, read-only.
 """
 
 from __future__ import annotations
@@ -188,7 +188,8 @@ def part(job: Job, run_ids: np.ndarray) -> system.AsylumPart:
     arrays = policy_arrays(job.policy, runs, scenario.start_year, scenario.months)
     config = ChainConfig(chain_parameters(job, runs), arrays)
     inputs = ChainInputs(start_year=scenario.start_year, applications=inflow(job, run_ids))
-    return system.AsylumPart(start_state(scenario, runs), config, inputs, RECORDED)
+    start = SET_UP.get(("start", scenario.start_year, runs), lambda: start_state(scenario, runs))
+    return system.AsylumPart(start, config, inputs, RECORDED)
 
 
 def same(first: object, other: object) -> bool:
