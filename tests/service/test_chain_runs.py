@@ -97,3 +97,21 @@ def test_quantiles_over_runs_skip_missing_values() -> None:
     found = web.quantiles_over_runs(values)
     np.testing.assert_allclose(found[:, :5], expected, rtol=1e-12)
     assert np.isnan(found[:, 5]).all()
+
+
+def test_compatible_what_ifs_share_one_chain_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three what-ifs that differ only in seeds and per-run levers are simulated in one chain run
+    (a new per-run policy array that could not be stacked would fall back to three)."""
+    from migratielab.models import system
+
+    calls: list[int] = []
+    real = system.run
+
+    def counted(parts: system.System, progress: object = None) -> system.SystemRun:
+        calls.append(parts.months)
+        return real(parts, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chain_runs.system, "run", counted)
+    answers = web.what_if_batch([request(11), request(12, buffer=0), request(13, fte=900)])
+    assert not any(isinstance(answer, Exception) for answer in answers)
+    assert len(calls) == 1

@@ -28,7 +28,7 @@ from migratielab.errors import refused_outcomes
 from migratielab.models import system
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, State
 from migratielab.models.asylum.parameters import PER_RUN, ChainParameters, build_parameters
-from migratielab.models.asylum.policies import policy_arrays
+from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
 from migratielab.models.asylum.returns import with_return_levers
 from migratielab.models.asylum.setup import inflow_paths, scenario_parameters, start_state
 from migratielab.scenario import Policy, Scenario
@@ -53,15 +53,6 @@ RECORDED = tuple(
     )
 )
 """The monthly flows the web results use (the chain records only these)."""
-POLICY_PER_RUN = (
-    "base_places",
-    "buffer_places",
-    "activation_months",
-    "trigger_share",
-    "stable_fte",
-    "fixed_quota_per_half_year",
-)
-"""Policy arrays with a leading run axis (``PolicyArrays``); the others must agree to share a run."""
 PER_RUN_LEVERS: dict[str, Any] = {
     "name": True,
     "reception": {"base_places", "buffer_places", "activation_months", "trigger_share"},
@@ -216,15 +207,27 @@ def stacked(items: list[Item], per_run: Collection[str], runs: list[int]) -> Ite
     return type(items[0])(**values)
 
 
-def merged(parts: list[system.AsylumPart]) -> system.AsylumPart:
-    """The parts as one part whose runs are the parts' runs one after the other."""
+def policy_run_fields(job: Job) -> frozenset[str]:
+    """The policy arrays with a leading run axis: those whose length follows the ensemble size."""
+    start, months = job.scenario.start_year, job.scenario.months
+    one, two = (policy_arrays(job.policy, runs, start, months) for runs in (1, 2))
+    return frozenset(
+        field.name
+        for field in fields(PolicyArrays)
+        if np.shape(getattr(one, field.name))[:1] == (1,) and np.shape(getattr(two, field.name))[:1] == (2,)
+    )
+
+
+def merged(parts: list[system.AsylumPart], policy_per_run: Collection[str]) -> system.AsylumPart:
+    """The parts as one part whose runs are the parts' runs one after the other (``policy_per_run``:
+    the policy arrays with a run axis; the parameters' are ``PER_RUN``, every state array has one)."""
     if len(parts) == 1:
         return parts[0]
     runs = [len(part.inputs.applications) for part in parts]
     state_fields = [field.name for field in fields(State)]
     config = ChainConfig(
         stacked([part.config.parameters for part in parts], PER_RUN, runs),
-        stacked([part.config.policy for part in parts], POLICY_PER_RUN, runs),
+        stacked([part.config.policy for part in parts], policy_per_run, runs),
     )
     inputs = stacked([part.inputs for part in parts], ("applications",), runs)
     return system.AsylumPart(
@@ -266,7 +269,8 @@ def simulate_group(jobs: list[Job], group: list[Piece]) -> list[Trajectories | E
     """Simulate the pieces of ``group`` in one chain run, or each alone if they cannot share one or
     the shared run is refused (then each piece gets its own answer or error)."""
     try:
-        together = merged([part(jobs[piece.job], piece.run_ids) for piece in group])
+        per_run = policy_run_fields(jobs[group[0].job])
+        together = merged([part(jobs[piece.job], piece.run_ids) for piece in group], per_run)
         return split(simulate_part(jobs[group[0].job], together), group)
     except Exception as error:
         if len(group) == 1:
