@@ -158,8 +158,11 @@ def quantiles_over_runs(values: np.ndarray, quantiles: tuple[float, ...] = FAN_Q
 
 def quantile_lists(values: np.ndarray, digits: int) -> dict[str, list[float | None]]:
     """``{"0.05": [...], ...}`` from a (quantile, time) array, rounded to ``digits``; NaN becomes None."""
-    rows = np.round(values, digits).astype(object)
-    rows[np.isnan(values)] = None
+    rows = np.round(values, digits)
+    missing = np.isnan(values)
+    if missing.any():
+        rows = rows.astype(object)
+        rows[missing] = None
     return {f"{q:g}": row.tolist() for q, row in zip(FAN_QUANTILES, rows, strict=True)}
 
 
@@ -169,10 +172,9 @@ def month_labels(start_year: int, months: int) -> tuple[str, ...]:
     return tuple(f"{start_year + t // 12}-{t % 12 + 1:02d}-01" for t in range(months))
 
 
-def monthly_fans(monthly: dict[str, np.ndarray], start_year: int) -> dict[str, Fan]:
-    """Fans (quantiles over runs per month) of the chain's fan variables and the derived ones, with
-    the registry's unit of each variable, all from one quantile computation."""
-    values = monthly | derived_monthly(monthly)
+def monthly_fans(values: dict[str, np.ndarray], start_year: int) -> dict[str, Fan]:
+    """Fans (quantiles over runs per month) of the chain's fan variables and the derived ones (in
+    ``values``), with the registry's unit of each variable, all from one quantile computation."""
     names = (*asylum.FAN_VARIABLES, *DERIVED_FANS)
     quantiles = quantiles_over_runs(np.stack([values[name] for name in names], axis=1))
     times = list(month_labels(start_year, quantiles.shape[-1]))
@@ -187,9 +189,9 @@ def monthly_fans(monthly: dict[str, np.ndarray], start_year: int) -> dict[str, F
     }
 
 
-def annual_cost_fan(monthly: dict[str, np.ndarray], start_year: int) -> Fan:
-    """Fan of the chain's cost per calendar year (EUR million), dated 1 July of each year."""
-    cost = derived_monthly(monthly)["cost_meur"]
+def annual_cost_fan(cost: np.ndarray, start_year: int) -> Fan:
+    """Fan of the chain's cost per calendar year (EUR million) from the (run, month) cost in EUR
+    million per month, dated 1 July of each year."""
     runs, months = cost.shape
     annual = cost.reshape(runs, months // 12, 12).sum(axis=2)
     return Fan.model_construct(
@@ -227,8 +229,9 @@ def indicator_values(trajectories: Trajectories) -> list[IndicatorValue]:
 
 def policy_result(policy: Policy, trajectories: Trajectories, start_year: int) -> PolicyResult:
     """Fan quantiles and indicator summaries of one policy's runs."""
-    fans = monthly_fans(trajectories.monthly, start_year)
-    fans["cost_meur_year"] = annual_cost_fan(trajectories.monthly, start_year)
+    values = trajectories.monthly | derived_monthly(trajectories.monthly)
+    fans = monthly_fans(values, start_year)
+    fans["cost_meur_year"] = annual_cost_fan(values["cost_meur"], start_year)
     return PolicyResult(policy=policy, indicators=indicator_values(trajectories), fans=fans)
 
 
