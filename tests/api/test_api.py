@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from migratielab.api import routes
 from migratielab.service import asylum
 from migratielab.service import overview as panels
 from migratielab.service import web as service
@@ -211,14 +214,14 @@ def test_request_time_limit_answers_pending_then_the_result(monkeypatch: Any) ->
 
     release = threading.Event()
     calls: list[int] = []
-    real = service.what_if
+    real = service.what_if_batch
 
-    def slow(request: models.WhatIfRequest) -> models.SimulationResult:
-        calls.append(request.runs)
+    def slow(requests: Sequence[models.WhatIfRequest]) -> list[models.SimulationResult | Exception]:
+        calls.extend(request.runs for request in requests)
         release.wait(5)
-        return real(request)
+        return real(requests)
 
-    monkeypatch.setattr(service, "what_if", slow)
+    monkeypatch.setattr(routes, "WHAT_IF", dataclasses.replace(routes.WHAT_IF, function=slow))
     try:
         limited_app = create_app(Settings(simulation_processes=0, time_limit_seconds=0.2))
         with TestClient(limited_app, base_url="http://localhost") as limited:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Sequence
 
 import pytest
 from pydantic import BaseModel
 
-from migratielab.api.pool import Settings, SimulationPool, request_key
+from migratielab import progress
+from migratielab.api.pool import Batched, Pending, Settings, SimulationPool, request_key
 
 
 class Echo(BaseModel):
@@ -140,3 +142,78 @@ def test_close_terminates_busy_workers() -> None:
     workers = list(getattr(executor, "_processes", {}).values())
     pool.close()
     assert workers and not any(worker.is_alive() for worker in workers)
+
+
+BATCHES: list[list[int]] = []
+GATE = threading.Event()
+
+
+def doubled_together(requests: Sequence[Echo]) -> list[int | Exception]:
+    """A batched stand-in: record the batch, wait for the gate, double each value (odd ones refused)."""
+    with LOCK:
+        BATCHES.append([request.value for request in requests])
+    GATE.wait(5)
+    return [ValueError("odd") if request.value % 2 else request.value * 2 for request in requests]
+
+
+def parity(request: Echo) -> str:
+    """Values of one parity may share a call."""
+    return str(request.value % 2)
+
+
+def test_requests_waiting_for_busy_workers_share_one_call() -> None:
+    """While both workers are busy, six requests queue and then share two calls (each within the
+    weight limit); each caller gets its own answer or its own error."""
+    BATCHES.clear()
+    GATE.clear()
+    pool = SimulationPool(Settings(simulation_processes=0))
+    batched: Batched[Echo, int] = Batched(doubled_together, parity, lambda request: 1, limit=4)
+
+    async def scenario() -> list[object]:
+        first = [asyncio.ensure_future(pool.run_batched(batched, Echo(value=v))) for v in (100, 1)]
+        await asyncio.sleep(0.2)  # both workers now wait at the gate
+        rest = [asyncio.ensure_future(pool.run_batched(batched, Echo(value=v))) for v in (2, 4, 6, 8, 10, 3)]
+        await asyncio.sleep(0.2)
+        GATE.set()
+        return list(await asyncio.gather(*first, *rest, return_exceptions=True))
+
+    try:
+        answers = asyncio.run(scenario())
+    finally:
+        GATE.set()
+        pool.close()
+    assert answers[0] == 200 and isinstance(answers[1], ValueError)
+    assert answers[2:7] == [4, 8, 12, 16, 20] and isinstance(answers[7], ValueError)
+    assert sorted(value for batch in BATCHES for value in batch) == [1, 2, 3, 4, 6, 8, 10, 100]
+    assert len(BATCHES) == 4 and max(map(len, BATCHES)) == 4  # two waiting calls, within the limit
+
+
+def reports_progress(request: Echo) -> int:
+    """Report progress in twenty steps over two seconds."""
+    report = progress.current()
+    for step in range(1, 21):
+        time.sleep(0.1)
+        if report is not None:
+            report(step, 20)
+    return request.value
+
+
+def test_pending_answers_carry_growing_progress() -> None:
+    """A long computation answers Pending with the fraction done its worker reported, growing."""
+    pool = SimulationPool(Settings(simulation_processes=0, time_limit_seconds=0.25))
+
+    async def scenario() -> list[float | None]:
+        seen = []
+        for _ in range(6):
+            with pytest.raises(Pending) as pending:
+                await pool.run(reports_progress, Echo(value=5))
+            seen.append(pending.value.progress)
+        return seen
+
+    try:
+        seen = asyncio.run(scenario())
+    finally:
+        pool.close()
+    known = [value for value in seen if value is not None]
+    assert len(known) >= 2 and known == sorted(known) and known[-1] > known[0]
+    assert all(0 < value < 1 for value in known)

@@ -119,3 +119,20 @@ def test_report_command_writes_html_and_refuses_a_bad_language(tmp_path: Path) -
     assert out.read_text(encoding="utf-8").count("<section>") >= 6
     bad = runner.invoke(app, ["labour", "report", "--out", str(tmp_path / "x.html"), "--lang", "de"])
     assert bad.exit_code == 2 and not (tmp_path / "x.html").exists()
+
+
+def test_80_column_tables_never_split_a_word() -> None:
+    """At 80 columns every word of every occupation name and column heading shown is printed whole
+    (names and headings wrap between words, never inside one)."""
+    from migratielab.presentation.labour import shortage_table
+    from migratielab.service.labour import shortage_list
+
+    top = 30
+    result = runner.invoke(app, ["labour", "shortages", "--top", str(top)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    printed = set(result.stdout.split())
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    spec = shortage_table(shortage_list(), "en", top)
+    words = {word for row in spec.rows for word in row[1].split()}
+    words |= {word for heading in spec.header for word in heading.split()}
+    assert words and words <= printed, sorted(words - printed)

@@ -310,3 +310,38 @@ def test_a_chart_is_in_view_without_scrolling(browser: Any, server_url: str, lan
             page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width}x{height}.png"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1400, 900)])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_navigation_fits_on_one_line(
+    browser: Any, server_url: str, width: int, height: int, lang: str
+) -> None:
+    """At laptop widths every navigation link sits on the same line (the header does not wrap)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    opened = context.new_page()
+    try:
+        opened.goto(f"{server_url}/data?lang={lang}")
+        tops = opened.evaluate(
+            "[...document.querySelectorAll('header nav a, header .brand, #lang-switch')]"
+            ".map(a => Math.round(a.getBoundingClientRect().top + a.getBoundingClientRect().height / 2))"
+        )
+        link_height = opened.evaluate("document.querySelector('header nav a').getBoundingClientRect().height")
+        nav_height = opened.evaluate("document.querySelector('header nav').getBoundingClientRect().height")
+        screenshot(opened, f"navigation-{lang}-{width}")
+    finally:
+        context.close()
+    assert len(tops) >= 10
+    assert max(tops) - min(tops) <= 4, f"links at different heights: {tops}"
+    assert nav_height < 1.5 * link_height
+
+
+def test_long_term_page_draws_the_pyramid(page: Any, server_url: str) -> None:
+    """The long-term page draws a population pyramid: men and women, the first and the last year."""
+    page.goto(f"{server_url}/long-term?runs=5&end=2040")
+    wait_for_figures(page, 7)
+    names = json.loads(
+        page.evaluate("JSON.stringify(document.getElementById('figure-pyramid').data.map(t => t.name))")
+    )
+    assert sorted(names) == ["Mannen 2025", "Mannen 2040", "Vrouwen 2025", "Vrouwen 2040"]
+    screenshot(page, "long-term-pyramid-nl")

@@ -230,3 +230,49 @@ def test_a_long_computation_shows_a_page_that_reloads_itself(monkeypatch: pytest
                 break
             time.sleep(0.1)
     assert done.status_code == 200 and 'data-figure="population"' in done.text
+
+
+def test_the_waiting_page_shows_growing_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a long-term projection computes, each reload of the waiting page shows the fraction done
+    the worker reported, as a progress bar and a Dutch percentage, growing between reloads."""
+    from migratielab import progress
+    from migratielab.api import Settings, create_app
+    from migratielab.dashboard import pages
+    from migratielab.service import web
+
+    real = web.project
+
+    def stepping(request: object) -> object:
+        report = progress.current()
+        for step in range(1, 31):
+            time.sleep(0.05)
+            if report is not None:
+                report(step, 30)
+        return real(request)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web, "project", stepping)
+    monkeypatch.setattr(pages, "PAGE_WAIT_SECONDS", 0.15)
+    app = create_app(Settings(simulation_processes=0))
+    seen: list[float] = []
+    with TestClient(app, base_url="http://localhost") as slow_client:
+        for _ in range(40):
+            answer = slow_client.get("/long-term?runs=2&end=2030")
+            if answer.status_code == 200:
+                break
+            found = re.search(r'<progress id="pending-progress" value="([0-9.]+)"', answer.text)
+            if found:
+                seen.append(float(found.group(1)))
+                assert re.search(r"\d+% berekend", answer.text)
+    assert answer.status_code == 200
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] > seen[0]
+
+
+def test_a_projection_reports_growing_progress() -> None:
+    """The population projection reports its months done: fractions rise to 1."""
+    from migratielab import progress
+    from migratielab.service import web, web_models
+
+    seen: list[float] = []
+    with progress.reporting(seen.append):
+        web.project(web_models.VariantRequest(runs=2, end=2030))
+    assert len(seen) >= 5 and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)

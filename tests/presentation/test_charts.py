@@ -124,3 +124,15 @@ def test_long_titles_wrap() -> None:
     title = "Statushouders in de opvang die wachten op een woning (einde jaar)"
     figure = line_chart([Series("s", [2021, 2022], [1.0, 2.0])], title, "persons", "nl")
     assert "<br>" in figure["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("last", [2030, 2040, 2050, 2075, 2100])
+def test_year_axes_keep_about_twelve_labels(last: int) -> None:
+    """A line over 2025-``last`` labels whole years, at most thirteen of them, evenly spaced."""
+    from migratielab.presentation.charts import Series, line_chart
+
+    years = list(range(2025, last + 1))
+    figure = line_chart([Series("a", years, [1.0] * len(years))], "t", "u", "nl")
+    axis = figure["layout"]["xaxis"]
+    assert axis["tickformat"] == "d"
+    assert (last - 2025) / axis["dtick"] + 1 <= 13

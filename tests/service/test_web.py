@@ -95,7 +95,8 @@ def test_long_term_page_in_plan_mode(client: TestClient) -> None:
     assert 'name="labour_eu" value="45000"' in html and 'name="asylum" value="30000"' in html
     assert 'name="asylum_chain" value="true" checked' in html
     assert "Asielaantallen uit de asielketen" in html and "migratieplan" in html
-    assert html.count('data-figure="') == 8 and "bevolking (constant saldo)" in html
+    assert html.count('data-figure="') == 9 and "bevolking (constant saldo)" in html
+    assert 'data-figure="pyramid"' in html and "Bevolkingspiramide 2025 en 2030: migratieplan" in html
     assert 'data-figure="arrivals"' in html and 'data-figure="asylum_grants"' in html
     english = client.get("/long-term?mode=plan&runs=2&end=2030&lang=en").text
     assert "Asylum numbers from the asylum chain" in english and "constant net migration" in english
@@ -135,3 +136,32 @@ def test_annual_cost_is_the_sum_of_the_months_and_budgets_are_shown() -> None:
     assert yearly[0] == pytest.approx(sum(v for v in monthly[:12] if v is not None), rel=1e-3)
     assert result.observed["cost_meur_year"].values[0] > 1_000  # EUR million
     assert 0 < result.observed["applications"].values[-1] < 10_000  # persons per month
+
+
+@pytest.mark.parametrize("mode", ["variant", "plan"])
+def test_pyramid_has_both_sexes_and_adds_up_to_the_population(mode: str) -> None:
+    """The pyramid's age groups of men and women add up to the mean population of the first and the
+    last year over the runs; both sexes have people in every age group below 90."""
+    from migratielab.service import population, web, web_models
+
+    request = web_models.VariantRequest(runs=3, end=2045, net_migration=80_000.0)
+    if mode == "variant":
+        result = web.project(request)
+        expected = population.project_variant(
+            request.start, request.end, request.tfr, request.e0_female, request.e0_male,
+            request.net_migration, request.runs, request.seed,
+        )["population"]  # fmt: skip
+        pyramid = result.pyramid
+    else:
+        plan = web_models.PlanRequest.model_validate({**request.model_dump(), "levels": {}})
+        answer = web.project_migration_plan(plan)
+        expected = population.project_plan(plan.plan())["population"]
+        pyramid = answer.pyramid
+    assert pyramid is not None
+    assert [year.year for year in pyramid.years] == [request.start, request.end]
+    assert pyramid.age_groups[0] == "0-4" and pyramid.age_groups[-1].endswith("+")
+    for year, mean in zip(pyramid.years, expected.isel(year=[0, -1]).mean("run").to_numpy(), strict=True):
+        assert len(year.male) == len(year.female) == len(pyramid.age_groups)
+        assert sum(year.male) + sum(year.female) == pytest.approx(float(mean), rel=1e-6)
+        assert min(year.male[:18]) > 0 and min(year.female[:18]) > 0
+    assert pyramid.years[0].male != pyramid.years[1].male

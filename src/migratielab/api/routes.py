@@ -11,11 +11,12 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 import migratielab
 from migratielab import limits
-from migratielab.api.pool import Pool
+from migratielab.api.pool import Batched, Pool
 from migratielab.errors import InputError
 from migratielab.experiments.store import Manifest
 from migratielab.scenario import bundled_scenario_names
@@ -23,6 +24,7 @@ from migratielab.service import asylum, data, explore, plan_web, web
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
 from migratielab.service import web_models as models
+from migratielab.service.chain_runs import CHUNK_RUNS
 from migratielab.service.scorecard import comparison_records
 from migratielab.service.web_models import REQUEST_CONFIG
 
@@ -89,10 +91,22 @@ def show_scenario(name: str) -> models.ScenarioInfo:
         raise HTTPException(404, f"no bundled scenario {name!r}") from None
 
 
-@router.post("/whatif", responses=SLOW)
-async def what_if(request: models.WhatIfRequest, pool: Pool) -> models.SimulationResult:
+def runs_of(request: models.WhatIfRequest) -> int:
+    """A what-if's share of a batched call: its ensemble size."""
+    return request.runs
+
+
+WHAT_IF: Batched[models.WhatIfRequest, models.SimulationResult] = Batched(
+    web.what_if_batch, web.what_if_batch_key, runs_of, CHUNK_RUNS
+)
+"""What-ifs that arrive while the workers are busy are simulated together (``api.pool``)."""
+
+
+@router.post("/whatif", responses=SLOW, response_model=models.SimulationResult)
+async def what_if(request: models.WhatIfRequest, pool: Pool) -> Response:
     """Simulate one policy (lever overrides on a bundled scenario): fans, indicators, observed history."""
-    return await pool.run(web.what_if, request)
+    result = await pool.run_batched(WHAT_IF, request)
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.post("/compare", responses=SLOW)

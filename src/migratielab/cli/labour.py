@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -31,24 +32,46 @@ labour_app = typer.Typer(help="Labour market: shortage list and migration channe
 
 NAME_WIDTH = 16
 """Narrowest name column (characters); figure columns share the rest of the terminal's width."""
+LONGEST_WORD = 24
+"""No column is made wider than this to keep a word whole (longer words end in an ellipsis)."""
+
+
+def longest_word(texts: Iterable[str]) -> int:
+    """The length of the longest word (split at spaces and line breaks) in ``texts``."""
+    return min(max((len(word) for item in texts for word in item.split()), default=1), LONGEST_WORD)
 
 
 def rich_table(spec: TableSpec, width: int, text_columns: int = 1) -> Table:
     """A compact Rich table that fits ``width`` characters: the first ``text_columns`` columns are words
-    (the last of them a name), the rest figures; headers wrap and a range wraps below its median."""
-    table = Table(title=spec.title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    figures = len(spec.header) - text_columns
-    narrow = sum(len(name) for name in spec.header[: text_columns - 1])
-    frame = 3 * (len(spec.header) - 1) + 2  # padding and separators between columns, the two edges
-    figure_width = max(6, (width - NAME_WIDTH - narrow - frame) // max(figures, 1))
+    (the last of them a name), the rest figures; headers and names wrap between words (a column is at
+    least as wide as its longest word, so no word is split), and a range wraps below its median."""
+    table = Table(
+        title=spec.title,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        title_justify="left",
+    )
+    rows = [[cell.replace(" [", "\n[") for cell in row] for row in spec.rows]
+    words = [longest_word([name, *(row[p] for row in rows)]) for p, name in enumerate(spec.header)]
+    name_column = text_columns - 1
+    words[name_column] = max(NAME_WIDTH, words[name_column])
+    frame = 3 * (len(spec.header) - 1)  # padding and the line between two columns
+    spare = max(width - frame - sum(words), 0) // max(len(spec.header) - text_columns, 1)
     for position, name in enumerate(spec.header):
         if position < text_columns:
-            wide = position == text_columns - 1
-            table.add_column(name, min_width=NAME_WIDTH if wide else None, overflow="fold")
+            table.add_column(name, min_width=words[position], overflow="ellipsis")
         else:
-            table.add_column(name, justify="right", max_width=figure_width, overflow="fold")
-    for row in spec.rows:
-        table.add_row(*(cell.replace(" [", "\n[") for cell in row))
+            table.add_column(
+                name,
+                justify="right",
+                min_width=words[position],
+                max_width=words[position] + spare,
+                overflow="ellipsis",
+            )
+    for row in rows:
+        table.add_row(*row)
     return table
 
 

@@ -21,8 +21,8 @@ from migratielab.scenario import (
 from migratielab.service import asylum, plan_web, web_models
 
 DASHBOARD_MAX_RUNS = 2_000
-INTERACTIVE_RUNS = 100
-"""Runs of an interactive what-if by default: answers within a second; more runs are one choice away."""
+INTERACTIVE_RUNS = web_models.INTERACTIVE_RUNS
+"""Runs of an interactive what-if by default (as in the API): more runs are one choice away."""
 RUN_CHOICES = (INTERACTIVE_RUNS, 500, 1_000, DASHBOARD_MAX_RUNS)
 POPULATION_RUN_CHOICES = (50, 100, 200)
 YOUR_POLICY = "your policy"

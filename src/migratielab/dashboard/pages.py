@@ -25,6 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from migratielab.api.pool import Pending, Pool, SimulationPool
+from migratielab.api.routes import WHAT_IF
 from migratielab.dashboard.forms import (
     POPULATION_RUN_CHOICES,
     RUN_CHOICES,
@@ -127,6 +128,7 @@ def page(request: Request, template: str, lang: Language, view: View, status_cod
         fmt=lambda value: format_number(value, lang),
         path=request.url.path,
         navigation=NAVIGATION,
+        nav_label=lambda key: text(f"{key}_short" if f"{key}_short" in catalogue() else key, lang),
         switch=language_links(request, lang),
         figures=figures_json(view.figures),
         **view.context,
@@ -141,9 +143,11 @@ async def page_or_pending(
     (202) with a link to the same address."""
     try:
         return page(request, template, lang, await view)
-    except Pending:
+    except Pending as pending:
         link = f"{request.url.path}?{request.url.query}"
-        return page(request, "pending.html", lang, View({"link": link}), status_code=202)
+        done = pending.progress
+        context = {"link": link, "done": done, "share": format_share(done or 0.0, lang, digits=0)}
+        return page(request, "pending.html", lang, View(context), status_code=202)
 
 
 def fragment(template: str, lang: Language, view: View) -> Response:
@@ -272,7 +276,7 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
 async def what_if_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
     """Run (or reuse) the what-if for the form's levers, waiting at most ``wait`` seconds."""
     started = time.perf_counter()
-    return simulation_view(await pool.run(web.what_if, form.what_if(), wait=wait), form, started)
+    return simulation_view(await pool.run_batched(WHAT_IF, form.what_if(), wait=wait), form, started)
 
 
 async def compare_view(form: LeverForm, pool: SimulationPool, wait: float) -> View:
@@ -391,6 +395,7 @@ async def long_term_view(form: PopulationForm, pool: SimulationPool, wait: float
     result = await pool.run(web.project, form.request(), wait=wait)
     figures = population.population_figures(result, form.lang)
     context = projection_view(form, population.projection_table(result, form.lang), figures)
+    context["pyramid_note"] = population.pyramid_note(result.pyramid, form.lang)
     return timed(View(context, figures), started)
 
 
@@ -400,6 +405,7 @@ async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> 
     result = await pool.run(web.project_migration_plan, form.plan_request(), wait=wait)
     figures = population.plan_figures(result, form.lang)
     context = projection_view(form, population.plan_table(result, form.lang), figures)
+    context["pyramid_note"] = population.pyramid_note(result.pyramid, form.lang)
     context["plan_note"] = form.asylum_chain
     context["employment_note"] = True
     return timed(View(context, figures), started)

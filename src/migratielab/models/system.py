@@ -27,6 +27,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import xarray as xr
 
+from migratielab import progress as progress_report
 from migratielab.errors import InfeasibleRunError
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs
 from migratielab.models.asylum.chain import State as ChainState
@@ -289,7 +290,11 @@ def municipal_part(
 
 
 def run(system: System, progress: Progress | None = None) -> SystemRun:
-    """Run every pillar of ``system`` month by month; annual pillars step in December."""
+    """Run every pillar of ``system`` month by month; annual pillars step in December.
+
+    Without ``progress`` the months done go to the active reporter, if any (``migratielab.progress``).
+    """
+    progress = progress if progress is not None else progress_report.current()
     if system.municipal is not None and (system.housing is not None or system.asylum is None):
         raise ValueError("the municipal pillar needs the asylum chain and replaces any other housing pillar")
     municipal = None if system.municipal is None else _MunicipalLoop(system.municipal, system.months)

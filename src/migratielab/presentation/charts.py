@@ -71,12 +71,17 @@ def hover_format(values: Values) -> str:
     return ",.0f" if finite and max(finite) >= 100 else ",.3~r"
 
 
+YEAR_STEPS = (1, 2, 5, 10, 25, 50, 100)
+"""Year-axis tick steps: the smallest that keeps a chart at about twelve year labels or fewer."""
+
+
 def year_axis(x: Sequence[Any]) -> dict[str, Any]:
-    """An x axis of whole years: labels like ``2024`` (no separators, no ``2.020,5``), every year or
-    every other year; other x values (dates) keep plotly's own axis."""
+    """An x axis of whole years: labels like ``2024`` (no separators, no ``2.020,5``), every year, every
+    other year, or every 5, 10, ... years on long horizons; other x values (dates) keep plotly's own."""
     if not x or not all(isinstance(value, int) for value in x):
         return {}
-    return {"tickformat": "d", "dtick": 1 if max(x) - min(x) <= 12 else 2}
+    span = max(x) - min(x)
+    return {"tickformat": "d", "dtick": next(step for step in YEAR_STEPS if span <= 12 * step)}
 
 
 def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | None]]:

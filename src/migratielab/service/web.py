@@ -8,15 +8,33 @@ and remember their results (see ``api.pool``). Fan units are the variable regist
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from migratielab.analysis.indicators import COST_VARIABLES, FAN_QUANTILES, INDICATORS, WEEKS_PER_MONTH
+from migratielab import progress
+from migratielab.analysis.indicators import (
+    COST_VARIABLES,
+    FAN_QUANTILES,
+    INDICATORS,
+    WEEKS_PER_MONTH,
+)
 from migratielab.data import store
 from migratielab.models.variables import variable
 from migratielab.scenario import Policy, Scenario, bundled_scenario_names
 from migratielab.service import asylum, population
+from migratielab.service.chain_runs import (
+    CAPACITY_VARIABLES,
+    DECISION_VARIABLES,
+    Job,
+    Trajectories,
+    batch_key,
+    run_jobs,
+)
 from migratielab.service.overview import parameter_citations, series_citation
 from migratielab.service.web_models import (
     MAX_HORIZON_YEARS,
@@ -29,6 +47,8 @@ from migratielab.service.web_models import (
     PlanRequest,
     PolicyResult,
     ProjectionResult,
+    Pyramid,
+    PyramidYear,
     ScenarioInfo,
     SimulationRequest,
     SimulationResult,
@@ -39,7 +59,6 @@ from migratielab.service.web_models import (
 )
 
 OBSERVED_SINCE_YEARS = 10
-CAPACITY_VARIABLES = ("regular_capacity", "buffer_active", "emergency_capacity", "crisis_capacity")
 APPLICATION_SERIES = ("asylum.first_applications", "asylum.repeat_applications")
 BUDGET_SERIES = ("coa.budget_planned", "ind.budget_planned")
 """Planned ministry contributions to the COA and the IND (euro per year), drawn next to the chain's
@@ -53,6 +72,11 @@ POPULATION_FANS = (
     "net_migration",
 )
 PLAN_FANS = POPULATION_FANS
+PYRAMID_GROUP_YEARS = 5
+PYRAMID_OPEN_AGE = 100
+"""The pyramid's age groups: five years wide, the last one open (100 and older)."""
+PLAN_SHARE_OF_WORK = 0.6
+"""Share of a plan projection's progress that the plan takes (its variant the rest)."""
 """The plan shows every headline fan next to its variant; its net migration is the one it implies."""
 
 
@@ -82,62 +106,100 @@ def build_scenario(request: SimulationRequest, policies: list[Policy]) -> Scenar
     return Scenario.model_validate(data)
 
 
-def extra_monthly(monthly: xr.Dataset) -> xr.Dataset:
-    """Derived monthly variables: mean decision wait (weeks), total cost (EUR million per month),
-    person-nights without proper shelter per month and summed from the start (whose last month is
-    the scorecard's indicator: rare shortages at different months vanish in monthly percentiles)."""
-    decisions = monthly["decisions_dublin"] + monthly["decisions_safe_country"] + monthly["decisions_general"]
-    wait = (monthly["decision_wait_sum_months"] / decisions.where(decisions > 0)) * WEEKS_PER_MONTH
-    cost = sum((monthly[name] for name in COST_VARIABLES), xr.zeros_like(monthly["applications"]))
-    capacity = sum(monthly[name] for name in CAPACITY_VARIABLES)
-    return xr.Dataset(
-        {
-            "mean_wait_weeks": wait,
-            "cost_meur": cost / 1e6,
-            "capacity_total": capacity,
-            "decisions_total": decisions,
-            "ind_staff": monthly["ind_staff"],
-            "nights_without_shelter": monthly["nights_without_shelter"],
-            "nights_without_shelter_total": monthly["nights_without_shelter"].cumsum("time"),
-        }
-    )
+FAN_DIGITS = 1
+"""Decimals of the fan quantiles in answers (persons, weeks, FTE and EUR million: a tenth is plenty)."""
+DERIVED_FANS = (
+    "mean_wait_weeks",
+    "cost_meur",
+    "capacity_total",
+    "decisions_total",
+    "ind_staff",
+    "nights_without_shelter",
+    "nights_without_shelter_total",
+)
+INDICATOR_QUANTILES = (0.05, 0.5, 0.95)
 
 
-def extra_quantiles(extra: xr.Dataset) -> xr.Dataset:
-    """Fan quantiles of the derived variables; only the wait (undefined without decisions) skips NaN.
+def total(monthly: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """The sum of the named (run, month) variables."""
+    return np.sum([monthly[name] for name in names], axis=0)
 
-    numpy's NaN-skipping quantile loops over months in Python, so it is used only where needed.
-    """
-    quantiles = list(FAN_QUANTILES)
-    return xr.merge(
-        [
-            extra[[name for name in extra.data_vars if name != "mean_wait_weeks"]].quantile(
-                quantiles, dim="run", skipna=False
-            ),
-            extra[["mean_wait_weeks"]].quantile(quantiles, dim="run", skipna=True),
-        ]
-    )
+
+def derived_monthly(monthly: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Derived (run, month) variables: mean decision wait (weeks; NaN without decisions), total cost
+    (EUR million per month), places, decisions, IND staff (FTE), person-nights without proper shelter
+    per month and summed from the start (whose last month is the scorecard's indicator: rare
+    shortages at different months vanish in monthly percentiles)."""
+    decisions = total(monthly, DECISION_VARIABLES)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wait = np.where(decisions > 0, monthly["decision_wait_sum_months"] / decisions, np.nan)
+    return {
+        "mean_wait_weeks": wait * WEEKS_PER_MONTH,
+        "cost_meur": total(monthly, COST_VARIABLES) / 1e6,
+        "capacity_total": total(monthly, CAPACITY_VARIABLES),
+        "decisions_total": decisions,
+        "ind_staff": monthly["ind_staff"],
+        "nights_without_shelter": monthly["nights_without_shelter"],
+        "nights_without_shelter_total": np.cumsum(monthly["nights_without_shelter"], axis=1),
+    }
+
+
+def quantiles_over_runs(values: np.ndarray, quantiles: tuple[float, ...] = FAN_QUANTILES) -> np.ndarray:
+    """Quantiles along the first (run) axis, linear between order statistics, skipping NaN (NaN where
+    a column has no value): shape (quantile, *other axes). One sort for every column at once."""
+    ordered = np.sort(values, axis=0)  # NaN sorts last
+    last = np.maximum(np.sum(~np.isnan(values), axis=0) - 1, 0)
+    position = np.asarray(quantiles).reshape(-1, *([1] * (values.ndim - 1))) * last
+    below = np.floor(position).astype(np.intp)
+    low = np.take_along_axis(ordered, below, axis=0)
+    high = np.take_along_axis(ordered, np.minimum(below + 1, last), axis=0)
+    return low + (high - low) * (position - below)
 
 
 def quantile_lists(values: np.ndarray, digits: int) -> dict[str, list[float | None]]:
     """``{"0.05": [...], ...}`` from a (quantile, time) array, rounded to ``digits``; NaN becomes None."""
-    rows = np.round(values, digits).astype(object)
-    rows[np.isnan(values)] = None
+    rows = np.round(values, digits)
+    missing = np.isnan(values)
+    if missing.any():
+        rows = rows.astype(object)
+        rows[missing] = None
     return {f"{q:g}": row.tolist() for q, row in zip(FAN_QUANTILES, rows, strict=True)}
 
 
-def to_fans(quantiles: xr.Dataset) -> dict[str, Fan]:
-    """Fan models from a (quantile, time) dataset, with the registry's unit of each variable."""
-    times = [str(pd.Timestamp(t).date()) for t in quantiles["time"].to_numpy()]
+@lru_cache(maxsize=32)
+def month_labels(start_year: int, months: int) -> tuple[str, ...]:
+    """``YYYY-MM-01`` of each simulated month."""
+    return tuple(f"{start_year + t // 12}-{t % 12 + 1:02d}-01" for t in range(months))
+
+
+def monthly_fans(values: dict[str, np.ndarray], start_year: int) -> dict[str, Fan]:
+    """Fans (quantiles over runs per month) of the chain's fan variables and the derived ones (in
+    ``values``), with the registry's unit of each variable, all from one quantile computation."""
+    names = (*asylum.FAN_VARIABLES, *DERIVED_FANS)
+    quantiles = quantiles_over_runs(np.stack([values[name] for name in names], axis=1))
+    times = list(month_labels(start_year, quantiles.shape[-1]))
     return {
-        str(name): Fan(
-            variable=str(name),
-            unit=variable("asylum", str(name)).unit.code,
+        name: Fan.model_construct(
+            variable=name,
+            unit=variable("asylum", name).unit.code,
             time=times,
-            quantiles=quantile_lists(quantiles[name].transpose("quantile", "time").to_numpy(), 3),
+            quantiles=quantile_lists(quantiles[:, number], FAN_DIGITS),
         )
-        for name in quantiles.data_vars
+        for number, name in enumerate(names)
     }
+
+
+def annual_cost_fan(cost: np.ndarray, start_year: int) -> Fan:
+    """Fan of the chain's cost per calendar year (EUR million) from the (run, month) cost in EUR
+    million per month, dated 1 July of each year."""
+    runs, months = cost.shape
+    annual = cost.reshape(runs, months // 12, 12).sum(axis=2)
+    return Fan.model_construct(
+        variable="cost_meur_year",
+        unit=variable("asylum", "cost_meur_year").unit.code,
+        time=[f"{start_year + year}-07-01" for year in range(months // 12)],
+        quantiles=quantile_lists(quantiles_over_runs(annual), 1),
+    )
 
 
 def finite(value: object) -> float | None:
@@ -146,36 +208,31 @@ def finite(value: object) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def annual_cost_fan(monthly: xr.Dataset) -> Fan:
-    """Fan of the chain's cost per calendar year (EUR million), dated 1 July of each year."""
-    cost = extra_monthly(monthly)["cost_meur"].groupby("time.year").sum("time")
-    quantiles = cost.quantile(list(FAN_QUANTILES), dim="run").transpose("quantile", "year")
-    return Fan(
-        variable="cost_meur_year",
-        unit=variable("asylum", "cost_meur_year").unit.code,
-        time=[f"{int(year)}-07-01" for year in cost["year"].to_numpy()],
-        quantiles=quantile_lists(quantiles.to_numpy(), 1),
+def indicator_values(trajectories: Trajectories) -> list[IndicatorValue]:
+    """Median and 5th-95th percentile over runs of each scorecard indicator (NaN runs skipped)."""
+    per_run = trajectories.indicators
+    table = quantiles_over_runs(
+        np.stack([per_run[item.name] for item in INDICATORS], axis=1), INDICATOR_QUANTILES
     )
-
-
-def policy_result(scenario: Scenario, policy: Policy) -> PolicyResult:
-    """Evaluate one policy with the asylum service and keep fan quantiles and indicator summaries."""
-    outcome = asylum.evaluate_policy(scenario, policy, keep_trajectories=True)
-    assert outcome.monthly is not None
-    quantiles = xr.merge([outcome.fan, extra_quantiles(extra_monthly(outcome.monthly))])
-    indicators = [
+    return [
         IndicatorValue(
-            indicator=indicator.name,
-            label=indicator.label,
-            unit=indicator.unit,
-            median=finite(outcome.indicators[indicator.name].median()),
-            p5=finite(outcome.indicators[indicator.name].quantile(0.05)),
-            p95=finite(outcome.indicators[indicator.name].quantile(0.95)),
+            indicator=item.name,
+            label=item.label,
+            unit=item.unit,
+            median=finite(table[1, number]),
+            p5=finite(table[0, number]),
+            p95=finite(table[2, number]),
         )
-        for indicator in INDICATORS
+        for number, item in enumerate(INDICATORS)
     ]
-    fans = to_fans(quantiles) | {"cost_meur_year": annual_cost_fan(outcome.monthly)}
-    return PolicyResult(policy=policy, indicators=indicators, fans=fans)
+
+
+def policy_result(policy: Policy, trajectories: Trajectories, start_year: int) -> PolicyResult:
+    """Fan quantiles and indicator summaries of one policy's runs."""
+    values = trajectories.monthly | derived_monthly(trajectories.monthly)
+    fans = monthly_fans(values, start_year)
+    fans["cost_meur_year"] = annual_cost_fan(values["cost_meur"], start_year)
+    return PolicyResult(policy=policy, indicators=indicator_values(trajectories), fans=fans)
 
 
 def summed_series(series_ids: tuple[str, ...], since: int, scale: float) -> pd.Series:
@@ -223,27 +280,84 @@ def simulation_sources(scenario: Scenario) -> list[str]:
     return series + parameter_citations(asylum.checked_parameters(scenario))
 
 
+def answer(scenario: Scenario, jobs: list[Job], outcomes: list[Trajectories | Exception]) -> SimulationResult:
+    """The simulation result of ``jobs`` (the policies of ``scenario``); the first refusal is raised."""
+    results = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            raise outcome
+        results.append(policy_result(job.policy, outcome, scenario.start_year))
+    observed, sources = history_and_sources(scenario)
+    return SimulationResult(scenario=scenario, results=results, observed=observed, sources=sources)
+
+
+def history_and_sources(scenario: Scenario) -> tuple[dict[str, ObservedSeries], list[str]]:
+    """Observed history and citations of a scenario, remembered per start year and parameter overrides."""
+    section = asylum.asylum_section(scenario)
+    return remembered_history(
+        scenario.start_year, json.dumps(section.parameters, sort_keys=True, default=str)
+    )
+
+
+@lru_cache(maxsize=8)
+def remembered_history(start_year: int, overrides: str) -> tuple[dict[str, ObservedSeries], list[str]]:
+    """``observed_history`` and ``simulation_sources`` of a scenario with these overrides (JSON)."""
+    scenario = bundled_scenario("default").scenario
+    data = scenario.model_dump(by_alias=True)
+    data.update(start_year=start_year, end_year=max(start_year, scenario.end_year))
+    data["asylum"]["parameters"] = json.loads(overrides)
+    shown = Scenario.model_validate(data)
+    return observed_history(shown), simulation_sources(shown)
+
+
 def simulate(scenario: Scenario) -> SimulationResult:
     """Evaluate every policy of a (capped) scenario on the same inflow futures."""
-    return SimulationResult(
-        scenario=scenario,
-        results=[policy_result(scenario, policy) for policy in asylum.policies_of(scenario)],
-        observed=observed_history(scenario),
-        sources=simulation_sources(scenario),
-    )
+    jobs = [Job(scenario, policy) for policy in asylum.policies_of(scenario)]
+    return answer(scenario, jobs, run_jobs(jobs))
+
+
+def what_if_policy(request: WhatIfRequest) -> Policy:
+    """The request's levers, or the scenario's first policy."""
+    return request.policy or asylum.policies_of(bundled_scenario(request.scenario).scenario)[0]
 
 
 def what_if(request: WhatIfRequest) -> SimulationResult:
     """One policy (the request's levers, or the scenario's first policy) on the scenario's inflow future."""
-    policy = request.policy or asylum.policies_of(bundled_scenario(request.scenario).scenario)[0]
-    return simulate(build_scenario(request, [policy]))
+    found = what_if_batch((request,))[0]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def what_if_batch(requests: Sequence[WhatIfRequest]) -> list[SimulationResult | Exception]:
+    """The answers to several what-ifs, simulated together where they can share chain runs (each
+    answer equals ``what_if`` of its request alone); a refused request gets its error."""
+    scenarios = [build_scenario(request, [what_if_policy(request)]) for request in requests]
+    jobs = [
+        Job(scenario, what_if_policy(request)) for scenario, request in zip(scenarios, requests, strict=True)
+    ]
+    answers: list[SimulationResult | Exception] = []
+    for scenario, job, outcome in zip(scenarios, jobs, run_jobs(jobs), strict=True):
+        try:
+            answers.append(answer(scenario, [job], [outcome]))
+        except Exception as error:
+            answers.append(error)
+    return answers
+
+
+def what_if_batch_key(request: WhatIfRequest) -> str:
+    """What-ifs with equal keys can be simulated in one chain run (``service.chain_runs.batch_key``)."""
+    policy = what_if_policy(request)
+    return batch_key(Job(build_scenario(request, [policy]), policy))
 
 
 def compare(request: CompareRequest) -> SimulationResult:
     """The request's policies (or the scenario's) side by side on the same inflow futures."""
     bundled = asylum.policies_of(bundled_scenario(request.scenario).scenario)
     policies = request.policies or bundled[:MAX_POLICIES]
-    return simulate(build_scenario(request, policies))
+    scenario = build_scenario(request, policies)
+    jobs = [Job(scenario, policy) for policy in policies]
+    return answer(scenario, jobs, run_jobs(jobs))
 
 
 # ------------------------------------------------------------------ population and migration plans
@@ -277,7 +391,32 @@ def project(request: VariantRequest) -> ProjectionResult:
         request.start, request.end, request.tfr, request.e0_female, request.e0_male,
         request.net_migration, request.runs, request.seed,
     )  # fmt: skip
-    return ProjectionResult(request=request, summary=summary_of(result), fans=projection_fans(result))
+    return ProjectionResult(
+        request=request, summary=summary_of(result), fans=projection_fans(result), pyramid=pyramid_of(result)
+    )
+
+
+def pyramid_of(result: xr.Dataset) -> Pyramid | None:
+    """Mean population by sex and five-year age group (last group open) in the projection's first and
+    last year (persons); None when the projection kept no ages."""
+    if "population_by_sex_age" not in result:
+        return None
+    by_age = result["population_by_sex_age"].isel(year=[0, -1]).mean("run").transpose("year", "sex", "age")
+    ages = by_age["age"].to_numpy()
+    starts = np.arange(0, int(ages.max()) + 1, PYRAMID_GROUP_YEARS)
+    starts = starts[starts <= PYRAMID_OPEN_AGE]
+    grouped = np.add.reduceat(by_age.to_numpy(), np.searchsorted(ages, starts), axis=2)
+    labels = [f"{a}-{a + PYRAMID_GROUP_YEARS - 1}" for a in starts[:-1]] + [f"{starts[-1]}+"]
+    sexes = [str(sex) for sex in by_age["sex"].to_numpy()]
+    years = [
+        PyramidYear(
+            year=int(year),
+            male=np.round(grouped[index, sexes.index("male")], 1).tolist(),
+            female=np.round(grouped[index, sexes.index("female")], 1).tolist(),
+        )
+        for index, year in enumerate(by_age["year"].to_numpy())
+    ]
+    return Pyramid(age_groups=labels, years=years)
 
 
 def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
@@ -285,20 +424,24 @@ def project_migration_plan(request: PlanRequest) -> PlanProjectionResult:
     and its comparison variant with the population service: yearly medians and fans of both."""
     plan = request.plan()
     grants: list[float] | None = None
-    if request.asylum_chain:
-        result = population.project_plan(population.with_asylum_chain(plan), detail=False)
-        chain_grants = result["arrivals"].sel(inflow="asylum").isel(year=slice(None, -1))
-        grants = [round(float(v), 1) for v in chain_grants.median("run").to_numpy()]
-    else:
-        result = population.project_plan(plan, detail=False)
+    with progress.stage(0.0, PLAN_SHARE_OF_WORK):
+        if request.asylum_chain:
+            result = population.project_plan(population.with_asylum_chain(plan))
+            chain_grants = result["arrivals"].sel(inflow="asylum").isel(year=slice(None, -1))
+            grants = [round(float(v), 1) for v in chain_grants.median("run").to_numpy()]
+        else:
+            result = population.project_plan(plan)
+    with progress.stage(PLAN_SHARE_OF_WORK, 1.0):
+        variant = project(request.variant())
     fans = projection_fans(result)
     return PlanProjectionResult(
         request=request,
         summary=summary_of(result),
         fans={name: fans[name] for name in PLAN_FANS},
-        variant=project(request.variant()),
+        variant=variant,
         asylum_grants=grants,
         arrivals=arrivals_by_motive(result),
+        pyramid=pyramid_of(result),
     )
 
 

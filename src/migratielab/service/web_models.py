@@ -37,6 +37,8 @@ MAX_POPULATION_RUNS = 200
 MAX_POPULATION_YEARS = limits.LAST_YEAR - limits.FIRST_POPULATION_START
 MAX_ANNUAL_INFLOW = float(limits.ANNUAL_INFLOW.high)
 DEFAULT_RUNS = 500
+INTERACTIVE_RUNS = 100
+"""Runs of a what-if by default (the dashboard's too): an answer within a second on a busy server."""
 PLAN_CATEGORIES = MOTIVES
 """The plan's gross-immigration categories are the immigrant motives (follow-on family is derived)."""
 
@@ -117,6 +119,9 @@ class SimulationRequest(BaseModel):
 class WhatIfRequest(SimulationRequest):
     """One policy (a set of levers) on a bundled scenario's inflow future."""
 
+    runs: WholeNumber = Field(
+        INTERACTIVE_RUNS, ge=1, le=MAX_RUNS, description=f"ensemble size (at most {MAX_RUNS:,})"
+    )
     policy: Policy | None = Field(None, description="levers; default: the scenario's first policy")
 
 
@@ -244,12 +249,29 @@ class YearFan(BaseModel):
     quantiles: dict[str, list[float | None]]
 
 
+class PyramidYear(BaseModel):
+    """Population on 1 January of ``year`` by sex and age group (persons, mean over runs)."""
+
+    year: int
+    male: list[float]
+    female: list[float]
+
+
+class Pyramid(BaseModel):
+    """A population pyramid: the first and last year of a projection, by sex and five-year age group
+    (the last group open: ``100+``); means over runs, so the groups add up to the mean population."""
+
+    age_groups: list[str]
+    years: list[PyramidYear]
+
+
 class ProjectionResult(BaseModel):
     """A population projection: yearly medians of the headline indicators and fans, with sources."""
 
     request: VariantRequest
     summary: list[dict[str, float | int | None]]
     fans: dict[str, YearFan]
+    pyramid: Pyramid | None = Field(None, description="population by sex and age, first and last year")
 
 
 def _level(category: str, description: str) -> Any:
@@ -343,6 +365,9 @@ class PlanProjectionResult(BaseModel):
     arrivals: dict[str, list[float]] = Field(
         default_factory=dict,
         description="median immigration per motive (persons per year), one value per flow year",
+    )
+    pyramid: Pyramid | None = Field(
+        None, description="the plan's population by sex and age, first and last year"
     )
 
 

@@ -54,13 +54,20 @@ function liveForm(form) {
   let pending = null;
   let timer = null;
   let clock = null;
+  let done = null; // fraction done that the server reported (X-Progress on a 202 answer)
   function startClock() {
     const started = Date.now();
+    const bar = document.getElementById("progress");
+    done = null;
+    if (bar) {
+      bar.removeAttribute("value");
+    }
     clearInterval(clock);
     setStatus(status, "busy", status.dataset.busy);
     clock = setInterval(() => {
       const seconds = Math.round((Date.now() - started) / 1000);
-      status.textContent = status.dataset.busy + " " + seconds + " s";
+      const share = done === null ? "" : " " + Math.round(done * 100) + "%,";
+      status.textContent = status.dataset.busy + share + " " + seconds + " s";
     }, 500);
   }
   async function fetchResults(query, signal) {
@@ -68,6 +75,13 @@ function liveForm(form) {
       const response = await fetch(form.dataset.live + "?" + query, { signal });
       if (response.status !== 202) {
         return response;
+      }
+      const reported = response.headers.get("X-Progress");
+      const bar = document.getElementById("progress");
+      if (reported !== null && bar) {
+        done = Number(reported);
+        bar.max = 1;
+        bar.value = done;
       }
       status.title = status.dataset.pending;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
