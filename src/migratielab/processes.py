@@ -12,13 +12,16 @@ PR_SET_PDEATHSIG = 1
 """``prctl`` option: the signal a Linux process receives when its parent dies."""
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Pool initializer: ask the kernel to kill this worker when its parent process dies (kill -9 included).
 
-    Linux only (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere it does nothing. If the parent is
-    already gone when the worker starts, the worker exits at once.
+    Linux only (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere it does nothing. ``parent`` is the
+    process id of the parent as the parent knows it (``os.getpid()`` there): a worker still importing
+    its initializer when the parent died has been adopted by then, so its own ``getppid()`` would not
+    tell. If the parent is gone when the request takes effect, the worker exits at once.
     """
-    parent = os.getppid()
+    if parent is None:
+        parent = os.getppid()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

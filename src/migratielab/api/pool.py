@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -98,9 +99,9 @@ WORKER_PROGRESS: list[ProgressQueue] = []
 """The progress queue of this worker process (set by ``start_worker``; the pool's own in threads)."""
 
 
-def start_worker(reports: ProgressQueue) -> None:
-    """Pool initializer: die with the parent and report progress to ``reports``."""
-    die_with_parent()
+def start_worker(parent: int, reports: ProgressQueue) -> None:
+    """Pool initializer: die with the parent (process id ``parent``) and report progress to ``reports``."""
+    die_with_parent(parent)
     WORKER_PROGRESS[:] = [reports]
 
 
@@ -169,7 +170,10 @@ class SimulationPool:
                 context = multiprocessing.get_context("spawn")
                 self.reports = cast(ProgressQueue, context.Queue())
                 self.executor = ProcessPoolExecutor(
-                    processes, mp_context=context, initializer=start_worker, initargs=(self.reports,)
+                    processes,
+                    mp_context=context,
+                    initializer=start_worker,
+                    initargs=(os.getpid(), self.reports),
                 )
             else:
                 self.reports = cast(ProgressQueue, queue.SimpleQueue())

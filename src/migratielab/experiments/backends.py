@@ -9,6 +9,7 @@ run id and future id (see ``migratielab.experiments.evaluate``).
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -81,7 +82,9 @@ class ProcessBackend:
     def results(self, model: RunModel, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Evaluate tasks in a process pool."""
         context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=die_with_parent)
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
         try:
             yield from bounded_map(
                 lambda task: pool.submit(evaluate_chunk, model, task),
