@@ -85,13 +85,15 @@ def test_compiled_serve_and_age_matches_the_numpy_reference(
     capacity=arrays(np.float64, (3,), elements=st.floats(0, 5e6)),
     weights=arrays(np.float64, (3, 3), elements=st.floats(0.05, 2.0)),
     term=st.integers(0, 7),
+    since=st.integers(0, 9),
 )
 def test_compiled_serve_tracks_matches_the_numpy_reference(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int, since: int
 ) -> None:
-    """Every field of the compiled month of a queue by track equals the numpy composition to 1e-9."""
-    compiled = serve_tracks(queue, joining, capacity, weights, term)
-    reference = serve_tracks_reference(queue, joining, capacity, weights, term)
+    """Every field of the compiled month of a queue by track equals the numpy composition to 1e-9
+    (the sums of bins from ``since`` on included)."""
+    compiled = serve_tracks(queue, joining, capacity, weights, term, since)
+    reference = serve_tracks_reference(queue, joining, capacity, weights, term, since)
     for name, expected in reference._asdict().items():
         scale = max(1.0, float(np.abs(queue).sum() + np.abs(joining).sum()))
         np.testing.assert_allclose(getattr(compiled, name), expected, rtol=1e-9, atol=1e-9 * scale)

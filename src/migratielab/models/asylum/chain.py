@@ -229,8 +229,8 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
     housing = house(state, parameters, inputs, outcomes.grants + arrivals.family_in)
     need = decisions.backlog + outcomes.appeals + outcomes.rejected + housing.waiting
     in_chain_before = decisions.queue_before + state.appeals + state.rejected + housing.waiting_before
-    outside_before = outside_reception(state.queue, parameters)
-    outside = outside_reception(decisions.queue, parameters)
+    outside_before = outside_reception(decisions.long_before, parameters)
+    outside = outside_reception(decisions.long_after, parameters)
     residents_before = in_chain_before - state.at_centre - outside_before
     reception = plan_reception(state, params, residents_before, need - outside, t)
     exits = housing.housed + outcomes.dublin + outcomes.leaving_rejected

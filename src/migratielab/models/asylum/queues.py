@@ -238,22 +238,33 @@ class TracksServed(NamedTuple):
     wait_sum: np.ndarray  # (run,) months waited summed over those served (bins counted at their middle)
     past_term: np.ndarray  # (run,) cases left in bin ``term`` or later
     at_term: np.ndarray  # (run,) cases left in bin ``term``
+    since_before: np.ndarray  # (run,) cases at the start in bin ``since`` or later
+    since_after: np.ndarray  # (run,) cases left in bin ``since`` or later
 
 
 def serve_tracks_reference(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray,
+    joining: np.ndarray,
+    capacity: np.ndarray,
+    weights: np.ndarray,
+    term: int,
+    since: int = 0,
 ) -> TracksServed:
     """``serve_tracks`` in numpy: ``share_capacity`` over the tracks, then ``serve_and_age_reference``
     per (run, track) row (the reference the compiled version is tested against)."""
     joined = queue.copy()
     joined[:, :, 0] += joining
-    return serve_per_track(queue, joining, share_capacity(joined.sum(axis=2), capacity, weights), term)
+    per_track = share_capacity(joined.sum(axis=2), capacity, weights)
+    return serve_per_track(queue, joining, per_track, term, since)
 
 
-def serve_per_track(queue: np.ndarray, joining: np.ndarray, per_track: np.ndarray, term: int) -> TracksServed:
+def serve_per_track(
+    queue: np.ndarray, joining: np.ndarray, per_track: np.ndarray, term: int, since: int = 0
+) -> TracksServed:
     """Serve a queue by track when the cases decided per track (run, track) are already known (an
     observed count, or ``share_capacity``'s answer): ``joining`` (run, track) cases join bin 0, each
-    track is served oldest first and the rest aged one month (numpy, one pass per row)."""
+    track is served oldest first and the rest aged one month (numpy, one pass per row); cases in
+    bin ``since`` or later are counted before and after."""
     runs, tracks, bins = queue.shape
     rows = serve_and_age_reference(
         queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term, joining.reshape(-1)
@@ -268,29 +279,37 @@ def serve_per_track(queue: np.ndarray, joining: np.ndarray, per_track: np.ndarra
         wait_sum=(served_by_wait * (np.arange(bins) + 0.5)).sum(axis=1),
         past_term=rows.past_term.reshape(runs, tracks).sum(axis=1),
         at_term=rows.at_term.reshape(runs, tracks).sum(axis=1),
+        since_before=queue[:, :, since:].sum(axis=(1, 2)),
+        since_after=rows.after.reshape(queue.shape)[:, :, since:].sum(axis=(1, 2)),
     )
 
 
 def serve_tracks(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray,
+    joining: np.ndarray,
+    capacity: np.ndarray,
+    weights: np.ndarray,
+    term: int,
+    since: int = 0,
 ) -> TracksServed:
     """Serve a queue by track: ``joining`` (run, track) cases join bin 0, ``capacity`` (run,) work
     units are spent on the tracks in order (``weights`` (run, track): work per case), each track is
     served oldest first and the rest aged one month.
 
-    ``queue`` (run, track, bin) cases with the oldest bin last; ``term`` a bin whose cases are
-    counted. One compiled pass per run, with the arithmetic of ``serve_tracks_reference``.
+    ``queue`` (run, track, bin) cases with the oldest bin last; ``term`` and ``since`` bins whose
+    cases (from the bin on) are counted. One compiled pass per run, with the arithmetic of
+    ``serve_tracks_reference``.
     """
     runs, tracks, bins = queue.shape
     check_bins(bins)
     after, served_by_wait = np.empty((runs * tracks, bins)), np.zeros((runs, bins))
-    served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((4, runs))
+    served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((6, runs))
     _serve_tracks(
         np.ascontiguousarray(queue, dtype=np.float64).reshape(-1, bins),
         np.ascontiguousarray(joining, dtype=np.float64),
         np.ascontiguousarray(capacity, dtype=np.float64),
         np.ascontiguousarray(weights, dtype=np.float64),
-        term,
+        (term, max(since, 0)),
         (after, served, served_by_wait, left, sums),
     )
     return TracksServed(after.reshape(queue.shape), served, served_by_wait, left, *sums)
@@ -302,15 +321,17 @@ def _serve_tracks(
     joining: np.ndarray,
     capacity: np.ndarray,
     weights: np.ndarray,
-    term: int,
+    bins: tuple[int, int],
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Runs of ``serve_tracks`` on (run x track, bin) rows into ``out`` = (after, served,
-    served_by_wait (zeroed), left, sums (4, run))."""
+    """Runs of ``serve_tracks`` on (run x track, bin) rows with ``bins`` = (term, since) into ``out``
+    = (after, served, served_by_wait (zeroed), left, sums (6, run))."""
     after, served, served_by_wait, left, sums = out
     runs, tracks = served.shape
+    term, since = bins
     for run in range(runs):
         remaining, before_total, past_term, at_term, wait_sum = capacity[run], 0.0, 0.0, 0.0, 0.0
+        since_before, since_after = 0.0, 0.0
         for track in range(tracks):
             row = run * tracks + track
             cases_before = _row_total(queue, row)
@@ -323,7 +344,19 @@ def _serve_tracks(
             wait_sum += wait
             past_term += past
             at_term += at
+            since_before += _tail_total(queue, row, since)
+            since_after += _tail_total(after, row, since)
         sums[0, run], sums[1, run], sums[2, run], sums[3, run] = before_total, wait_sum, past_term, at_term
+        sums[4, run], sums[5, run] = since_before, since_after
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _tail_total(values: np.ndarray, row: int, since: int) -> float:
+    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` and later, in order."""
+    total = 0.0
+    for age in range(since, values.shape[1]):
+        total += values[row, age]
+    return total
 
 
 def check_balance(
