@@ -123,10 +123,20 @@ def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
 @njit(cache=True, nogil=True, inline="always")
 def _row_total(values: np.ndarray, row: int) -> float:
     """Sum of row ``row`` of (row, bin) ``values``, bins in order."""
-    total = 0.0
-    for age in range(values.shape[1]):
+    return _row_sums(values, row, values.shape[1])[0]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _row_sums(values: np.ndarray, row: int, since: int) -> tuple[float, float]:
+    """Sums of row ``row`` of (row, bin) ``values`` over all bins and over bins ``since`` and later,
+    each in bin order (one pass)."""
+    total, tail, bins = 0.0, 0.0, values.shape[1]
+    for age in range(min(since, bins)):
         total += values[row, age]
-    return total
+    for age in range(min(since, bins), bins):
+        total += values[row, age]
+        tail += values[row, age]
+    return total, tail
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -196,8 +206,9 @@ def _serve_row(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _term_sums(after: np.ndarray, row: int, term: int) -> tuple[float, float, float]:
-    """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, and those in bin ``term``."""
+def _term_sums(after: np.ndarray, row: int, term: int, since: int) -> tuple[float, float, float, float]:
+    """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, those in bin ``term``,
+    and those in bin ``since`` or later (one pass)."""
     bins = after.shape[1]
     early, past_term = 0.0, 0.0
     for age in range(bins):
@@ -205,7 +216,24 @@ def _term_sums(after: np.ndarray, row: int, term: int) -> tuple[float, float, fl
             early += after[row, age]
         else:
             past_term += after[row, age]
-    return early + past_term, past_term, after[row, term] if term < bins else 0.0
+    return early + past_term, past_term, after[row, term] if term < bins else 0.0, _tail(after, row, since)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _tail(values: np.ndarray, row: int, since: int) -> float:
+    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` and later (four partial sums,
+    so the additions do not wait on each other)."""
+    first, second, third, fourth = 0.0, 0.0, 0.0, 0.0
+    age, bins = since, values.shape[1]
+    while age + 3 < bins:
+        first += values[row, age]
+        second += values[row, age + 1]
+        third += values[row, age + 2]
+        fourth += values[row, age + 3]
+        age += 4
+    for rest in range(age, bins):
+        first += values[row, rest]
+    return (first + second) + (third + fourth)
 
 
 @njit(cache=True, nogil=True)
@@ -222,7 +250,7 @@ def _serve_and_age(
     for row in range(queue.shape[0]):
         rule = (joining[row], capacity[row], max(first[row], 0))
         served_total, wait_sum = _serve_row(queue, row, rule, served, row, after)
-        after_total, past_term, at_term = _term_sums(after, row, term)
+        after_total, past_term, at_term, _ = _term_sums(after, row, term, after.shape[1])
         sums[0, row], sums[1, row], sums[2, row] = _row_total(queue, row), served_total, after_total
         sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
 
@@ -334,29 +362,20 @@ def _serve_tracks(
         since_before, since_after = 0.0, 0.0
         for track in range(tracks):
             row = run * tracks + track
-            cases_before = _row_total(queue, row)
+            cases_before, tail_before = _row_sums(queue, row, since)
             share = min(cases_before + joining[run, track], remaining / weights[run, track])
             remaining = max(0.0, remaining - share * weights[run, track])
             rule = (joining[run, track], share, 0)
             served[run, track], wait = _serve_row(queue, row, rule, served_by_wait, run, after)
-            left[run, track], past, at = _term_sums(after, row, term)
+            left[run, track], past, at, tail_after = _term_sums(after, row, term, since)
             before_total += cases_before
             wait_sum += wait
             past_term += past
             at_term += at
-            since_before += _tail_total(queue, row, since)
-            since_after += _tail_total(after, row, since)
+            since_before += tail_before
+            since_after += tail_after
         sums[0, run], sums[1, run], sums[2, run], sums[3, run] = before_total, wait_sum, past_term, at_term
         sums[4, run], sums[5, run] = since_before, since_after
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _tail_total(values: np.ndarray, row: int, since: int) -> float:
-    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` and later, in order."""
-    total = 0.0
-    for age in range(since, values.shape[1]):
-        total += values[row, age]
-    return total
 
 
 def check_balance(
