@@ -121,32 +121,20 @@ def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _row_total(values: np.ndarray, row: int) -> float:
-    """Sum of row ``row`` of (row, bin) ``values``, bins in order."""
-    return _row_sums(values, row, values.shape[1])[0]
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _row_sums(values: np.ndarray, row: int, since: int) -> tuple[float, float]:
-    """Sums of row ``row`` of (row, bin) ``values`` over all bins and over bins ``since`` and later,
-    each in bin order (one pass)."""
-    total, tail, bins = 0.0, 0.0, values.shape[1]
-    for age in range(min(since, bins)):
-        total += values[row, age]
-    for age in range(min(since, bins), bins):
-        total += values[row, age]
-        tail += values[row, age]
-    return total, tail
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _age_row(queue: np.ndarray, row: int, joining: float, after: np.ndarray) -> int:
+def _age_row(
+    queue: np.ndarray, row: int, joining: float, after: np.ndarray, since: int
+) -> tuple[int, float, float]:
     """Age row ``row`` of ``queue`` one bin into ``after`` as if nobody were served, ``joining``
-    added to bin 0; returns the oldest bin with cases (-1: none)."""
+    added to bin 0; returns the oldest bin with cases (-1: none), the row's cases (bins summed in
+    order) and those in bin ``since`` or later, before ``joining``."""
     last = queue.shape[1] - 1
     oldest = 0 if joining != 0.0 else -1
+    total, tail = 0.0, 0.0
     for age in range(last + 1):
-        if queue[row, age] != 0.0:
+        cases = queue[row, age]
+        total += cases
+        tail += cases if age >= since else 0.0
+        if cases != 0.0:
             oldest = age
     after[row, 0] = 0.0
     if last > 1:
@@ -154,7 +142,7 @@ def _age_row(queue: np.ndarray, row: int, joining: float, after: np.ndarray) -> 
     for age in range(1, last - 1):
         after[row, age + 1] = queue[row, age]
     after[row, last] = _present(queue, row, joining, last - 1) + _present(queue, row, joining, last)
-    return oldest
+    return oldest, total, tail
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -167,18 +155,19 @@ def _present(queue: np.ndarray, row: int, joining: float, age: int) -> float:
 def _serve_row(
     queue: np.ndarray,
     row: int,
+    oldest: int,
     rule: tuple[float, float, int],
     served: np.ndarray,
     served_row: int,
     after: np.ndarray,
 ) -> tuple[float, float]:
-    """Row ``row`` of ``serve_and_age`` with ``rule`` = (joining, capacity, first bin): everyone is
-    aged into ``after``, then bins with cases are served oldest first; servings are added to
-    ``served[served_row]``. Returns (served, months waited) sums. Same value per bin as the reference.
+    """Row ``row`` of ``serve_and_age`` with ``rule`` = (joining, capacity, first bin), once aged
+    into ``after`` by ``_age_row`` (``oldest``: its oldest bin with cases): bins with cases are
+    served oldest first; servings are added to ``served[served_row]``. Returns (served, months
+    waited) sums. Same value per bin as the reference.
     """
     joining, capacity, first = rule
     last = queue.shape[1] - 1
-    oldest = _age_row(queue, row, joining, after)
     waiting, served_total, wait_sum = 0.0, 0.0, 0.0
     served_second_last, served_last = 0.0, 0.0  # both bins age into the last bin
     for age in range(oldest, first - 1, -1):
@@ -249,9 +238,10 @@ def _serve_and_age(
     served, after, sums = out
     for row in range(queue.shape[0]):
         rule = (joining[row], capacity[row], max(first[row], 0))
-        served_total, wait_sum = _serve_row(queue, row, rule, served, row, after)
+        oldest, before_total, _ = _age_row(queue, row, rule[0], after, queue.shape[1])
+        served_total, wait_sum = _serve_row(queue, row, oldest, rule, served, row, after)
         after_total, past_term, at_term, _ = _term_sums(after, row, term, after.shape[1])
-        sums[0, row], sums[1, row], sums[2, row] = _row_total(queue, row), served_total, after_total
+        sums[0, row], sums[1, row], sums[2, row] = before_total, served_total, after_total
         sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
 
 
@@ -362,11 +352,11 @@ def _serve_tracks(
         since_before, since_after = 0.0, 0.0
         for track in range(tracks):
             row = run * tracks + track
-            cases_before, tail_before = _row_sums(queue, row, since)
+            oldest, cases_before, tail_before = _age_row(queue, row, joining[run, track], after, since)
             share = min(cases_before + joining[run, track], remaining / weights[run, track])
             remaining = max(0.0, remaining - share * weights[run, track])
             rule = (joining[run, track], share, 0)
-            served[run, track], wait = _serve_row(queue, row, rule, served_by_wait, run, after)
+            served[run, track], wait = _serve_row(queue, row, oldest, rule, served_by_wait, run, after)
             left[run, track], past, at, tail_after = _term_sums(after, row, term, since)
             before_total += cases_before
             wait_sum += wait
@@ -398,6 +388,37 @@ def check_balances(
         return
     for row, name in enumerate(names):
         _check_stock(name, before[row], inflow[row], outflow[row], after[row], error[row], below[row])
+
+
+BalanceRow = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def check_balance_rows(names: list[str], rows: list[BalanceRow]) -> None:
+    """``check_balances`` for one (before, inflow, outflow, after) row of (run,) arrays per name:
+    a compiled pass gives the verdict without building (stock, run) arrays; only when a stock fails
+    are they built, and ``check_balances`` names the failure."""
+
+    def contiguous(part: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(part, dtype=np.float64)
+
+    as_float = tuple((contiguous(b), contiguous(i), contiguous(o), contiguous(a)) for b, i, o, a in rows)
+    if _all_balance(as_float, RELATIVE_TOLERANCE):
+        return
+    starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*rows, strict=True))
+    check_balances(names, starts, inflows, outflows, ends)
+
+
+@njit(cache=True, nogil=True)
+def _all_balance(rows: tuple[BalanceRow, ...], tolerance: float) -> bool:
+    """Whether every stock of ``rows`` balances and none is below zero (``check_balances``'s test,
+    run by run; False on NaN)."""
+    for before, inflow, outflow, after in rows:
+        for run in range(before.shape[0]):
+            scale = max(1.0, abs(before[run]) + abs(inflow[run]) + abs(outflow[run]))
+            error = abs(after[run] - (before[run] + inflow[run] - outflow[run])) / scale
+            if not error <= tolerance or after[run] < -tolerance * scale:
+                return False
+    return True
 
 
 def _check_stock(

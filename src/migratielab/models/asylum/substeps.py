@@ -27,7 +27,7 @@ from migratielab.models.asylum.policies import (
     staffing_target,
 )
 from migratielab.models.asylum.queues import (
-    check_balances,
+    check_balance_rows,
     serve_and_age,
     serve_per_track,
     serve_tracks,
@@ -635,7 +635,7 @@ def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
 def check_conservation(before: State, after: State, month: Month) -> None:
     """Raise ConservationError unless every stock balances, stays non-negative and fits its places.
 
-    One check over all stocks at once (``queues.check_balances``): before + in - out = after.
+    One check over all stocks at once (``queues.check_balance_rows``): before + in - out = after.
     """
     arrivals, decisions, outcomes, housing = month.arrivals, month.decisions, month.outcomes, month.housing
     placement = month.placement
@@ -668,8 +668,7 @@ def check_conservation(before: State, after: State, month: Month) -> None:
         ),
     }
     balances[PARTITION] = partition(month)
-    starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*balances.values(), strict=True))
-    check_balances(list(balances), starts, inflows, outflows, ends)
+    check_balance_rows(list(balances), list(balances.values()))
     check_places(after, placement.residents)
 
 
@@ -679,7 +678,7 @@ PARTITION = "people in the chain = in reception + at the centre + outside recept
 def partition(month: Month) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The partition of the chain's people as a balance row (start, in, out, end), persons (run,):
     those in reception and at the centre, plus those outside, less nobody, must be everyone in the
-    chain (checked with the stocks by ``check_balances``, relative to the people located)."""
+    chain (checked with the stocks by ``check_balance_rows``, relative to the people located)."""
     placement = month.placement
     return placement.residents + placement.at_centre, month.outside, np.zeros_like(month.need), month.need
 
