@@ -22,6 +22,7 @@ import numpy as np
 
 from migratielab.models.asylum.parameters import ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
+from migratielab.models.asylum.rolling import shift_history
 from migratielab.models.asylum.substeps import (
     DAYS_PER_MONTH,
     Costs,
@@ -36,7 +37,6 @@ from migratielab.models.asylum.substeps import (
     plan_housing,
     plan_reception,
     resolve,
-    shift_history,
     staff,
 )
 

@@ -33,6 +33,7 @@ from migratielab.models.asylum.queues import (
     serve_tracks,
     share_capacity,
 )
+from migratielab.models.asylum.rolling import shift_history
 
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
@@ -61,11 +62,6 @@ def over_tracks(values: np.ndarray) -> np.ndarray:
 def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
     """Productive FTE (run,): trained staff plus new hires weighted by their linear ramp-up."""
     return np.asarray(state.staff_trained + np.einsum("rk,rk->r", state.staff_pipeline, params.ramp_weights))
-
-
-def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
-    """Prepend this month's value to a (run, months ago) history, dropping the oldest."""
-    return np.concatenate([newest[:, None], history[:, :-1]], axis=1)
 
 
 def split_remainder(total: np.ndarray, shares: list[np.ndarray]) -> list[np.ndarray]:
