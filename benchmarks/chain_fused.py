@@ -2,7 +2,8 @@
 
 The best compiled form of ``chain.step`` that this benchmark's author could write, for the policy the
 benchmark runs (forecast-linked reception, staffing and housing quota; no observed inputs, no
-housing pillar): per run, every sub-step of the month in one pass with the run's cells in L1
+housing pillar, no suspended returns; applicants outside reception, the partition check and
+return costs included): per run, every sub-step of the month in one pass with the run's cells in L1
 cache, the state updated in place and the month's flows written straight into the recording
 arrays (flow, month, run). It is the yardstick ``bench_asylum.py`` holds the production step
 against (the issue's "fused reference"); it is not used by the model and is checked against it
@@ -18,7 +19,7 @@ from numba import njit
 
 from migratielab.models.asylum.chain import ChainConfig, ChainInputs, Flows, State
 from migratielab.models.asylum.policies import is_decision_month
-from migratielab.models.asylum.substeps import DAYS_PER_MONTH, PLANNING_WINDOW_MONTHS
+from migratielab.models.asylum.substeps import DAYS_PER_MONTH, OUTSIDE_FROM_MONTH, PLANNING_WINDOW_MONTHS
 
 SCALARS = (
     "ac_unregistered",
@@ -77,6 +78,8 @@ PARAMETERS = (
     "cost_independent_departure",
     "lighter_measures_share",
     "cost_lighter_measure_per_person_month",
+    "outside_reception_share",
+    "unsupervised_registered_share",
 )
 FLOWS = tuple(Flows.scalar_names())
 
@@ -204,16 +207,20 @@ def _serve(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _decide(queue, applications, capacity, shares, weights, term, served, histogram, scratch):
+def _decide(queue, applications, capacity, shares, weights, term, served, histogram, scratch, long_waits):
     """One run's IND month: ``capacity`` shared over the (track, bin) ``queue`` (served, aged in
-    place); decisions and cases left per track into ``scratch``; decisions by wait into ``histogram``."""
+    place); decisions and cases left per track into ``scratch``; decisions by wait into ``histogram``;
+    cases waited ``OUTSIDE_FROM_MONTH`` months or more before and after into ``long_waits``."""
     remaining, queue_before, backlog, past_term, crossing, wait_sum = capacity, 0.0, 0.0, 0.0, 0.0, 0.0
     bins = queue.shape[1]
+    long_waits[0], long_waits[1] = 0.0, 0.0
     for track in range(3):
         joining = applications * shares[track]
         waiting = queue[track, 0] + joining
         for age in range(1, bins):
             waiting += queue[track, age]
+            if age >= OUTSIDE_FROM_MONTH:
+                long_waits[0] += queue[track, age]
         share = min(waiting, remaining / weights[track])
         remaining = max(0.0, remaining - share * weights[track])
         before, scratch[0, track], wait = _serve(queue[track], joining, share, 0, served)
@@ -223,6 +230,8 @@ def _decide(queue, applications, capacity, shares, weights, term, served, histog
         for age in range(bins):
             histogram[age] += served[age]
             left += queue[track, age]
+            if age >= OUTSIDE_FROM_MONTH:
+                long_waits[1] += queue[track, age]
             if age >= term:
                 past_term += queue[track, age]
         scratch[1, track] = left
@@ -247,7 +256,7 @@ def _month(stocks, histories, constants, month_inputs, out):
     p, ramp, family_weights, dated = constants
     applications, term, deciding, forecast_lag, staffing_lag = month_inputs
     runs, _, bins = queue.shape
-    served, scratch = np.empty(bins), np.empty((2, 3))
+    served, scratch, long_waits = np.empty(bins), np.empty((2, 3)), np.empty(2)
     worst = 0.0
     for r in range(runs):
         worst = max(
@@ -258,7 +267,7 @@ def _month(stocks, histories, constants, month_inputs, out):
                 (need_history, work_history, grants_history),
                 (p, ramp, family_weights, dated),
                 (applications[r], term, deciding, forecast_lag, staffing_lag),
-                (served, histogram, scratch),
+                (served, histogram, scratch, long_waits),
                 out,
             ),
         )
@@ -280,7 +289,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     need_history, work_history, grants_history = histories
     p, ramp, family_weights, dated = constants
     applications, term, deciding, forecast_lag, staffing_lag = inputs
-    served, histogram, scratch = work
+    served, histogram, scratch, long_waits = work
     ac_unregistered, ac_registered, appeals, rejected = s[r, 0], s[r, 1], s[r, 2], s[r, 3]
     regular_capacity, regular_target, buffer_active = s[r, 4], s[r, 5], s[r, 6]
     emergency_capacity, crisis_capacity, trained = s[r, 7], s[r, 8], s[r, 9]
@@ -302,11 +311,12 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     weights = (fast, fast, 1.0)
     decided, by_track = scratch[0], scratch[1]
     queue_before, backlog, past_term, crossing, wait_sum_decisions = _decide(
-        queue[r], applications, capacity, shares, weights, term, served, histogram[r], scratch
+        queue[r], applications, capacity, shares, weights, term, served, histogram[r], scratch, long_waits
     )
     # resolve
-    dublin = decided[0]
-    transferred = dublin * p[r, 4]
+    transferred = decided[0] * p[r, 4]
+    dublin_unsupervised = decided[0] - transferred
+    dublin = transferred + dublin_unsupervised
     grants_first = decided[1] * p[r, 5] + decided[2] * dated[1]
     refused = decided[1] + decided[2] - grants_first
     appeals_lodged = refused * p[r, 6]
@@ -317,6 +327,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     leaving = rejected / max(p[r, 9], 1.0)
     independent, forced, remained = leaving * p[r, 10], leaving * p[r, 11], leaving * p[r, 12]
     unsupervised = leaving - (independent + forced + remained)
+    unsupervised_registered = (unsupervised + dublin_unsupervised) * p[r, 43]
     appeals_after = appeals + appeals_lodged - appeals_decided
     rejected_after = rejected + refused_final + appeals_rejected - leaving
     grants = grants_first + grants_appeal
@@ -331,14 +342,15 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     need = backlog + appeals_after + rejected_after + holders_waiting
     in_chain_before = queue_before + appeals + rejected + holders_before
     at_centre_before = ac_unregistered + ac_registered
-    residents_before = in_chain_before - at_centre_before
+    outside_before, outside = long_waits[0] * p[r, 42], long_waits[1] * p[r, 42]
+    residents_before = in_chain_before - at_centre_before - outside_before
     # plan reception (forecast-linked regular places, no buffer)
     target = need_history[r, forecast_lag] / p[r, 16] if deciding else regular_target
     occupied = min(residents_before, regular_capacity + buffer_active)
     step = min(max(target - regular_capacity, -p[r, 18]), p[r, 17])
     regular = max(regular_capacity + step, min(regular_capacity, occupied))
     buffer = 0.0
-    beyond_base = need - (regular + buffer)
+    beyond_base = (need - outside) - (regular + buffer)
     gap = max(0.0, beyond_base)
     emergency_time = p[r, 19] if gap > emergency_capacity else p[r, 20]
     emergency = emergency_capacity + (gap - emergency_capacity) / max(emergency_time, 1.0)
@@ -349,7 +361,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         crisis = crisis_gap
     # place
     exits = housed + dublin + leaving
-    after_exits = residents_before - exits
+    after_exits = residents_before - exits - (outside - outside_before)
     exits_from_centre = max(0.0, -after_exits)
     from_registered = min(exits_from_centre, ac_registered + registered)
     unregistered_after = ac_unregistered + arriving - registered - (exits_from_centre - from_registered)
@@ -400,7 +412,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     for k in range(family.shape[1] - 1):
         family[r, k] = family[r, k + 1] + family_due * family_weights[r, k]
     family[r, family.shape[1] - 1] = family_due * family_weights[r, family.shape[1] - 1]
-    _shift(need_history[r], need)
+    _shift(need_history[r], need - outside)
     # conservation of every stock, one verdict
     worst = max(
         _balance(in_chain_before, arriving, exits, need),
@@ -409,6 +421,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         _balance(appeals, appeals_lodged, appeals_decided, appeals_after),
         _balance(rejected, refused_final + appeals_rejected, leaving, rejected_after),
         _balance(at_centre_before, arriving, moved + exits_from_centre, at_centre),
+        _balance(need, 0.0, 0.0, residents + at_centre + outside),
     )
     places = regular + buffer + emergency + crisis_kept
     if residents - places > 1e-9 * max(1.0, residents):
@@ -436,13 +449,16 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         housed,
         independent,
         forced + transferred,
-        unsupervised + (dublin - transferred),
+        unsupervised_registered,
+        unsupervised + dublin_unsupervised - unsupervised_registered,
+        0.0,
         remained,
         wait_sum_decisions,
         housing_wait,
         past_term,
         crossing,
-        need,
+        need - outside,
+        outside,
         backlog,
         holders_waiting,
         at_centre,

@@ -14,7 +14,7 @@ from migratielab.errors import ConservationError
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
 from migratielab.models.asylum.kernels import schedule_family_reference
-from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
+from migratielab.models.asylum.queues import check_balances, serve_and_age_reference, serve_tracks_reference
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
 from tests.models.asylum.synthetic import run_chain, surge
 
@@ -144,7 +144,12 @@ def test_a_broken_partition_is_refused() -> None:
         outside=people * 0.2,
         need=people,
     )
-    with pytest.raises(ConservationError):
-        substeps.check_partition(month)  # type: ignore[arg-type]
+
+    def check() -> None:
+        rows = substeps.partition(month)  # type: ignore[arg-type]
+        check_balances([substeps.PARTITION], *(np.array([part]) for part in rows))
+
+    with pytest.raises(ConservationError, match="in reception"):
+        check()
     month.outside = people * 0.3
-    substeps.check_partition(month)  # type: ignore[arg-type]
+    check()

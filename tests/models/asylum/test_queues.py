@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from migratielab.errors import ConservationError
+from migratielab.errors import ConservationError, InfeasibleRunError
 from migratielab.models.asylum.queues import (
     age_one_month,
     check_balance,
+    check_balance_rows,
+    check_balances,
     quantile_from_histogram,
     serve_and_age,
     serve_and_age_reference,
@@ -85,13 +89,15 @@ def test_compiled_serve_and_age_matches_the_numpy_reference(
     capacity=arrays(np.float64, (3,), elements=st.floats(0, 5e6)),
     weights=arrays(np.float64, (3, 3), elements=st.floats(0.05, 2.0)),
     term=st.integers(0, 7),
+    since=st.integers(0, 9),
 )
 def test_compiled_serve_tracks_matches_the_numpy_reference(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int, since: int
 ) -> None:
-    """Every field of the compiled month of a queue by track equals the numpy composition to 1e-9."""
-    compiled = serve_tracks(queue, joining, capacity, weights, term)
-    reference = serve_tracks_reference(queue, joining, capacity, weights, term)
+    """Every field of the compiled month of a queue by track equals the numpy composition to 1e-9
+    (the sums of bins from ``since`` on included)."""
+    compiled = serve_tracks(queue, joining, capacity, weights, term, since)
+    reference = serve_tracks_reference(queue, joining, capacity, weights, term, since)
     for name, expected in reference._asdict().items():
         scale = max(1.0, float(np.abs(queue).sum() + np.abs(joining).sum()))
         np.testing.assert_allclose(getattr(compiled, name), expected, rtol=1e-9, atol=1e-9 * scale)
@@ -128,3 +134,29 @@ def test_a_queue_of_one_bin_is_refused() -> None:
         serve_and_age(np.ones((2, 1)), np.ones(2), np.zeros(2, np.int64), 0)
     with pytest.raises(ValueError, match="at least two bins"):
         serve_tracks(np.ones((2, 3, 1)), np.ones((2, 3)), np.ones(2), np.ones((2, 3)), 0)
+
+
+@settings(deadline=None)  # the first example loads the compiled check
+@given(
+    rows=arrays(
+        np.float64,
+        (3, 4, 5),
+        elements=st.one_of(st.floats(-10, 1e6), st.sampled_from([0.0, np.nan, -1e-12, 1e-12])),
+    ),
+    balanced=st.booleans(),
+)
+def test_compiled_balance_check_gives_the_numpy_verdict(rows: np.ndarray, balanced: bool) -> None:
+    """``check_balance_rows`` raises exactly when ``check_balances`` does, with the same error."""
+    if balanced:  # most stocks balance in a model: after = before + in - out
+        rows[:, 3] = rows[:, 0] + rows[:, 1] - rows[:, 2]
+    names = ["a", "b", "c"]
+    expected: Exception | None = None
+    try:
+        check_balances(names, rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+    except (ConservationError, InfeasibleRunError) as error:
+        expected = error
+    if expected is None:
+        check_balance_rows(names, [tuple(row) for row in rows])  # type: ignore[misc]
+        return
+    with pytest.raises(type(expected), match=re.escape(str(expected))):
+        check_balance_rows(names, [tuple(row) for row in rows])  # type: ignore[misc]

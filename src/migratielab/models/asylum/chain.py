@@ -22,6 +22,7 @@ import numpy as np
 
 from migratielab.models.asylum.parameters import ChainParameters
 from migratielab.models.asylum.policies import PolicyArrays
+from migratielab.models.asylum.rolling import shift_history
 from migratielab.models.asylum.substeps import (
     DAYS_PER_MONTH,
     Costs,
@@ -36,7 +37,6 @@ from migratielab.models.asylum.substeps import (
     plan_housing,
     plan_reception,
     resolve,
-    shift_history,
     staff,
 )
 
@@ -229,8 +229,8 @@ def step(state: State, params: ChainConfig, inputs: MonthInputs, t: int) -> tupl
     housing = house(state, parameters, inputs, outcomes.grants + arrivals.family_in)
     need = decisions.backlog + outcomes.appeals + outcomes.rejected + housing.waiting
     in_chain_before = decisions.queue_before + state.appeals + state.rejected + housing.waiting_before
-    outside_before = outside_reception(state.queue, parameters)
-    outside = outside_reception(decisions.queue, parameters)
+    outside_before = outside_reception(decisions.long_before, parameters)
+    outside = outside_reception(decisions.long_after, parameters)
     residents_before = in_chain_before - state.at_centre - outside_before
     reception = plan_reception(state, params, residents_before, need - outside, t)
     exits = housing.housed + outcomes.dublin + outcomes.leaving_rejected

@@ -26,11 +26,13 @@ import numpy as np
 from scipy import special
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+from migratielab.models.random import Streams
+
 MIN_MONTHS = 24  # at least two years of history to fit the model
 
 
-def standard_draws(streams: list[np.random.Generator], horizon: int) -> np.ndarray:
-    """Standard-normal draws (horizon, path), one column from each random stream."""
+def standard_draws(streams: Streams, horizon: int) -> np.ndarray:
+    """Standard-normal draws (horizon, path), one column from each random stream (used in turn)."""
     draws = np.empty((horizon, len(streams)))
     for column, generator in enumerate(streams):
         draws[:, column] = generator.standard_normal(horizon)

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
+from migratielab.models.random import Streams
+
 SURGE_THRESHOLD = 1.5  # a surge year has more than 1.5 times the median annual inflow
 BANDS = {"low": 0.1, "medium": 0.5, "high": 0.9}  # quantiles of observed annual inflow per band
 
@@ -34,7 +36,7 @@ class InflowGenerator:
 
     def paths(
         self,
-        streams: list[np.random.Generator],
+        streams: Streams,
         months: int,
         start_level: float | None = None,
         level_multiplier: float = 1.0,

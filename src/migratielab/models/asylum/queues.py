@@ -121,22 +121,20 @@ def _per_row(values: np.ndarray | float, rows: int, dtype: type) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _row_total(values: np.ndarray, row: int) -> float:
-    """Sum of row ``row`` of (row, bin) ``values``, bins in order."""
-    total = 0.0
-    for age in range(values.shape[1]):
-        total += values[row, age]
-    return total
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _age_row(queue: np.ndarray, row: int, joining: float, after: np.ndarray) -> int:
+def _age_row(
+    queue: np.ndarray, row: int, joining: float, after: np.ndarray, since: int
+) -> tuple[int, float, float]:
     """Age row ``row`` of ``queue`` one bin into ``after`` as if nobody were served, ``joining``
-    added to bin 0; returns the oldest bin with cases (-1: none)."""
+    added to bin 0; returns the oldest bin with cases (-1: none), the row's cases (bins summed in
+    order) and those in bin ``since`` or later, before ``joining``."""
     last = queue.shape[1] - 1
     oldest = 0 if joining != 0.0 else -1
+    total, tail = 0.0, 0.0
     for age in range(last + 1):
-        if queue[row, age] != 0.0:
+        cases = queue[row, age]
+        total += cases
+        tail += cases if age >= since else 0.0
+        if cases != 0.0:
             oldest = age
     after[row, 0] = 0.0
     if last > 1:
@@ -144,7 +142,7 @@ def _age_row(queue: np.ndarray, row: int, joining: float, after: np.ndarray) -> 
     for age in range(1, last - 1):
         after[row, age + 1] = queue[row, age]
     after[row, last] = _present(queue, row, joining, last - 1) + _present(queue, row, joining, last)
-    return oldest
+    return oldest, total, tail
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -157,18 +155,19 @@ def _present(queue: np.ndarray, row: int, joining: float, age: int) -> float:
 def _serve_row(
     queue: np.ndarray,
     row: int,
+    oldest: int,
     rule: tuple[float, float, int],
     served: np.ndarray,
     served_row: int,
     after: np.ndarray,
 ) -> tuple[float, float]:
-    """Row ``row`` of ``serve_and_age`` with ``rule`` = (joining, capacity, first bin): everyone is
-    aged into ``after``, then bins with cases are served oldest first; servings are added to
-    ``served[served_row]``. Returns (served, months waited) sums. Same value per bin as the reference.
+    """Row ``row`` of ``serve_and_age`` with ``rule`` = (joining, capacity, first bin), once aged
+    into ``after`` by ``_age_row`` (``oldest``: its oldest bin with cases): bins with cases are
+    served oldest first; servings are added to ``served[served_row]``. Returns (served, months
+    waited) sums. Same value per bin as the reference.
     """
     joining, capacity, first = rule
     last = queue.shape[1] - 1
-    oldest = _age_row(queue, row, joining, after)
     waiting, served_total, wait_sum = 0.0, 0.0, 0.0
     served_second_last, served_last = 0.0, 0.0  # both bins age into the last bin
     for age in range(oldest, first - 1, -1):
@@ -196,8 +195,9 @@ def _serve_row(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _term_sums(after: np.ndarray, row: int, term: int) -> tuple[float, float, float]:
-    """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, and those in bin ``term``."""
+def _term_sums(after: np.ndarray, row: int, term: int, since: int) -> tuple[float, float, float, float]:
+    """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, those in bin ``term``,
+    and those in bin ``since`` or later (one pass)."""
     bins = after.shape[1]
     early, past_term = 0.0, 0.0
     for age in range(bins):
@@ -205,7 +205,24 @@ def _term_sums(after: np.ndarray, row: int, term: int) -> tuple[float, float, fl
             early += after[row, age]
         else:
             past_term += after[row, age]
-    return early + past_term, past_term, after[row, term] if term < bins else 0.0
+    return early + past_term, past_term, after[row, term] if term < bins else 0.0, _tail(after, row, since)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _tail(values: np.ndarray, row: int, since: int) -> float:
+    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` and later (four partial sums,
+    so the additions do not wait on each other)."""
+    first, second, third, fourth = 0.0, 0.0, 0.0, 0.0
+    age, bins = since, values.shape[1]
+    while age + 3 < bins:
+        first += values[row, age]
+        second += values[row, age + 1]
+        third += values[row, age + 2]
+        fourth += values[row, age + 3]
+        age += 4
+    for rest in range(age, bins):
+        first += values[row, rest]
+    return (first + second) + (third + fourth)
 
 
 @njit(cache=True, nogil=True)
@@ -221,9 +238,10 @@ def _serve_and_age(
     served, after, sums = out
     for row in range(queue.shape[0]):
         rule = (joining[row], capacity[row], max(first[row], 0))
-        served_total, wait_sum = _serve_row(queue, row, rule, served, row, after)
-        after_total, past_term, at_term = _term_sums(after, row, term)
-        sums[0, row], sums[1, row], sums[2, row] = _row_total(queue, row), served_total, after_total
+        oldest, before_total, _ = _age_row(queue, row, rule[0], after, queue.shape[1])
+        served_total, wait_sum = _serve_row(queue, row, oldest, rule, served, row, after)
+        after_total, past_term, at_term, _ = _term_sums(after, row, term, after.shape[1])
+        sums[0, row], sums[1, row], sums[2, row] = before_total, served_total, after_total
         sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
 
 
@@ -238,22 +256,33 @@ class TracksServed(NamedTuple):
     wait_sum: np.ndarray  # (run,) months waited summed over those served (bins counted at their middle)
     past_term: np.ndarray  # (run,) cases left in bin ``term`` or later
     at_term: np.ndarray  # (run,) cases left in bin ``term``
+    since_before: np.ndarray  # (run,) cases at the start in bin ``since`` or later
+    since_after: np.ndarray  # (run,) cases left in bin ``since`` or later
 
 
 def serve_tracks_reference(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray,
+    joining: np.ndarray,
+    capacity: np.ndarray,
+    weights: np.ndarray,
+    term: int,
+    since: int = 0,
 ) -> TracksServed:
     """``serve_tracks`` in numpy: ``share_capacity`` over the tracks, then ``serve_and_age_reference``
     per (run, track) row (the reference the compiled version is tested against)."""
     joined = queue.copy()
     joined[:, :, 0] += joining
-    return serve_per_track(queue, joining, share_capacity(joined.sum(axis=2), capacity, weights), term)
+    per_track = share_capacity(joined.sum(axis=2), capacity, weights)
+    return serve_per_track(queue, joining, per_track, term, since)
 
 
-def serve_per_track(queue: np.ndarray, joining: np.ndarray, per_track: np.ndarray, term: int) -> TracksServed:
+def serve_per_track(
+    queue: np.ndarray, joining: np.ndarray, per_track: np.ndarray, term: int, since: int = 0
+) -> TracksServed:
     """Serve a queue by track when the cases decided per track (run, track) are already known (an
     observed count, or ``share_capacity``'s answer): ``joining`` (run, track) cases join bin 0, each
-    track is served oldest first and the rest aged one month (numpy, one pass per row)."""
+    track is served oldest first and the rest aged one month (numpy, one pass per row); cases in
+    bin ``since`` or later are counted before and after."""
     runs, tracks, bins = queue.shape
     rows = serve_and_age_reference(
         queue.reshape(-1, bins), per_track.reshape(-1), np.zeros(1, np.int64), term, joining.reshape(-1)
@@ -268,29 +297,37 @@ def serve_per_track(queue: np.ndarray, joining: np.ndarray, per_track: np.ndarra
         wait_sum=(served_by_wait * (np.arange(bins) + 0.5)).sum(axis=1),
         past_term=rows.past_term.reshape(runs, tracks).sum(axis=1),
         at_term=rows.at_term.reshape(runs, tracks).sum(axis=1),
+        since_before=queue[:, :, since:].sum(axis=(1, 2)),
+        since_after=rows.after.reshape(queue.shape)[:, :, since:].sum(axis=(1, 2)),
     )
 
 
 def serve_tracks(
-    queue: np.ndarray, joining: np.ndarray, capacity: np.ndarray, weights: np.ndarray, term: int
+    queue: np.ndarray,
+    joining: np.ndarray,
+    capacity: np.ndarray,
+    weights: np.ndarray,
+    term: int,
+    since: int = 0,
 ) -> TracksServed:
     """Serve a queue by track: ``joining`` (run, track) cases join bin 0, ``capacity`` (run,) work
     units are spent on the tracks in order (``weights`` (run, track): work per case), each track is
     served oldest first and the rest aged one month.
 
-    ``queue`` (run, track, bin) cases with the oldest bin last; ``term`` a bin whose cases are
-    counted. One compiled pass per run, with the arithmetic of ``serve_tracks_reference``.
+    ``queue`` (run, track, bin) cases with the oldest bin last; ``term`` and ``since`` bins whose
+    cases (from the bin on) are counted. One compiled pass per run, with the arithmetic of
+    ``serve_tracks_reference``.
     """
     runs, tracks, bins = queue.shape
     check_bins(bins)
     after, served_by_wait = np.empty((runs * tracks, bins)), np.zeros((runs, bins))
-    served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((4, runs))
+    served, left, sums = np.empty((runs, tracks)), np.empty((runs, tracks)), np.empty((6, runs))
     _serve_tracks(
         np.ascontiguousarray(queue, dtype=np.float64).reshape(-1, bins),
         np.ascontiguousarray(joining, dtype=np.float64),
         np.ascontiguousarray(capacity, dtype=np.float64),
         np.ascontiguousarray(weights, dtype=np.float64),
-        term,
+        (term, max(since, 0)),
         (after, served, served_by_wait, left, sums),
     )
     return TracksServed(after.reshape(queue.shape), served, served_by_wait, left, *sums)
@@ -302,28 +339,33 @@ def _serve_tracks(
     joining: np.ndarray,
     capacity: np.ndarray,
     weights: np.ndarray,
-    term: int,
+    bins: tuple[int, int],
     out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Runs of ``serve_tracks`` on (run x track, bin) rows into ``out`` = (after, served,
-    served_by_wait (zeroed), left, sums (4, run))."""
+    """Runs of ``serve_tracks`` on (run x track, bin) rows with ``bins`` = (term, since) into ``out``
+    = (after, served, served_by_wait (zeroed), left, sums (6, run))."""
     after, served, served_by_wait, left, sums = out
     runs, tracks = served.shape
+    term, since = bins
     for run in range(runs):
         remaining, before_total, past_term, at_term, wait_sum = capacity[run], 0.0, 0.0, 0.0, 0.0
+        since_before, since_after = 0.0, 0.0
         for track in range(tracks):
             row = run * tracks + track
-            cases_before = _row_total(queue, row)
+            oldest, cases_before, tail_before = _age_row(queue, row, joining[run, track], after, since)
             share = min(cases_before + joining[run, track], remaining / weights[run, track])
             remaining = max(0.0, remaining - share * weights[run, track])
             rule = (joining[run, track], share, 0)
-            served[run, track], wait = _serve_row(queue, row, rule, served_by_wait, run, after)
-            left[run, track], past, at = _term_sums(after, row, term)
+            served[run, track], wait = _serve_row(queue, row, oldest, rule, served_by_wait, run, after)
+            left[run, track], past, at, tail_after = _term_sums(after, row, term, since)
             before_total += cases_before
             wait_sum += wait
             past_term += past
             at_term += at
+            since_before += tail_before
+            since_after += tail_after
         sums[0, run], sums[1, run], sums[2, run], sums[3, run] = before_total, wait_sum, past_term, at_term
+        sums[4, run], sums[5, run] = since_before, since_after
 
 
 def check_balance(
@@ -346,6 +388,37 @@ def check_balances(
         return
     for row, name in enumerate(names):
         _check_stock(name, before[row], inflow[row], outflow[row], after[row], error[row], below[row])
+
+
+BalanceRow = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def check_balance_rows(names: list[str], rows: list[BalanceRow]) -> None:
+    """``check_balances`` for one (before, inflow, outflow, after) row of (run,) arrays per name:
+    a compiled pass gives the verdict without building (stock, run) arrays; only when a stock fails
+    are they built, and ``check_balances`` names the failure."""
+
+    def contiguous(part: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(part, dtype=np.float64)
+
+    as_float = tuple((contiguous(b), contiguous(i), contiguous(o), contiguous(a)) for b, i, o, a in rows)
+    if _all_balance(as_float, RELATIVE_TOLERANCE):
+        return
+    starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*rows, strict=True))
+    check_balances(names, starts, inflows, outflows, ends)
+
+
+@njit(cache=True, nogil=True)
+def _all_balance(rows: tuple[BalanceRow, ...], tolerance: float) -> bool:
+    """Whether every stock of ``rows`` balances and none is below zero (``check_balances``'s test,
+    run by run; False on NaN)."""
+    for before, inflow, outflow, after in rows:
+        for run in range(before.shape[0]):
+            scale = max(1.0, abs(before[run]) + abs(inflow[run]) + abs(outflow[run]))
+            error = abs(after[run] - (before[run] + inflow[run] - outflow[run])) / scale
+            if not error <= tolerance or after[run] < -tolerance * scale:
+                return False
+    return True
 
 
 def _check_stock(

@@ -33,7 +33,7 @@ from migratielab.models.asylum.simulate import (
     initial_state,
     simulate,
 )
-from migratielab.models.random import pillar_stream
+from migratielab.models.random import PillarGenerators
 from migratielab.params import ParameterSet, default_parameters
 from migratielab.scenario import (
     AsylumSection,
@@ -175,7 +175,7 @@ def inflow_paths(scenario: Scenario, run_ids: np.ndarray) -> np.ndarray:
     if isinstance(spec, PathInflow):
         path = annual_path_to_monthly(spec.per_year, scenario.start_year, months)
         return np.repeat(path[None, :], len(run_ids), axis=0)
-    streams = [pillar_stream(scenario.seed, "asylum", int(run)) for run in run_ids]
+    streams = PillarGenerators(scenario.seed, "asylum", run_ids.tolist())  # the pillar_stream of each run
     if isinstance(spec, ForecastInflow):
         observed_months = history.monthly_applications(history.first_observed_year(), scenario.start_year - 1)
         return calibrated_paths(observed_months, standard_draws(streams, months))

@@ -27,12 +27,13 @@ from migratielab.models.asylum.policies import (
     staffing_target,
 )
 from migratielab.models.asylum.queues import (
-    check_balances,
+    check_balance_rows,
     serve_and_age,
     serve_per_track,
     serve_tracks,
     share_capacity,
 )
+from migratielab.models.asylum.rolling import shift_history
 
 if TYPE_CHECKING:
     from migratielab.models.asylum.chain import ChainConfig, MonthInputs, State
@@ -63,11 +64,6 @@ def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
     return np.asarray(state.staff_trained + np.einsum("rk,rk->r", state.staff_pipeline, params.ramp_weights))
 
 
-def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
-    """Prepend this month's value to a (run, months ago) history, dropping the oldest."""
-    return np.concatenate([newest[:, None], history[:, :-1]], axis=1)
-
-
 def split_remainder(total: np.ndarray, shares: list[np.ndarray]) -> list[np.ndarray]:
     """Split ``total`` into parts by ``shares``; the last part takes the remainder so parts sum exactly."""
     parts = [total * share for share in shares]
@@ -91,16 +87,17 @@ def observed_or(observed: float | None, modelled: np.ndarray) -> np.ndarray:
 OUTSIDE_FROM_MONTH = 2  # applicants who have waited this many months or more may live outside reception
 
 
-def outside_reception(queue: np.ndarray, params: ChainParameters) -> np.ndarray:
+def outside_reception(long_waiting: np.ndarray, params: ChainParameters) -> np.ndarray:
     """First-instance applicants living outside COA reception (run,), persons.
 
     The IND backlog counts applicants that COA occupancy does not: those staying with family or
     friends, minors placed in foster families, people in detention or gone to an unknown
     destination while their case is pending. They are taken as ``outside_reception_share`` of the
-    applicants in ``queue`` (run, track, months waited) who have waited ``OUTSIDE_FROM_MONTH``
-    months or more: newcomers pass the application centre and are in reception first.
+    ``long_waiting`` applicants (run,): those who have waited ``OUTSIDE_FROM_MONTH`` months or more
+    (the queue pass counts them, ``Decisions.long_before`` and ``long_after``; ``outside_of`` from
+    a queue). Newcomers pass the application centre and are in reception first.
     """
-    return outside_of(queue, params.outside_reception_share)
+    return np.asarray(long_waiting * params.outside_reception_share)
 
 
 def outside_of(queue: np.ndarray, share: np.ndarray | float) -> np.ndarray:
@@ -146,6 +143,8 @@ class Decisions:
     past_term: np.ndarray  # (run,) cases at month end that have waited the statutory term or longer
     crossing_term: np.ndarray  # (run,) cases that reach the statutory term this month
     queue_before: np.ndarray  # (run,) cases waiting at the start of the month
+    long_before: np.ndarray  # (run,) cases at the start that had waited ``OUTSIDE_FROM_MONTH`` months or more
+    long_after: np.ndarray  # (run,) cases at month end that have waited ``OUTSIDE_FROM_MONTH`` months or more
 
 
 def observed_decisions(waiting: np.ndarray, modelled: np.ndarray, inputs: MonthInputs | None) -> np.ndarray:
@@ -184,11 +183,12 @@ def decide(
     term_bin = min(round(float(config.policy.decision_term_months[t])), state.queue.shape[2] - 1)
     joining = applications[:, None] * track_shares(params, t)
     if inputs is None or not inputs.observes_decisions:
-        month = serve_tracks(state.queue, joining, capacity, params.work_weights, term_bin)
+        weights = params.work_weights
+        month = serve_tracks(state.queue, joining, capacity, weights, term_bin, OUTSIDE_FROM_MONTH)
     else:
         waiting = state.queue.sum(axis=2) + joining
-        modelled = share_capacity(waiting, capacity, params.work_weights)
-        month = serve_per_track(state.queue, joining, observed_decisions(waiting, modelled, inputs), term_bin)
+        decided = observed_decisions(waiting, share_capacity(waiting, capacity, params.work_weights), inputs)
+        month = serve_per_track(state.queue, joining, decided, term_bin, OUTSIDE_FROM_MONTH)
     return Decisions(
         capacity=capacity,
         decided=month.served,
@@ -200,6 +200,8 @@ def decide(
         past_term=month.past_term,
         crossing_term=month.at_term,
         queue_before=month.before_total,
+        long_before=month.since_before,
+        long_after=month.since_after,
     )
 
 
@@ -629,7 +631,7 @@ def costs(state: State, config: ChainConfig, month: Month, t: int) -> Costs:
 def check_conservation(before: State, after: State, month: Month) -> None:
     """Raise ConservationError unless every stock balances, stays non-negative and fits its places.
 
-    One check over all stocks at once (``queues.check_balances``): before + in - out = after.
+    One check over all stocks at once (``queues.check_balance_rows``): before + in - out = after.
     """
     arrivals, decisions, outcomes, housing = month.arrivals, month.decisions, month.outcomes, month.housing
     placement = month.placement
@@ -661,22 +663,20 @@ def check_conservation(before: State, after: State, month: Month) -> None:
             placement.at_centre,
         ),
     }
-    starts, inflows, outflows, ends = (np.array(parts) for parts in zip(*balances.values(), strict=True))
-    check_balances(list(balances), starts, inflows, outflows, ends)
-    check_partition(month)
+    balances[PARTITION] = partition(month)
+    check_balance_rows(list(balances), list(balances.values()))
     check_places(after, placement.residents)
 
 
-def check_partition(month: Month) -> None:
-    """Raise ConservationError unless reception, the centre and outside add up to the chain (persons)."""
-    located = month.placement.residents + month.placement.at_centre + month.outside
-    gap = np.abs(located - month.need)
-    if np.any(gap > 1e-9 * np.maximum(1.0, month.need)):
-        run = int(np.argmax(gap))
-        raise ConservationError(
-            f"run {run}: {located[run]:.6g} persons located in reception, at the centre or outside "
-            f"but {month.need[run]:.6g} in the chain"
-        )
+PARTITION = "people in the chain = in reception + at the centre + outside reception"
+
+
+def partition(month: Month) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The partition of the chain's people as a balance row (start, in, out, end), persons (run,):
+    those in reception and at the centre, plus those outside, less nobody, must be everyone in the
+    chain (checked with the stocks by ``check_balance_rows``, relative to the people located)."""
+    placement = month.placement
+    return placement.residents + placement.at_centre, month.outside, np.zeros_like(month.need), month.need
 
 
 def check_places(state: State, residents: np.ndarray) -> None:
