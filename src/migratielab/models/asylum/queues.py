@@ -399,7 +399,10 @@ def check_balance_rows(names: list[str], rows: list[BalanceRow]) -> None:
     are they built, and ``check_balances`` names the failure."""
 
     def contiguous(part: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(part, dtype=np.float64)
+        array = np.ascontiguousarray(part, dtype=np.float64)
+        # a read-only array (a remembered start state) is another type to the compiled pass, which
+        # iterates over rows of one type only
+        return array if array.flags.writeable else array.copy()
 
     as_float = tuple((contiguous(b), contiguous(i), contiguous(o), contiguous(a)) for b, i, o, a in rows)
     if _all_balance(as_float, RELATIVE_TOLERANCE):

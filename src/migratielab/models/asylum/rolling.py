@@ -12,12 +12,14 @@ copy every ``SPARE_MONTHS`` months). ``shift_history_reference`` is the plain nu
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 import numpy as np
 
 SPARE_MONTHS = 120  # free columns in front of a history's months (one copy per this many months)
 _BUFFERS: weakref.WeakValueDictionary[int, np.ndarray] = weakref.WeakValueDictionary()
+_CLAIMS = threading.Lock()  # finding a free column and marking it written happen as one step
 
 
 def shift_history_reference(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
@@ -29,7 +31,8 @@ def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
     """``shift_history_reference`` as a view of a buffer the history moves through (same values;
     ``history`` and every earlier history keep theirs)."""
     runs, months = history.shape
-    column = _free_column(history)
+    with _CLAIMS:
+        column = _claim_column(history)
     buffer = history.base
     if column is None or not isinstance(buffer, np.ndarray):
         if months < 1:
@@ -41,8 +44,16 @@ def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
         _BUFFERS[id(buffer)] = buffer
         column = SPARE_MONTHS
     buffer[:runs, column] = newest
-    buffer[runs, column] = 1.0
     return buffer[:runs, column : column + months]
+
+
+def _claim_column(history: np.ndarray) -> int | None:
+    """``_free_column`` marked written in the buffer's hidden row, so no other shift (another thread
+    stepping from the same state included) can take it; None when there is none."""
+    column = _free_column(history)
+    if column is not None:
+        history.base[history.shape[0], column] = 1.0  # type: ignore[index]
+    return column
 
 
 def _free_column(history: np.ndarray) -> int | None:
