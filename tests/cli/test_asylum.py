@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from migratielab.cli import app
+from migratielab.data import store
 
 SMALL_SCENARIO = """
 name: small test
@@ -105,7 +106,12 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
     assert {r["sample"] for r in records if r["year"] >= 2020} == {"out"}
     occupancy_2015 = next(r for r in records if r["year"] == 2015 and r["variable"] == "coa_occupancy_end")
     assert occupancy_2015["observed"] == 47_764  # COA year-end 2015
-    assert all(record["observed"] is None for record in records if record["variable"] == "penalties_eur")
+    published = store.annual("ind.penalty_payments")
+    penalties = {r["year"]: r["observed"] for r in records if r["variable"] == "penalties_eur"}
+    assert {year for year, value in penalties.items() if value is not None} == {
+        year for year in published.index if 2014 <= year <= 2025
+    }
+    assert all(penalties[year] == published[year] for year in published.index if year in penalties)
 
 
 def test_backtest_table_reports_the_error() -> None:

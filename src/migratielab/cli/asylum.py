@@ -14,6 +14,7 @@ from migratielab.cli.common import DelayedProgress, RunsOverride, console, repor
 from migratielab.cli.outputs import write_outputs
 from migratielab.models.variables import Language
 from migratielab.params import load_parameter_overrides
+from migratielab.presentation.backtest import backtest_window_label
 from migratielab.presentation.formatting import format_number, format_share
 from migratielab.report.asylum import summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
@@ -111,20 +112,12 @@ def records_table(records: list[service.BacktestRecord]) -> Table:
     return table
 
 
-BACKTEST_WINDOWS = {
-    "in sample 2014-2019": (2014, 2019),
-    "out of sample 2020-2024": (2020, 2024),
-    "out of sample 2025": (2025, 2025),
-    "all 2014-2024": (2014, 2024),
-}
-
-
 def mape_table(records: list[service.BacktestRecord]) -> Table:
     """MAPE per variable in and out of sample (– where no year of the window is observed)."""
     table = Table(title="Mean absolute percentage error (years with an observation)")
     table.add_column("variable")
-    for window in BACKTEST_WINDOWS:
-        table.add_column(window, justify="right")
+    for window, years in service.BACKTEST_WINDOWS.items():
+        table.add_column(backtest_window_label(window, years, LANG), justify="right")
     for variable in (
         "coa_occupancy_end",
         "ind_backlog_end",
@@ -135,7 +128,7 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
         "departures_unsupervised",
     ):
         cells = []
-        for years in BACKTEST_WINDOWS.values():
+        for years in service.BACKTEST_WINDOWS.values():
             mape = service.mean_absolute_percentage_error(records, variable, years)
             cells.append(format_share(mape / 100.0, LANG))
         table.add_row(variable, *cells)

@@ -11,24 +11,27 @@ from migratielab.api.pool import Pool
 from migratielab.dashboard.pages import View, page, page_or_pending
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
-from migratielab.presentation.backtest import backtest_figures, backtest_rows
+from migratielab.presentation.backtest import backtest_figures, backtest_rows, backtest_window_label
 from migratielab.presentation.forecast import evaluation_rows, forecast_figure
 from migratielab.presentation.formatting import format_number
 from migratielab.service import asylum, explore, forecast
 
 router = APIRouter(include_in_schema=False)
-BACKTEST_MAPE_YEARS = (2014, 2023)
 
 
 async def backtest_view(pool: Pool, lang: Language) -> View:
     """The replay of 2012-2024 against observed year-end values, one chart per variable."""
     records = await pool.run(asylum.backtest, wait=8.0)
     errors = {
-        name: asylum.mean_absolute_percentage_error(records, name, BACKTEST_MAPE_YEARS)
+        name: [
+            asylum.mean_absolute_percentage_error(records, name, years)
+            for years in asylum.BACKTEST_WINDOWS.values()
+        ]
         for name in dict.fromkeys(record.variable for record in records)
     }
     figures = backtest_figures(records, lang)
-    context = {"rows": backtest_rows(errors, lang), "figure_ids": list(figures), "years": BACKTEST_MAPE_YEARS}
+    windows = [backtest_window_label(key, years, lang) for key, years in asylum.BACKTEST_WINDOWS.items()]
+    context = {"rows": backtest_rows(errors, lang), "figure_ids": list(figures), "windows": windows}
     return View(context, figures)
 
 

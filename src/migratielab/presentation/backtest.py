@@ -56,12 +56,21 @@ def backtest_figures(records: Sequence[Record], lang: Language) -> dict[str, Fig
     return {name: backtest_figure(records, name, lang) for name in names}
 
 
-def backtest_rows(errors: Mapping[str, float], lang: Language) -> list[dict[str, str]]:
-    """Per variable its label and mean absolute percentage error (– without observations)."""
+def backtest_window_label(window: str, years: tuple[int, int], lang: Language) -> str:
+    """A backtest window's heading: its kind (in or out of sample, all) and its years."""
+    span = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+    return text(f"backtest_window.{window}", lang, years=span)
+
+
+def backtest_rows(errors: Mapping[str, Sequence[float]], lang: Language) -> list[dict[str, object]]:
+    """Per variable its label and mean absolute percentage error per window, percent (– without
+    observations in the window)."""
     return [
         {
             "label": text(f"backtest.{name}", lang),
-            "error": "–" if math.isnan(error) else f"{format_number(error, lang)}%",
+            "errors": [
+                "–" if math.isnan(error) else f"{format_number(error, lang)}%" for error in window_errors
+            ],
         }
-        for name, error in errors.items()
+        for name, window_errors in errors.items()
     ]

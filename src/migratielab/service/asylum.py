@@ -35,6 +35,14 @@ BACKTEST_YEARS = (2014, 2025)
 #: starts in 2012; the backtest scores from 2014). Later years are out of sample; 2025 outcomes
 #: are never used in a calibration.
 TRAINING_YEARS = (2012, 2019)
+#: Windows the backtest error is reported over (first and last year): in sample, out of sample,
+#: 2025 apart (never calibrated on) and the whole 2014-2024.
+BACKTEST_WINDOWS: dict[str, tuple[int, int]] = {
+    "in": (2014, 2019),
+    "out": (2020, 2024),
+    "out_latest": (2025, 2025),
+    "all": (2014, 2024),
+}
 DEFAULT_CHUNK = 500
 FAN_VARIABLES = [
     "in_chain",
@@ -221,8 +229,8 @@ BACKTEST_OBSERVED = {
     "coa_occupancy_end": "coa.occupancy",
     "ind_backlog_end": "ind.backlog",
     "status_holders_waiting_end": "coa.status_holders_waiting",
-    "mean_wait_weeks": None,
-    "penalties_eur": None,
+    "mean_wait_weeks": "ind.decision_wait",
+    "penalties_eur": "ind.penalty_payments",
     "departures": "departures.dtv_total",
     "departures_independent": "departures.independent",
     "departures_forced": "departures.forced",
