@@ -32,23 +32,10 @@ import numpy as np
 
 from migratielab.models import system
 from migratielab.models.asylum.setup import scenario_parameters
-from migratielab.models.labour import channels
-from migratielab.models.labour.outlook import initial_state
-from migratielab.models.labour.setup import (
-    build_model,
-    class_mix,
-    draws,
-    employment_with_levers,
-    judge,
-    labour_parameters,
-    load_labour_data,
-    partnership_mix,
-    plan_arrivals,
-    shortage_config,
-)
 from migratielab.models.population.paths import UNCERTAIN, plan_builder, uniform_draws
 from migratielab.params import default_parameters
 from migratielab.scenario import LabourSection, MunicipalSection, Scenario, load_scenario
+from migratielab.service.labour import labour_set_up
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "integral_example.yaml"
 PILLAR_STEPS = {
@@ -90,20 +77,8 @@ def scenario(runs: int) -> Scenario:
 
 
 def labour_part(case: Scenario, run_ids: list[int]) -> system.LabourPart:
-    """The labour pillar's part, built as ``service.labour.channel_comparison`` builds it."""
-    section, source = case.labour, "benchmark"
-    params, data = labour_parameters(section, source), load_labour_data()
-    judgement = judge(data, params, shortage_config(params, section, source))
-    values = draws(params, case.seed, run_ids, len(run_ids) > 1)
-    population_params = default_parameters("population")
-    employment = employment_with_levers(params, population_params, section, values)
-    mix = class_mix(data, params)
-    mix[channels.CHANNELS.index("partnership")] = partnership_mix(data, judgement, section, source)
-    model = build_model(case.start_year, params, population_params, judgement, mix, values, employment)
-    years = len(case.years)
-    return system.LabourPart(
-        model, initial_state(model, len(run_ids)), plan_arrivals(section, years, len(run_ids)), data.codes
-    )
+    """The labour pillar's part, as the labour service builds it."""
+    return labour_set_up(case, run_ids, "benchmark").part
 
 
 def build(case: Scenario, run_ids: list[int]) -> system.System:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import xarray as xr
@@ -33,7 +33,7 @@ from migratielab.models.asylum.chain import ChainConfig, ChainInputs
 from migratielab.models.asylum.chain import State as ChainState
 from migratielab.models.asylum.chain import step as chain_step
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
-from migratielab.models.asylum.setup import forward_set_up
+from migratielab.models.asylum.setup import Remember, computed, forward_set_up
 from migratielab.models.labour.outlook import Model as LabourModel
 from migratielab.models.labour.outlook import State as LabourState
 from migratielab.models.labour.outlook import YearInputs as LabourInputs
@@ -256,10 +256,12 @@ def asylum_part(
     parameters: ParameterSet,
     per_run_values: dict[str, np.ndarray] | None = None,
     record: Sequence[str] | None = None,
+    remember: Remember[Any] = computed,
 ) -> AsylumPart:
-    """The asylum chain's part of a forward run of ``policy`` for ``run_ids`` (from the replayed state)."""
+    """The asylum chain's part of a forward run of ``policy`` for ``run_ids`` (from the replayed state;
+    ``remember`` may hand out set-up pieces computed before, ``setup.forward_set_up``)."""
     state, chain_parameters, arrays, inputs = forward_set_up(
-        scenario, policy, run_ids, parameters, per_run_values
+        scenario, policy, run_ids, parameters, per_run_values, remember
     )
     return AsylumPart(state, ChainConfig(chain_parameters, arrays), inputs, record)
 

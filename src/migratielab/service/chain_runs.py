@@ -26,11 +26,10 @@ from migratielab import progress as progress_report
 from migratielab.analysis.indicators import COST_VARIABLES, run_indicators
 from migratielab.errors import refused_outcomes
 from migratielab.models import system
-from migratielab.models.asylum.chain import ChainConfig, ChainInputs, State
-from migratielab.models.asylum.parameters import PER_RUN, ChainParameters, build_parameters
+from migratielab.models.asylum.chain import ChainConfig, State
+from migratielab.models.asylum.parameters import PER_RUN
 from migratielab.models.asylum.policies import PolicyArrays, policy_arrays
-from migratielab.models.asylum.returns import with_return_levers
-from migratielab.models.asylum.setup import inflow_paths, scenario_parameters, start_state
+from migratielab.models.asylum.setup import scenario_parameters
 from migratielab.scenario import Policy, Scenario
 from migratielab.service.asylum import FAN_VARIABLES
 
@@ -145,42 +144,30 @@ def read_only(value: Item) -> Item:
 SET_UP = Remembered()
 
 
-def chain_parameters(job: Job, runs: int) -> ChainParameters:
-    """The job's chain parameters for ``runs`` runs (remembered per parameter overrides, runs, horizon),
-    with the departure shares its return levers give."""
-    parameters = scenario_parameters(job.scenario)
-    key = ("parameters", job.parameter_key, runs, job.scenario.start_year, job.scenario.months)
-    built = SET_UP.get(
-        key, lambda: build_parameters(parameters, runs, job.scenario.start_year, job.scenario.months)
-    )
-    return with_return_levers(built, job.policy.returns, parameters)
-
-
-def inflow(job: Job, run_ids: np.ndarray) -> np.ndarray:
-    """Applications per month (run, month) of the job's inflow future (remembered per seed)."""
-    section = job.scenario.asylum
-    assert section is not None
-    key = (
-        "inflow",
-        section.inflow.model_dump_json(),
-        job.scenario.seed,
-        job.scenario.start_year,
-        job.scenario.months,
-        int(run_ids[0]),
-        len(run_ids),
-    )
-    return SET_UP.get(key, lambda: inflow_paths(job.scenario, run_ids))
+def set_up_key(job: Job, run_ids: np.ndarray, piece: str) -> Hashable:
+    """What a set-up piece (``setup.forward_set_up``) of ``job`` for ``run_ids`` depends on."""
+    scenario, runs = job.scenario, len(run_ids)
+    if piece == "start":
+        return (piece, scenario.start_year, runs)
+    if piece == "inflow":
+        section = scenario.asylum
+        assert section is not None
+        inflow = section.inflow.model_dump_json()
+        return (piece, inflow, scenario.seed, scenario.start_year, scenario.months, int(run_ids[0]), runs)
+    return (piece, job.parameter_key, runs, scenario.start_year, scenario.months)
 
 
 def part(job: Job, run_ids: np.ndarray) -> system.AsylumPart:
-    """The chain's part of ``run_ids`` of the job (start state, parameters, policy, inflow)."""
-    runs = len(run_ids)
+    """The chain's part of ``run_ids`` of the job (``system.asylum_part``), its parameters before the
+    return levers, inflow and start state remembered between calls (read-only)."""
+
+    def remember(piece: str, compute: Callable[[], Item]) -> Item:
+        return SET_UP.get(set_up_key(job, run_ids, piece), compute)
+
     scenario = job.scenario
-    arrays = policy_arrays(job.policy, runs, scenario.start_year, scenario.months)
-    config = ChainConfig(chain_parameters(job, runs), arrays)
-    inputs = ChainInputs(start_year=scenario.start_year, applications=inflow(job, run_ids))
-    start = SET_UP.get(("start", scenario.start_year, runs), lambda: start_state(scenario, runs))
-    return system.AsylumPart(start, config, inputs, RECORDED)
+    return system.asylum_part(
+        scenario, job.policy, run_ids, scenario_parameters(scenario), record=RECORDED, remember=remember
+    )
 
 
 def same(first: object, other: object) -> bool:

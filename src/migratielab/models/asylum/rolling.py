@@ -50,9 +50,9 @@ def shift_history(history: np.ndarray, newest: np.ndarray) -> np.ndarray:
 def _claim_column(history: np.ndarray) -> int | None:
     """``_free_column`` marked written in the buffer's hidden row, so no other shift (another thread
     stepping from the same state included) can take it; None when there is none."""
-    column = _free_column(history)
-    if column is not None:
-        history.base[history.shape[0], column] = 1.0  # type: ignore[index]
+    column, buffer = _free_column(history), history.base
+    if column is not None and isinstance(buffer, np.ndarray):
+        buffer[history.shape[0], column] = 1.0
     return column
 
 

@@ -10,8 +10,10 @@ before the scenario starts, so they continue where the observed line ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -202,19 +204,34 @@ def start_state(scenario: Scenario, runs: int) -> State:
     return broadcast_state(default_replay(scenario.start_year - 1).final_state, runs)
 
 
+Piece = TypeVar("Piece")
+Remember = Callable[[str, Callable[[], Piece]], Piece]
+"""How a set-up piece named "parameters", "inflow" or "start" is obtained from its computation (a
+caller may remember pieces between calls; they depend on the scenario, the parameters and the runs)."""
+
+
+def computed(_name: str, compute: Callable[[], Piece]) -> Piece:
+    """``Remember`` that computes every piece afresh."""
+    return compute()
+
+
 def forward_set_up(
     scenario: Scenario,
     policy: Policy,
     run_ids: np.ndarray,
     parameters: ParameterSet,
     per_run_values: dict[str, np.ndarray] | None = None,
+    remember: Remember[Any] = computed,
 ) -> tuple[State, ChainParameters, PolicyArrays, ChainInputs]:
     """Start state, parameters, policy arrays and inputs of a forward run of ``policy`` for ``run_ids``."""
     runs = len(run_ids)
-    chain_parameters = build_parameters(
-        parameters, runs, scenario.start_year, scenario.months, per_run_values
+    built: ChainParameters = remember(
+        "parameters",
+        lambda: build_parameters(parameters, runs, scenario.start_year, scenario.months, per_run_values),
     )
-    chain_parameters = with_return_levers(chain_parameters, policy.returns, parameters)
+    chain_parameters = with_return_levers(built, policy.returns, parameters)
     arrays = policy_arrays(policy, runs, scenario.start_year, scenario.months)
-    inputs = ChainInputs(start_year=scenario.start_year, applications=inflow_paths(scenario, run_ids))
-    return start_state(scenario, runs), chain_parameters, arrays, inputs
+    applications: np.ndarray = remember("inflow", lambda: inflow_paths(scenario, run_ids))
+    inputs = ChainInputs(start_year=scenario.start_year, applications=applications)
+    state: State = remember("start", lambda: start_state(scenario, runs))
+    return state, chain_parameters, arrays, inputs
