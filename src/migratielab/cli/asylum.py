@@ -138,9 +138,8 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
 def start_table(checks: list[service.StartCheck]) -> Table:
     """The bundled scenario's first month against the latest observation of each stock."""
     table = Table(title="Forward run start (first month, median) against the latest observation")
-    table.add_column("stock", no_wrap=True)  # series ids whole; the headings wrap between words
-    for column in ("observed period", "observed", "start", "difference"):
-        table.add_column(column, justify="right", max_width=10)
+    for column in ("stock", "observed period", "observed", "start", "difference"):
+        table.add_column(column, justify="left" if column == "stock" else "right")
     for check in checks:
         table.add_row(
             check.series_id,
