@@ -6,6 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Sequence
+from multiprocessing.process import BaseProcess
 
 import pytest
 from pydantic import BaseModel
@@ -141,7 +142,19 @@ def test_close_terminates_busy_workers() -> None:
     time.sleep(1.0)
     workers = list(getattr(executor, "_processes", {}).values())
     pool.close()
-    assert workers and not any(worker.is_alive() for worker in workers)
+    assert workers and all(stopped_within(worker, seconds=10.0) for worker in workers)
+
+
+def stopped_within(worker: BaseProcess, seconds: float) -> bool:
+    """Whether ``worker`` has exited within ``seconds``.
+
+    Polled rather than read once: the executor's own management thread may reap the process at the
+    same moment as ``is_alive`` asks, and then one read says "alive" for a process already gone.
+    """
+    deadline = time.monotonic() + seconds
+    while worker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not worker.is_alive()
 
 
 BATCHES: list[list[int]] = []
