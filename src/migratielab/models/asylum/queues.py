@@ -125,24 +125,28 @@ def _age_row(
     queue: np.ndarray, row: int, joining: float, after: np.ndarray, since: int
 ) -> tuple[int, float, float]:
     """Age row ``row`` of ``queue`` one bin into ``after`` as if nobody were served, ``joining``
-    added to bin 0; returns the oldest bin with cases (-1: none), the row's cases (bins summed in
-    order) and those in bin ``since`` or later, before ``joining``."""
+    added to bin 0; returns the oldest bin with cases (-1: none), the row's cases (bins before
+    ``since`` summed in order, plus those from ``since`` on summed in order) and those in bin
+    ``since`` or later, before ``joining``. Bins older than the oldest with cases are not summed
+    (they are empty), so short queues cost little."""
     last = queue.shape[1] - 1
-    oldest = 0 if joining != 0.0 else -1
-    total, tail = 0.0, 0.0
+    stored = -1  # the oldest bin with cases, by a select per bin (no branch to mispredict)
     for age in range(last + 1):
-        cases = queue[row, age]
-        total += cases
-        tail += cases if age >= since else 0.0
-        if cases != 0.0:
-            oldest = age
+        stored = max(stored, age if queue[row, age] != 0.0 else -1)
+    oldest = 0 if stored < 0 and joining != 0.0 else stored
+    head = 0.0
+    for age in range(min(since, stored + 1)):
+        head += queue[row, age]
+    tail = 0.0
+    for age in range(since, stored + 1):
+        tail += queue[row, age]
     after[row, 0] = 0.0
     if last > 1:
         after[row, 1] = queue[row, 0] + joining
     for age in range(1, last - 1):
         after[row, age + 1] = queue[row, age]
     after[row, last] = _present(queue, row, joining, last - 1) + _present(queue, row, joining, last)
-    return oldest, total, tail
+    return oldest, head + tail, tail
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -187,6 +191,8 @@ def _serve_row(
             served_second_last = serving
         else:
             after[row, age + 1] = cases - serving
+        if waiting >= capacity:  # nothing left: every younger bin keeps its cases, as aged
+            break
     if served_second_last != 0.0 or served_last != 0.0:
         after[row, last] = (_present(queue, row, joining, last - 1) - served_second_last) + (
             _present(queue, row, joining, last) - served_last
@@ -195,25 +201,26 @@ def _serve_row(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _term_sums(after: np.ndarray, row: int, term: int, since: int) -> tuple[float, float, float, float]:
+def _term_sums(
+    after: np.ndarray, row: int, term: int, since: int, end: int
+) -> tuple[float, float, float, float]:
     """Cases left in row ``row`` of ``after``, those in bin ``term`` or later, those in bin ``term``,
-    and those in bin ``since`` or later (one pass)."""
-    bins = after.shape[1]
+    and those in bin ``since`` or later; bins from ``end`` on are empty and not summed."""
     early, past_term = 0.0, 0.0
-    for age in range(bins):
-        if age < term:
-            early += after[row, age]
-        else:
-            past_term += after[row, age]
-    return early + past_term, past_term, after[row, term] if term < bins else 0.0, _tail(after, row, since)
+    for age in range(min(term, end)):
+        early += after[row, age]
+    for age in range(term, end):
+        past_term += after[row, age]
+    at_term = after[row, term] if term < after.shape[1] else 0.0
+    return early + past_term, past_term, at_term, _tail(after, row, since, end)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _tail(values: np.ndarray, row: int, since: int) -> float:
-    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` and later (four partial sums,
-    so the additions do not wait on each other)."""
+def _tail(values: np.ndarray, row: int, since: int, bins: int) -> float:
+    """Sum of row ``row`` of (row, bin) ``values`` over bins ``since`` to ``bins`` - 1 (four partial
+    sums, so the additions do not wait on each other)."""
     first, second, third, fourth = 0.0, 0.0, 0.0, 0.0
-    age, bins = since, values.shape[1]
+    age = since
     while age + 3 < bins:
         first += values[row, age]
         second += values[row, age + 1]
@@ -240,7 +247,8 @@ def _serve_and_age(
         rule = (joining[row], capacity[row], max(first[row], 0))
         oldest, before_total, _ = _age_row(queue, row, rule[0], after, queue.shape[1])
         served_total, wait_sum = _serve_row(queue, row, oldest, rule, served, row, after)
-        after_total, past_term, at_term, _ = _term_sums(after, row, term, after.shape[1])
+        end = min(oldest + 2, after.shape[1])  # ageing moves the oldest cases one bin on
+        after_total, past_term, at_term, _ = _term_sums(after, row, term, end, end)
         sums[0, row], sums[1, row], sums[2, row] = before_total, served_total, after_total
         sums[3, row], sums[4, row], sums[5, row] = wait_sum, past_term, at_term
 
@@ -357,7 +365,8 @@ def _serve_tracks(
             remaining = max(0.0, remaining - share * weights[run, track])
             rule = (joining[run, track], share, 0)
             served[run, track], wait = _serve_row(queue, row, oldest, rule, served_by_wait, run, after)
-            left[run, track], past, at, tail_after = _term_sums(after, row, term, since)
+            end = min(oldest + 2, after.shape[1])  # ageing moves the oldest cases one bin on
+            left[run, track], past, at, tail_after = _term_sums(after, row, term, since, end)
             before_total += cases_before
             wait_sum += wait
             past_term += past

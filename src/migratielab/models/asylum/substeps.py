@@ -50,9 +50,10 @@ def track_shares(params: ChainParameters, t: int) -> np.ndarray:
     return shares
 
 
-def over_tracks(values: np.ndarray) -> np.ndarray:
-    """Sum over the tracks of (run, track) ``values``: column adds in track order (the order of
-    ``sum(axis=1)`` for a few tracks, without a reduction's per-row overhead)."""
+def sum_columns(values: np.ndarray) -> np.ndarray:
+    """Row sums of (run, few columns) ``values`` (tracks, months of a pipeline): column adds in
+    column order (the order of ``sum(axis=1)`` for a few columns, without a reduction's per-row
+    overhead)."""
     total = values[:, 0].copy()
     for track in range(1, values.shape[1]):
         total += values[:, track]
@@ -196,7 +197,7 @@ def decide(
         wait_sum=month.wait_sum,
         queue=month.queue,
         by_track=month.left,
-        backlog=over_tracks(month.left),
+        backlog=sum_columns(month.left),
         past_term=month.past_term,
         crossing_term=month.at_term,
         queue_before=month.before_total,
@@ -482,7 +483,7 @@ class Staffing:
     @cached_property
     def total(self) -> np.ndarray:
         """All decision FTE, trained and ramping up."""
-        return self.trained + self.pipeline.sum(axis=1)
+        return self.trained + sum_columns(self.pipeline)
 
 
 def staff(
@@ -496,8 +497,8 @@ def staff(
     """
     params, policy = config.parameters, config.policy
     weights = params.work_weights
-    backlog_work = over_tracks(by_track * weights)
-    work = over_tracks(applications[:, None] * track_shares(params, t) * weights)
+    backlog_work = sum_columns(by_track * weights)
+    work = sum_columns(applications[:, None] * track_shares(params, t) * weights)
     planned_work = work + backlog_work / np.maximum(params.backlog_clearance_months, 1.0)
     deciding = is_decision_month(t)
     if deciding:
@@ -508,7 +509,7 @@ def staff(
         )
     else:
         wanted = state.staff_target
-    staff_total = state.staff_trained + state.staff_pipeline.sum(axis=1)
+    staff_total = state.staff_trained + sum_columns(state.staff_pipeline)
     hires = np.maximum(0.0, wanted - staff_total) if deciding else 0.0
     shed = np.minimum(
         np.maximum(0.0, staff_total - wanted), state.staff_trained * params.ind_max_shrink_per_month
@@ -640,7 +641,7 @@ def check_conservation(before: State, after: State, month: Month) -> None:
         "first-instance queue": (
             decisions.queue_before,
             arrivals.applications,
-            over_tracks(decisions.decided),
+            sum_columns(decisions.decided),
             decisions.backlog,
         ),
         "status holders waiting": (
