@@ -108,7 +108,7 @@ def solve_brass_alpha(
     standard: StandardLifeTable, target_e0: FloatArray, newton_steps: int = 4
 ) -> FloatArray:
     """The Brass level alpha (same shape as target_e0) that reproduces target e0 (years)."""
-    grid, e0_grid = _e0_grid(standard.lx.tobytes(), standard.a0, standard.e_open)
+    grid, e0_grid = brass_e0_grid(standard.lx.tobytes(), standard.a0, standard.e_open)
     # e0 decreases in alpha: interpolate on the reversed grid
     alpha = np.interp(target_e0, e0_grid[::-1], grid[::-1])
     for _ in range(newton_steps):
@@ -119,7 +119,7 @@ def solve_brass_alpha(
 
 
 @lru_cache(maxsize=16)
-def _e0_grid(lx: bytes, a0: float, e_open: float) -> tuple[FloatArray, FloatArray]:
+def brass_e0_grid(lx: bytes, a0: float, e_open: float) -> tuple[FloatArray, FloatArray]:
     """Brass levels -3..3 (step 0.005) and their e0 (years) for a standard given by its fields
     (cached: every year of every chunk solves against the same few standards)."""
     standard = StandardLifeTable(lx=np.frombuffer(lx, dtype=np.float64), a0=a0, e_open=e_open)

@@ -39,6 +39,7 @@ from migratielab.models.population.components import (
     solve_brass_alpha,
     survival_ratios,
 )
+from migratielab.models.population.tables import brass_tables
 
 MOTIVES = (
     "labour_eu",
@@ -164,7 +165,7 @@ def life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
     if found is not None and found[0] is structure:  # the entry holds the structure, so ids stay unique
         _TABLES.move_to_end(key)
         return found[1]
-    tables = _compute_life_tables(structure, values)
+    tables = brass_tables(structure.standards, values)
     for array in tables:
         array.setflags(write=False)
     _TABLES[key] = (structure, tables)
@@ -173,8 +174,9 @@ def life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
     return tables
 
 
-def _compute_life_tables(structure: Structure, e0: FloatArray) -> LifeTables:
-    """``life_tables`` without remembering."""
+def life_tables_reference(structure: Structure, e0: FloatArray) -> LifeTables:
+    """``life_tables`` in numpy, without remembering (the reference ``tables.brass_tables`` is
+    tested against)."""
     ratios = np.empty((*e0.shape, N_AGES))
     infants = np.empty_like(e0)
     e65 = np.zeros(e0.shape[0])
