@@ -1,9 +1,11 @@
 """Benchmark: the vectorised asylum chain against the same model called one run at a time.
 
 An ensemble of 10,000 runs x 120 months (2025-2034, stochastic inflow, forecast-linked policy) runs
-through the vectorised model in one call. The same model is then called once per run in a Python
-loop, as EMA Workbench or a hand-written Monte Carlo would call it; the loop is timed on a sample of
-runs and its throughput extrapolated (stated in the output). Everything happens in this one process.
+through the vectorised model in one call: the first call of that size in this process (which pays
+the first touch of its memory, about 470 MB of recording) and the best of three after it. The same
+model is then called once per run in a Python loop, as EMA Workbench or a hand-written Monte Carlo
+would call it; the loop is timed on a sample of runs and its throughput extrapolated (stated in the
+output). Everything happens in this one process.
 
 Also printed:
 
@@ -169,8 +171,11 @@ def main() -> None:
     warm(scenario)  # the cached replay of history so neither side pays for it
     simulate_policy(scenario, policy, np.arange(2))  # compile the queue kernels
 
-    vectorised_seconds, vectorised = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
+    first_seconds, vectorised = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
     assert isinstance(vectorised, ChainRun)
+    vectorised_seconds = best(
+        [timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))[0] for _ in range(3)]
+    )
     reference_seconds, reference = numpy_queues(scenario, policy, runs)
     worst, worst_name = worst_difference(monthly(reference), monthly(vectorised))
 
@@ -187,7 +192,8 @@ def main() -> None:
         )
     loop_per_ensemble = Seconds(loop_seconds.wall * runs / sample, loop_seconds.cpu * runs / sample)
     print(f"months per run: {scenario.months}")
-    print(f"vectorised: {runs:,} runs in {vectorised_seconds.cpu:.2f} CPU s: {vectorised_seconds.rate(runs)}")
+    for label, spent in (("first call", first_seconds), ("best of 3", vectorised_seconds)):
+        print(f"vectorised, {label}: {runs:,} runs in {spent.cpu:.2f} CPU s: {spent.rate(runs)}")
     print(f"loop:       {sample:,} runs in {loop_seconds.cpu:.2f} CPU s: {loop_seconds.rate(sample)}")
     print(f"ratio (vectorised / loop throughput): {ratio(loop_per_ensemble, vectorised_seconds)}")
     print(
