@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from migratielab.cli import app
+from migratielab.cli.asylum import MAPE_VARIABLES
 from migratielab.data import store
 
 SMALL_SCENARIO = """
@@ -119,6 +120,28 @@ def test_backtest_table_reports_the_error() -> None:
     assert result.exit_code == 0, result.output
     assert "out of sample" in result.output and "in sample" in result.output
     assert "Forward run start" in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_backtest_error_and_start_tables_keep_their_names_whole(
+    columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In an 80-column terminal the error and start tables wrap headings, never a variable or series id."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = runner.invoke(app, ["backtest"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    error_table = lines[next(i for i, line in enumerate(lines) if "Mean absolute percentage error" in line) :]
+    assert max(len(line) for line in error_table) <= columns
+    assert not any("…" in line for line in error_table)
+    for variable in MAPE_VARIABLES:
+        assert any(line.startswith(f"│ {variable} ") for line in error_table), variable
+    for series_id in ("coa.occupancy", "ind.backlog", "coa.status_holders_waiting"):
+        assert any(line.startswith(f"│ {series_id} ") for line in error_table), series_id
+    for window in ("2014-2019", "2020-2024", "2025"):
+        assert any(window in line for line in error_table if line.startswith("┃")), window
+    # the README's `migratielab backtest | tail -8 | head -1` is the start table's title at any width
+    assert "Forward run start" in lines[-8]
 
 
 def test_unknown_parameter_override_names_the_file_and_key(tmp_path: Path) -> None:

@@ -112,21 +112,32 @@ def records_table(records: list[service.BacktestRecord]) -> Table:
     return table
 
 
+MAPE_VARIABLES = (
+    "coa_occupancy_end",
+    "ind_backlog_end",
+    "status_holders_waiting_end",
+    "departures",
+    "departures_independent",
+    "departures_forced",
+    "departures_unsupervised",
+)
+
+
 def mape_table(records: list[service.BacktestRecord]) -> Table:
-    """MAPE per variable in and out of sample (– where no year of the window is observed)."""
-    table = Table(title="Mean absolute percentage error (years with an observation)")
-    table.add_column("variable")
+    """MAPE per variable in and out of sample (– where no year of the window is observed).
+
+    The variable ids stay whole (they are the ``--json`` records' names); in a narrow terminal the
+    window headings wrap between words instead, and the caption says what the windows mean.
+    """
+    first, last = service.TRAINING_YEARS
+    table = Table(
+        title="Mean absolute percentage error (years with an observation)",
+        caption=f"in sample: calibration window {first}-{last}; out of sample: the years after it",
+    )
+    table.add_column("variable", no_wrap=True, min_width=max(map(len, MAPE_VARIABLES)))
     for window, years in service.BACKTEST_WINDOWS.items():
         table.add_column(backtest_window_label(window, years, LANG), justify="right")
-    for variable in (
-        "coa_occupancy_end",
-        "ind_backlog_end",
-        "status_holders_waiting_end",
-        "departures",
-        "departures_independent",
-        "departures_forced",
-        "departures_unsupervised",
-    ):
+    for variable in MAPE_VARIABLES:
         cells = []
         for years in service.BACKTEST_WINDOWS.values():
             mape = service.mean_absolute_percentage_error(records, variable, years)
@@ -138,8 +149,11 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
 def start_table(checks: list[service.StartCheck]) -> Table:
     """The bundled scenario's first month against the latest observation of each stock."""
     table = Table(title="Forward run start (first month, median) against the latest observation")
-    for column in ("stock", "observed period", "observed", "start", "difference"):
-        table.add_column(column, justify="left" if column == "stock" else "right")
+    table.add_column(
+        "stock", no_wrap=True, min_width=max((len(check.series_id) for check in checks), default=0)
+    )
+    for column in ("period", "observed", "start", "difference"):
+        table.add_column(column, justify="right")
     for check in checks:
         table.add_row(
             check.series_id,
