@@ -102,6 +102,7 @@ class FusedChain:
     family_weights: np.ndarray  # (run, months ahead)
     dated: np.ndarray  # (4, month): Dublin share, general recognition, regular and emergency cost
     term_bins: np.ndarray  # (month,) decision-term bin
+    published_quota: np.ndarray  # (month,) quota published for the month, persons per month (NaN: none)
     lags: tuple[int, int]  # forecast lag of reception, staffing lag (months)
 
 
@@ -147,6 +148,7 @@ def pack(state: State, config: ChainConfig) -> FusedChain:
             ]
         ),
         term_bins=np.minimum(np.round(policy.decision_term_months), queue_bins - 1).astype(np.int64),
+        published_quota=policy.published_quota.copy(),
         lags=(
             min(policy.forecast_lag_months, state.need_history.shape[1] - 1),
             min(policy.staffing_lag_months, state.work_history.shape[1] - PLANNING_WINDOW_MONTHS),
@@ -166,11 +168,16 @@ def month(chain: FusedChain, applications: np.ndarray, t: int, record: np.ndarra
         (chain.scalars, chain.queue, chain.holders, chain.pipeline, chain.family, chain.histogram),
         (chain.need_history, chain.work_history, chain.grants_history),
         (chain.parameters, chain.ramp, chain.family_weights, chain.dated[:, t].copy()),
-        (applications, int(chain.term_bins[t]), is_decision_month(t), chain.lags[0], chain.lags[1]),
+        (applications, int(chain.term_bins[t]), is_decision_month(t), chain.lags, published_next(chain, t)),
         record[t],
     )
     if worst > 1e-9:
         raise ArithmeticError(f"month {t}: a stock does not balance (relative error {worst:.3g})")
+
+
+def published_next(chain: FusedChain, t: int) -> float:
+    """The quota published for the month after ``t`` (the last month's for the last), or NaN."""
+    return float(chain.published_quota[min(t + 1, len(chain.published_quota) - 1)])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -254,7 +261,7 @@ def _month(stocks, histories, constants, month_inputs, out):
     scalars, queue, holders, pipeline, family, histogram = stocks
     need_history, work_history, grants_history = histories
     p, ramp, family_weights, dated = constants
-    applications, term, deciding, forecast_lag, staffing_lag = month_inputs
+    applications, term, deciding, lags, published = month_inputs
     runs, _, bins = queue.shape
     served, scratch, long_waits = np.empty(bins), np.empty((2, 3)), np.empty(2)
     worst = 0.0
@@ -266,7 +273,7 @@ def _month(stocks, histories, constants, month_inputs, out):
                 (scalars, queue, holders, pipeline, family),
                 (need_history, work_history, grants_history),
                 (p, ramp, family_weights, dated),
-                (applications[r], term, deciding, forecast_lag, staffing_lag),
+                (applications[r], term, deciding, lags, published),
                 (served, histogram, scratch, long_waits),
                 out,
             ),
@@ -288,7 +295,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
     s, queue, holders, pipeline, family = stocks
     need_history, work_history, grants_history = histories
     p, ramp, family_weights, dated = constants
-    applications, term, deciding, forecast_lag, staffing_lag = inputs
+    applications, term, deciding, (forecast_lag, staffing_lag), published = inputs
     served, histogram, scratch, long_waits = work
     ac_unregistered, ac_registered, appeals, rejected = s[r, 0], s[r, 1], s[r, 2], s[r, 3]
     regular_capacity, regular_target, buffer_active = s[r, 4], s[r, 5], s[r, 6]
@@ -405,7 +412,7 @@ def _run_month(r, stocks, histories, constants, inputs, work, out):
         recent = 0.0
         for k in range(grants_history.shape[1]):
             recent += grants_history[r, k]
-        quota_after = (p[r, 26] * holders_waiting + recent) / 6.0
+        quota_after = published if published == published else (p[r, 26] * holders_waiting + recent) / 6.0
     else:
         quota_after = quota
     family_due = grants * p[r, 27]

@@ -110,7 +110,8 @@ StaffingPolicy = Annotated[ForecastLinkedStaffing | StableStaffing, Field(discri
 
 
 class ForecastHousingQuota(Tagged):
-    """Half-yearly municipal quota: expected grants plus part of the waiting list (the current practice)."""
+    """Half-yearly municipal quota (the current practice): the quota already published for the
+    half-year where there is one, else expected grants plus part of the waiting list."""
 
     rule: Literal["forecast"] = "forecast"
 

@@ -42,6 +42,9 @@ class PolicyArrays:
     stable_fte: np.ndarray  # (run,) FTE under stable staffing
     decision_term_months: np.ndarray  # (month,) statutory term in force
     fixed_quota_per_half_year: np.ndarray  # (run,)
+    # (month,) the municipal quota published for the half-year of each month, persons per month; NaN
+    # where none is published. The forecast rule takes it where given (the task already set).
+    published_quota: np.ndarray
     detention_places: np.ndarray  # (run,) immigration detention places kept open
     lighter_measures_share: np.ndarray  # (run,) share of rejected applicants under a lighter measure
 
@@ -59,8 +62,10 @@ def policy_arrays(
     start_year: int,
     months: int,
     term_path: np.ndarray | None = None,
+    published_quota: np.ndarray | None = None,
 ) -> PolicyArrays:
-    """Arrays for ``policy``; ``term_path`` (month,) overrides the decision term (used in backtests)."""
+    """Arrays for ``policy``; ``term_path`` (month,) overrides the decision term (used in backtests);
+    ``published_quota`` (month,) the quotas already published, persons per month (NaN: none)."""
     reception = policy.reception
     staffing = policy.staffing
     ones = np.ones(runs)
@@ -90,6 +95,7 @@ def policy_arrays(
         ),
         fixed_quota_per_half_year=ones
         * (policy.housing.per_half_year if isinstance(policy.housing, FixedHousingQuota) else 0),
+        published_quota=published_quota if published_quota is not None else np.full(months, np.nan),
         detention_places=ones * policy.returns.detention_places,
         lighter_measures_share=ones * policy.returns.lighter_measures_share,
     )
@@ -161,8 +167,15 @@ def housing_quota_per_month(
     waiting: np.ndarray,
     recent_grants_half_year: np.ndarray,
     catch_up: np.ndarray,
+    t: int,
 ) -> np.ndarray:
-    """Monthly share of the half-yearly municipal quota set now (persons per month)."""
+    """Monthly share of the half-yearly municipal quota set in month ``t`` for the months after it
+    (persons per month): the fixed lever; or the quota already published for the next month; or
+    the forecast rule, ``catch_up`` of the ``waiting`` status holders plus the grants of the last
+    half-year."""
     if policy.housing_rule == "fixed":
         return policy.fixed_quota_per_half_year / 6.0
+    published = policy.published_quota[min(t + 1, len(policy.published_quota) - 1)]
+    if np.isfinite(published):
+        return np.full(waiting.shape, float(published))
     return (catch_up * waiting + recent_grants_half_year) / 6.0

@@ -230,7 +230,8 @@ def forward_set_up(
         lambda: build_parameters(parameters, runs, scenario.start_year, scenario.months, per_run_values),
     )
     chain_parameters = with_return_levers(built, policy.returns, parameters)
-    arrays = policy_arrays(policy, runs, scenario.start_year, scenario.months)
+    published = history.monthly_quota(scenario.start_year, scenario.end_year)
+    arrays = policy_arrays(policy, runs, scenario.start_year, scenario.months, published_quota=published)
     applications: np.ndarray = remember("inflow", lambda: inflow_paths(scenario, run_ids))
     inputs = ChainInputs(start_year=scenario.start_year, applications=applications)
     state: State = remember("start", lambda: start_state(scenario, runs))

@@ -547,7 +547,7 @@ def plan_housing(
     grants_history = shift_history(state.grants_history, grants)
     if is_decision_month(t):
         quota = housing_quota_per_month(
-            config.policy, holders_waiting, grants_history.sum(axis=1), params.housing_quota_catch_up
+            config.policy, holders_waiting, grants_history.sum(axis=1), params.housing_quota_catch_up, t
         )
     else:
         quota = state.quota_per_month
