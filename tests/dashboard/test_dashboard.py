@@ -85,7 +85,7 @@ def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
         "decisions_total",
     } <= set(figures)
     traces = figures["in_chain"]["data"]
-    assert any(trace.get("name") == "observed (year end)" for trace in traces)  # type: ignore[attr-defined]
+    assert any(trace.get("name") == "observed" for trace in traces)  # type: ignore[attr-defined]
 
 
 def test_compare_scorecard_has_three_policies(client: TestClient) -> None:

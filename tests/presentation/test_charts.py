@@ -112,6 +112,14 @@ def test_a_single_value_is_labelled_on_an_axis_from_zero() -> None:
     assert figure["data"][0]["text"] == ["12.000"]
 
 
+def test_a_rise_is_drawn_from_zero_and_a_narrow_band_around_its_level() -> None:
+    """A stock from 12,000 to 20,000 is drawn from 0; a population of 18-20 million around its level."""
+    rise = line_chart([Series("s", [2021, 2024], [12_000.0, 20_000.0])], "t", "persons", "nl")
+    level = line_chart([Series("s", [2025, 2050], [18.0e6, 20.0e6])], "t", "persons", "nl")
+    assert rise["layout"]["yaxis"]["rangemode"] == "tozero"
+    assert level["layout"]["yaxis"]["rangemode"] == "normal"
+
+
 def test_a_missing_year_in_bars_is_named() -> None:
     """A year without any value inside a bar chart's span gets a "no figure" note, not silence."""
     figure = bar_chart([Series("a", [2021, 2022, 2024], [1.0, 2.0, 3.0])], "t", "persons", "nl")

@@ -10,7 +10,7 @@ import xarray as xr
 
 from migratielab.report.asylum import comparison_report
 from migratielab.results import long_format, write_parquet
-from migratielab.service.asylum import FAN_VARIABLES, Comparison, observed_sources, observed_year_ends
+from migratielab.service.asylum import FAN_VARIABLES, Comparison, observed_sources, observed_stock_points
 
 
 def slug(text: str) -> str:
@@ -47,7 +47,7 @@ def write_outputs(comparison: Comparison, out_dir: Path) -> tuple[Path, Path]:
         description=scenario.description,
         summary=comparison.summary(),
         fans=fans,
-        observed=observed_year_ends(scenario.start_year - 10),
+        observed=observed_stock_points(scenario.start_year - 10),
         parameters=comparison.parameters,
         data_sources=observed_sources(),
     )

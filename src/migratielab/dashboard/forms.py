@@ -25,6 +25,8 @@ INTERACTIVE_RUNS = web_models.INTERACTIVE_RUNS
 """Runs of an interactive what-if by default (as in the API): more runs are one choice away."""
 RUN_CHOICES = (INTERACTIVE_RUNS, 500, 1_000, DASHBOARD_MAX_RUNS)
 POPULATION_RUN_CHOICES = (50, 100, 200)
+STAFF_STEP = 50.0
+"""FTE steps of the staffing lever's default."""
 YOUR_POLICY = "your policy"
 """The name of the form's policy in requests (shown translated), so both languages share one result."""
 
@@ -41,7 +43,7 @@ class LeverForm(BaseModel):
     base_places: int = Field(41_000, ge=0, le=150_000)
     buffer_places: int = Field(5_000, ge=0, le=100_000)
     staffing: Literal["forecast_linked", "stable"] = "stable"
-    fte: float = Field(1_500, ge=100, le=10_000)
+    fte: float = Field(default_factory=lambda: staff_at_start(), ge=100, le=10_000)
     term: int = Field(6, ge=1, le=36)
     housing: Literal["forecast", "fixed"] = "forecast"
     quota: int = Field(10_000, ge=0, le=100_000)
@@ -85,6 +87,13 @@ class LeverForm(BaseModel):
             runs=self.runs,
             end_year=self.end_year,
         )
+
+
+def staff_at_start() -> float:
+    """The IND decision staff at the start of the default scenario, to 50 FTE: the stable-staffing
+    lever's default keeps today's staff (FTE)."""
+    scenario = web_models.bundled_scenario("default").scenario
+    return float(round(asylum.decision_staff_at_start(scenario) / STAFF_STEP) * STAFF_STEP)
 
 
 def _plan_level(category: str) -> Any:

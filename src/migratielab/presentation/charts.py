@@ -30,6 +30,8 @@ MEDIAN = "0.5"
 GRID = {"gridcolor": "#ebf0f8", "zerolinecolor": "#c9d3e3"}
 HEIGHT = 400
 TITLE_WIDTH = 48
+LEGEND_WIDTH = 62
+"""Characters per legend line: a legend entry longer than this wraps (plotly cuts it at the edge)."""
 """Characters per title line; longer titles wrap (plotly does not wrap titles itself)."""
 
 
@@ -93,20 +95,30 @@ def fill_years(x: Sequence[Any], y: Values) -> tuple[list[Any], list[float | Non
     return years, [known.get(year) for year in years]
 
 
+NARROW_RANGE = 0.7
+"""Values whose smallest is above this share of the largest get an axis around them, not from 0."""
+
+
 def range_mode(values: Values) -> str:
     """``tozero`` when the values come near zero, are all equal (a single value) or are unknown, else
-    ``normal``: a population of 18-20 million keeps its bands visible instead of a flat line above an
-    empty axis, and one value of 12,000 is not drawn on an axis from 11,999 to 12,001."""
+    ``normal`` for values in a narrow range far from zero: a population of 18-20 million keeps its
+    bands visible instead of a flat line above an empty axis, while a stock that went from 12,000 to
+    20,000 is drawn from 0 (an axis from 12,000 would exaggerate the rise)."""
     finite = [v for v in values if v is not None and math.isfinite(v)]
     if not finite or min(finite) == max(finite):
         return "tozero"
-    return "tozero" if min(finite) <= 0.5 * max(finite) else "normal"
+    return "tozero" if min(finite) <= NARROW_RANGE * max(finite) else "normal"
 
 
 def all_zero(values: Values) -> bool:
     """True when every known value is 0 (plotly would draw the line on an axis from -1 to 1)."""
     finite = [v for v in values if v is not None and math.isfinite(v)]
     return bool(finite) and not any(finite)
+
+
+def wrapped(name: str) -> str:
+    """A legend entry broken into lines of at most ``LEGEND_WIDTH`` characters."""
+    return "<br>".join(textwrap.wrap(name, LEGEND_WIDTH)) or name
 
 
 def zero_axis(lang: Language) -> dict[str, Any]:
@@ -191,7 +203,7 @@ def fan_traces(series: FanSeries, colour: str, label: str, several: bool = False
             )  # fmt: skip
     traces.append(
         {"type": "scatter", "mode": "lines", "x": list(series.x), "y": list(series.quantiles[MEDIAN]),
-         "name": label, "line": {"color": colour, "width": 2}, "connectgaps": False,
+         "name": wrapped(label), "line": {"color": colour, "width": 2}, "connectgaps": False,
          "legendgroup": series.name}
     )  # fmt: skip
     return traces
@@ -216,7 +228,7 @@ def fan_chart(
     if observed is not None and observed.y:
         traces.append(
             {"type": "scatter", "mode": "markers", "x": list(observed.x), "y": list(observed.y),
-             "name": observed.name or text("observed", lang),
+             "name": wrapped(observed.name or text("observed", lang)),
              "marker": {"color": OBSERVED, "size": 7, "symbol": "circle-open", "line": {"width": 2}}}
         )  # fmt: skip
     medians = [value for item in series for value in item.quantiles[MEDIAN]]
@@ -235,7 +247,7 @@ def line_chart(series: Sequence[Series], title: str, unit: str, lang: Language) 
             "mode": "lines+markers",
             "x": x,
             "y": y,
-            "name": item.name,
+            "name": wrapped(item.name),
             "line": {"color": colour},
             "marker": {"color": colour, "size": 7},
             "connectgaps": False,
@@ -258,7 +270,13 @@ def bar_chart(
 ) -> Figure:
     """Bars, stacked (components of a total) or grouped, one palette colour per series."""
     traces = [
-        {"type": "bar", "x": list(item.x), "y": list(item.y), "name": item.name, "marker": {"color": colour}}
+        {
+            "type": "bar",
+            "x": list(item.x),
+            "y": list(item.y),
+            "name": wrapped(item.name),
+            "marker": {"color": colour},
+        }
         for item, colour in zip(series, colours(len(series)), strict=True)
     ]
     mode = "stack" if stacked else "group"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from migratielab.models.variables import Better, Language, Variable, indicator, variable
@@ -22,6 +23,10 @@ WHAT_IF_FANS = (
     "decisions_total",
     "ind_staff",
 )
+CAVEAT_WIDTH = 80
+"""Characters per line of a chart's caveat."""
+CAVEAT_MARGIN, CAVEAT_LINE = 60, 15
+"""Bottom margin of a chart with a caveat: room for the legend, and per line of the caveat (px)."""
 OCCUPANCY_TYPES = ("regular_occupancy", "emergency_occupancy", "crisis_occupancy")
 DIMENSIONS = {
     "median_wait_weeks": "humanitarian",
@@ -49,7 +54,22 @@ def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
     seen = result.observed.get(name)
     label = text(f"observed.{name}", lang) if f"observed.{name}" in catalogue() else text("observed", lang)
     observed = None if seen is None else Series(label, seen.time, list(seen.values))
-    return fan_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang, observed)
+    figure = fan_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang, observed)
+    if f"caveat.{name}" in catalogue():
+        with_caveat(figure, text(f"caveat.{name}", lang))
+    return figure
+
+
+def with_caveat(figure: Figure, note: str) -> None:
+    """Print a known weakness of the model under ``figure``'s legend (the bottom margin grows)."""
+    lines = textwrap.wrap(note, CAVEAT_WIDTH)
+    layout = figure["layout"]
+    layout["margin"] = {**layout.get("margin", {}), "b": CAVEAT_MARGIN + CAVEAT_LINE * len(lines)}
+    layout.setdefault("annotations", []).append(
+        {"text": "<br>".join(lines), "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.27,
+         "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
+         "font": {"size": 11, "color": "#a14c00"}}
+    )  # fmt: skip
 
 
 def occupancy_fan(result: SimulationResult, lang: Language) -> Figure:

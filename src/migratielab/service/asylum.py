@@ -87,6 +87,14 @@ def warm(scenario: Scenario) -> None:
     inflow_generator()
 
 
+def decision_staff_at_start(scenario: Scenario) -> float:
+    """IND decision staff at the start of ``scenario``'s forward runs (FTE, trained and still
+    ramping up): the corrected replay's end state."""
+    check_start_year(scenario)
+    state = default_replay(scenario.start_year - 1).final_state
+    return float(state.staff_trained[0] + state.staff_pipeline[0].sum())
+
+
 def simulate_policy(
     scenario: Scenario,
     policy: Policy,
@@ -311,14 +319,26 @@ def observed_sources() -> list[str]:
     ]
 
 
-def observed_year_ends(since: int) -> dict[str, pd.Series]:
-    """Observed year-end values from ``since`` for the fan-chart overlay, indexed by 31 December."""
+def observed_stock_points(since: int) -> dict[str, pd.Series]:
+    """Every observed stock level from ``since`` for the fan-chart overlay (persons or cases),
+    indexed by the last day of its month: year-end values on 31 December, monthly and dated
+    snapshots at the end of their month (``history.snapshot_month``); where two fall in the same
+    month the year-end value wins."""
     overlays = {}
     for variable, series_id in OBSERVED_OVERLAY.items():
-        annual = store.annual(series_id)
-        annual = annual[annual.index >= since]
-        annual.index = pd.to_datetime([f"{year}-12-31" for year in annual.index])
-        overlays[variable] = annual
+        frame = store.get_series(series_id)
+        points: dict[pd.Timestamp, tuple[bool, float]] = {}
+        for period, value in zip(frame["period"].astype(str), frame["value"].astype(float), strict=True):
+            month = snapshot_month(period)
+            if month is None or month.year < since:
+                continue
+            annual = len(period) == 4
+            if annual or month not in points or not points[month][0]:
+                points[month] = (annual, value)
+        ends = sorted(points)
+        overlays[variable] = pd.Series(
+            [points[month][1] for month in ends], index=[month + pd.offsets.MonthEnd(0) for month in ends]
+        )
     return overlays
 
 

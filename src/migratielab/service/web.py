@@ -24,6 +24,7 @@ from migratielab.analysis.indicators import (
     WEEKS_PER_MONTH,
 )
 from migratielab.data import store
+from migratielab.models.asylum import history
 from migratielab.models.variables import variable
 from migratielab.scenario import Policy, Scenario, bundled_scenario_names
 from migratielab.service import asylum, population
@@ -253,10 +254,12 @@ def mid_year(name: str, series_ids: tuple[str, ...], values: pd.Series) -> Obser
 
 
 def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
-    """Observed values next to the fans: year-end stocks over the ten years before the scenario,
-    applications as the monthly average of each year, and the planned COA and IND budgets."""
+    """Observed values next to the fans: stocks over the ten years before the scenario (every dated
+    observation), first plus repeat applications as the monthly average of each year (repeat
+    applications estimated where not published, as the chain's inflow calibration does), and the
+    planned COA and IND budgets."""
     since = scenario.start_year - OBSERVED_SINCE_YEARS
-    overlays = asylum.observed_year_ends(since)
+    overlays = asylum.observed_stock_points(since)
     observed = {
         name: ObservedSeries(
             variable=name,
@@ -266,7 +269,8 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
         )
         for name, series in overlays.items()
     }
-    applications = summed_series(APPLICATION_SERIES, since, 1 / 12)
+    applications = history.annual_applications() / 12
+    applications = applications[applications.index >= since]
     budgets = summed_series(BUDGET_SERIES, since, 1e-6)
     observed["applications"] = mid_year("applications", APPLICATION_SERIES, applications)
     observed["cost_meur_year"] = mid_year("cost_meur_year", BUDGET_SERIES, budgets)

@@ -163,7 +163,7 @@ class Fan(BaseModel):
 
 
 class ObservedSeries(BaseModel):
-    """Observed year-end values of a fan variable, with the series they come from."""
+    """Observed values of a fan variable at their dates, with the series they come from."""
 
     variable: str
     series_id: str
