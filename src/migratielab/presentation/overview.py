@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from migratielab.models.variables import Language, unit
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import Figure, Series, bar_chart, line_chart
-from migratielab.presentation.formatting import format_number, format_share
-from migratielab.service.overview import Headline
+from migratielab.presentation.formatting import format_date, format_number, format_share
+from migratielab.service.overview import STOCK_HEADLINES, Headline
 from migratielab.service.web_models import Panel
 
 STACKED_PANELS = frozenset({"immigration_by_motive", "departures"})
@@ -34,18 +36,18 @@ def panel_figure(panel: Panel, lang: Language) -> Figure:
     return line_chart(series, title, shown, lang)
 
 
-STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
-"""Headline series that are levels at the end of their year (the others are totals over the year)."""
-
-
 def headline(item: Headline, lang: Language) -> dict[str, str]:
     """A headline figure for the page: label, value (shares as %), when, and source."""
     value = format_share(item.value, lang) if item.unit == "share (0-1)" else format_number(item.value, lang)
-    when = "headline_end_of" if item.key in STOCK_HEADLINES else "headline_in"
+    if item.month is not None:
+        when = text("headline_end_of", lang, year=format_date(date(item.year, item.month, 1), lang, "MMMM y"))
+    else:
+        key = "headline_end_of" if item.key in STOCK_HEADLINES else "headline_in"
+        when = text(key, lang, year=item.year)
     return {
         "label": text(f"headline.{item.key}", lang),
         "value": value,
-        "when": text(when, lang, year=item.year),
+        "when": when,
         "source": short_source(item.source),
     }
 

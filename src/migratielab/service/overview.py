@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from migratielab.data import store
+from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.setup import historical_arrivals
 from migratielab.params import Parameter, ParameterSet, default_parameters
@@ -171,25 +173,50 @@ HEADLINE_SERIES = (
 
 @dataclass(frozen=True)
 class Headline:
-    """A headline figure: the latest annual value of a series, its year, unit and source."""
+    """A headline figure: the latest value of a series, its year (and month, for a stock observed
+    after its latest year end), unit and source."""
 
     key: str
     value: float
     year: int
     unit: str
     source: str
+    month: int | None = None
+
+
+STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
+"""Headline series that are levels (the others are totals over the year)."""
+
+
+def latest_stock(series_id: str) -> tuple[float, pd.Timestamp] | None:
+    """The latest observation of a stock with a stock date (``history.snapshot_month``) and its month."""
+    frame = store.get_series(series_id)
+    dated = [
+        (month, float(value))
+        for period, value in zip(frame["period"].astype(str), frame["value"], strict=True)
+        if (month := snapshot_month(period)) is not None
+    ]
+    if not dated:
+        return None
+    month, value = max(dated, key=lambda item: item[0])
+    return value, month
+
+
+def headline_of(series_id: str) -> Headline:
+    """The headline of one series: its latest annual value, or for a stock a later dated observation."""
+    values, info = store.annual(series_id), store.series_info(series_id)
+    latest = Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
+    found = latest_stock(series_id) if series_id in STOCK_HEADLINES else None
+    if found is None or found[1] <= pd.Timestamp(latest.year, 12, 1):
+        return latest
+    value, month = found
+    return Headline(series_id, value, month.year, info.unit, info.publisher, month.month)
 
 
 def headlines() -> list[Headline]:
     """The latest observed value of each headline series, and the latest temporary-protection
     arrivals (Ukrainian displaced, a separate stream) from the population parameters."""
-    shown = []
-    for series_id in HEADLINE_SERIES:
-        values = store.annual(series_id)
-        info = store.series_info(series_id)
-        shown.append(
-            Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
-        )
+    shown = [headline_of(series_id) for series_id in HEADLINE_SERIES]
     parameters = default_parameters("population")
     protection = parameters["historical_temporary_protection"]
     dated = {

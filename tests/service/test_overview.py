@@ -1,0 +1,40 @@
+"""Headline figures of the overview: the latest observation, with its date."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from migratielab.data import store
+from migratielab.models.asylum.history import snapshot_month
+from migratielab.presentation.overview import headline
+from migratielab.service.overview import STOCK_HEADLINES, headline_of
+
+
+def latest_dated(series_id: str) -> tuple[pd.Timestamp, float]:
+    """The store's latest observation of a stock by its stock month (test's own reading)."""
+    frame = store.get_series(series_id)
+    months = [
+        (snapshot_month(str(p)), float(v)) for p, v in zip(frame["period"], frame["value"], strict=True)
+    ]
+    return max(((m, v) for m, v in months if m is not None), key=lambda item: item[0])
+
+
+def test_a_stock_headline_is_its_latest_dated_observation() -> None:
+    """Reception and backlog show the latest observation, with its month when it is not a year end."""
+    for series_id in STOCK_HEADLINES:
+        month, value = latest_dated(series_id)
+        shown = headline_of(series_id)
+        assert shown.value == value and shown.year == month.year
+        assert shown.month == (None if month.month == 12 else month.month)  # December: the year end
+    occupancy = headline_of("coa.occupancy")
+    if occupancy.month is not None:
+        when = headline(occupancy, "nl")["when"]
+        assert when.startswith("eind ") and str(occupancy.year) in when and any(c.isalpha() for c in when[5:])
+
+
+def test_a_flow_headline_is_its_latest_annual_total() -> None:
+    """Applications in a year are the latest annual total, labelled with the year."""
+    annual = store.annual("asylum.first_applications")
+    shown = headline_of("asylum.first_applications")
+    assert (shown.value, shown.year, shown.month) == (float(annual.iloc[-1]), int(annual.index[-1]), None)
+    assert headline(shown, "en")["when"] == f"in {shown.year}"
