@@ -129,6 +129,16 @@ def test_bad_lever_value_is_422_in_html_without_trace(client: TestClient) -> Non
     assert "Traceback" not in response.text
 
 
+def test_a_bad_choice_names_the_options_in_the_pages_language_on_a_dashboard_page(client: TestClient) -> None:
+    """A choice that does not exist: the options as the form shows them, joined with "of" in Dutch,
+    on a page with the dashboard's navigation."""
+    dutch = client.get("/whatif?inflow=band")
+    assert dutch.status_code == 422 and 'id="lang-switch"' in dutch.text and "<nav>" in dutch.text
+    assert "midden (medium) of hoog (high)" in dutch.text and " or " not in dutch.text
+    english = client.get("/whatif?inflow=band&lang=en")
+    assert "medium (medium) or high (high)" in english.text
+
+
 def test_unknown_page_is_an_html_404(client: TestClient) -> None:
     """Unknown dashboard paths answer with a small HTML page."""
     response = client.get("/no-such-page")

@@ -8,14 +8,13 @@ bad input gets 422 with the reason, unknown things 404, anything unexpected a pl
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import migratielab
@@ -40,11 +39,11 @@ def error_response(
     """An error as JSON ``{"detail": ...}`` for the API or a small HTML page for the dashboard."""
     if wants_json(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
-    body = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>migratielab</title></head><body>"
-        f"<h1>{status}</h1><p>{html.escape(message)}</p><p><a href='/'>migratielab</a></p></body></html>"
-    )
-    return HTMLResponse(body, status_code=status, headers=headers)
+    from migratielab.dashboard.pages import error_page  # the dashboard is built on this module
+
+    response = error_page(request, status, message)
+    response.headers.update(headers or {})
+    return response
 
 
 async def http_error(request: Request, error: Exception) -> Response:

@@ -73,6 +73,7 @@ STATIC_FILES = {
     "favicon-32x32.png": (SWAGGER_UI / "favicon-32x32.png", "image/png"),
     "dashboard.js": (STATIC / "dashboard.js", "text/javascript"),
     "style.css": (STATIC / "style.css", "text/css"),
+    "favicon.svg": (STATIC / "favicon.svg", "image/svg+xml"),
     # An empty base map: maps are drawn from bundled GeoJSON only, so plotly must not fetch its world map.
     "world_110m.json": (STATIC / "world_110m.json", "application/json"),
     # The municipal boundaries, once per page for every map layer (presentation.municipal.BOUNDARIES_URL).
@@ -134,6 +135,12 @@ def page(request: Request, template: str, lang: Language, view: View, status_cod
         **view.context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    """A dashboard page (navigation, language switch) that says why a request was refused."""
+    lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
+    return page(request, "error.html", lang, View({"message": message, "status": status}), status)
 
 
 async def page_or_pending(

@@ -27,12 +27,25 @@ def field_reason(error: Mapping[str, Any], lang: Language) -> str:
         limit = context[LIMITS[kind]]
         reason = text(f"error.{LIMITS[kind]}", lang, limit=format_number(float(limit), lang, digits=6))
     elif kind == "literal_error":
-        reason = text("error.choice", lang, expected=context.get("expected", ""))
+        reason = text("error.choice", lang, expected=choices(name, str(context.get("expected", "")), lang))
     elif kind in ("int_parsing", "float_parsing", "int_from_float", "bool_parsing"):
         reason = text("error.number", lang)
     else:
         reason = str(error.get("msg", ""))
     return f"{field_label(name, lang)}: {reason}"
+
+
+def choices(name: str, expected: str, lang: Language) -> str:
+    """pydantic's list of allowed values (``'a', 'b' or 'c'``) in the page's language: each value as
+    the form shows it (its option label) with its value, joined with the language's "or"."""
+    values = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",") if part.strip(" '")]
+    shown = [
+        f"{text(f'{name}_{value}', lang)} ({value})" if f"{name}_{value}" in catalogue() else value
+        for value in values
+    ]
+    if len(shown) < 2:
+        return ", ".join(shown)
+    return f"{', '.join(shown[:-1])} {text('or', lang)} {shown[-1]}"
 
 
 def form_errors(errors: Sequence[Mapping[str, Any]], lang: Language) -> str:
