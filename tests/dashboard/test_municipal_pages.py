@@ -108,6 +108,7 @@ def test_a_municipality_names_the_period_of_every_figure(small_default: None, cl
     periods = table_column(html, "municipality-table", 1)
     assert len(periods) == len(municipal.MONITOR_COLUMNS) and all(periods)
     assert text("municipal_period.end", "nl", start=2025, end=2027) in periods  # the backlog
+    assert text("municipal_period.national", "nl", start=2025, end=2027) in periods  # months to pass
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,8 @@ def heading(name: str, lang: Language) -> str:
 
 def period(name: str, lang: Language, start: int, end: int) -> str:
     """The period a monitor column covers (mean per year over the horizon, end of the horizon, the
-    whole horizon, or the Spreidingswet target of the first year), in the page's language."""
+    whole horizon, one national value, or the Spreidingswet target of the first year), in the page's
+    language."""
     return text(f"municipal_period.{PERIODS[name]}", lang, start=start, end=end)
 
 

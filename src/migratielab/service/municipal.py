@@ -209,12 +209,14 @@ MONITOR_COLUMNS = (
 PERIODS = {
     **dict.fromkeys((*COUNTS, *AMOUNTS, "housed_per_1000"), "per_year"),
     "backlog": "end",
-    **dict.fromkeys(("realisation_share", "pass_rate", "months_to_pass"), "horizon"),
+    **dict.fromkeys(("realisation_share", "pass_rate"), "horizon"),
+    "months_to_pass": "national",
     **dict.fromkeys(ADMINISTRATIVE, "target"),
 }
 """What period a monitor column covers: ``per_year`` the mean per calendar year over the horizon,
-``end`` the end of the last year, ``horizon`` the whole horizon, ``target`` the Spreidingswet target
-of the first year (see ``raw_frame`` and ``reception_frame``)."""
+``end`` the end of the last year, ``horizon`` the whole horizon, ``national`` one national value over
+the horizon (the same for every municipality), ``target`` the Spreidingswet target of the first year
+(see ``raw_frame`` and ``reception_frame``)."""
 
 
 PEERS_PER_1000 = (*COUNTS, "backlog", "reception_places")
