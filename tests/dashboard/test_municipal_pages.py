@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from migratielab.presentation import municipal as faces
 from migratielab.presentation.catalogue import text
-from migratielab.presentation.formatting import MISSING, unit_label
+from migratielab.presentation.formatting import MISSING, format_value, unit_label
 from migratielab.service import municipal
 from tests.dashboard.test_language import (
     ENGLISH_DECIMAL,
@@ -120,3 +120,15 @@ def test_dutch_municipal_pages_speak_dutch(small_default: None, client: TestClie
     assert not english_words(words), sorted(english_words(words))
     for pattern in (ENGLISH_THOUSANDS, ENGLISH_DECIMAL):
         assert not pattern.search(words), pattern.search(words)
+
+
+def test_the_list_names_the_national_figure_of_every_year(
+    small_default: None, small_run: municipal.MunicipalRun, client: TestClient
+) -> None:
+    html = client.get("/municipalities?lang=nl&indicator=task").text
+    per_year = small_run.dataset["total_task"].mean("run")
+    variable = municipal.variable_of("task")
+    for year in (2025, 2027):
+        assert f"{year}: {format_value(float(per_year.sel(year=year)), variable, 'nl')}" in html
+    no_total = client.get("/municipalities?lang=nl&indicator=pass_rate").text
+    assert 'id="national"' not in no_total

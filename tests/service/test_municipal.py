@@ -46,6 +46,9 @@ def test_counts_are_per_year_and_add_up_to_the_chain_national_figures(result: mu
     for name in ("housed", "obliged_started", "cost_eur"):
         assert raw[name].sum() == pytest.approx(float(data[f"total_{name}"].mean(["run", "year"])), rel=1e-9)
     assert raw["housed_per_1000"].to_numpy() == pytest.approx(1000 * raw["housed"] / raw["population"])
+    national = municipal.national_per_year(result, "housed")
+    assert national is not None and national.mean() == pytest.approx(raw["housed"].sum(), rel=1e-9)
+    assert municipal.national_per_year(result, "pass_rate") is None
 
 
 def test_housed_per_1000_has_a_peers_median(result: municipal.MunicipalRun) -> None:

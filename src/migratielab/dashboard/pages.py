@@ -593,7 +593,8 @@ def municipal_page(
         indicator = "housed_per_1000"
     sort = sort if sort in municipal_faces.SORTS else "value"
     shown, flags, peers = municipal_tables()
-    scenario = municipal.default_run().scenario
+    result = municipal.default_run()
+    scenario = result.scenario
     covers = municipal_faces.period(indicator, lang, scenario.start_year, scenario.end_year)
     rows = municipal_faces.table_rows(
         municipal_faces.ordered(shown, indicator, sort), flags, peers, indicator, lang
@@ -607,6 +608,9 @@ def municipal_page(
         "per_1000": municipal_faces.peers_per_1000(peers, indicator),
         "peers": municipal_faces.has_peers(peers, indicator),
         "map_note": municipal_faces.map_note(shown, indicator, lang),
+        "national": municipal_faces.national_note(
+            municipal.national_per_year(result, indicator), indicator, lang
+        ),
         "rows": rows,
         "runs": scenario.runs,
         "start": scenario.start_year,

@@ -154,6 +154,18 @@ def map_note(shown: pd.DataFrame, name: str, lang: Language) -> str:
     )
 
 
+def national_note(per_year: pd.Series | None, name: str, lang: Language) -> str:
+    """The national total of an indicator: its mean per year and each year's value (empty if none)."""
+    if per_year is None:
+        return ""
+    variable = variable_of(name)
+    years = ", ".join(
+        f"{year}: {format_value(float(value), variable, lang)}" for year, value in per_year.items()
+    )
+    mean = format_value(float(per_year.mean()), variable, lang)
+    return text("municipal_national", lang, mean=mean, unit=unit_label(variable, lang), years=years)
+
+
 def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
     """The colour bar of a map: the unit as title, thousands grouped (also 4 digits), shares in %."""
     bar: dict[str, Any] = {"title": {"text": unit_label(variable, lang)}, "separatethousands": True}

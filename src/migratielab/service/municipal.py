@@ -168,6 +168,16 @@ def raw_frame(result: MunicipalRun) -> pd.DataFrame:
     return joined
 
 
+def national_per_year(result: MunicipalRun, name: str) -> pd.Series | None:
+    """The national total of a monitor column per calendar year (mean over runs; persons or EUR per
+    year), where the pillar records one (``total_<name>``), else None. Its mean over the years is the
+    column's sum over the municipalities in ``raw_frame``."""
+    total = f"total_{name}"
+    if total not in result.dataset:
+        return None
+    return result.dataset[total].mean("run").to_series()
+
+
 def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frame after disclosure control, and a frame of flags (``r``, ``s``, ``s2``) per cell."""
     shown, flags = frame.copy(), pd.DataFrame("", index=frame.index, columns=frame.columns)
