@@ -36,6 +36,26 @@ def small_default(result: municipal.MunicipalRun, monkeypatch: pytest.MonkeyPatc
     yield
 
 
+def test_counts_are_per_year_and_add_up_to_the_chain_national_figures(result: municipal.MunicipalRun) -> None:
+    raw = municipal.raw_frame(result)
+    data = result.dataset
+    years = data.sizes["year"]
+    assert raw.attrs["years"] == years > 1
+    chain_task = float(data["national_task"].sum("time").mean("run")) / years  # monthly, from the chain
+    assert raw["task"].sum() == pytest.approx(chain_task, rel=1e-9)
+    for name in ("housed", "obliged_started", "cost_eur"):
+        assert raw[name].sum() == pytest.approx(float(data[f"total_{name}"].mean(["run", "year"])), rel=1e-9)
+    assert raw["housed_per_1000"].to_numpy() == pytest.approx(1000 * raw["housed"] / raw["population"])
+    national = municipal.national_per_year(result, "housed")
+    assert national is not None and national.mean() == pytest.approx(raw["housed"].sum(), rel=1e-9)
+    assert municipal.national_per_year(result, "pass_rate") is None
+
+
+def test_housed_per_1000_has_a_peers_median(result: municipal.MunicipalRun) -> None:
+    peers = municipal.benchmarks(municipal.raw_frame(result))
+    assert peers["housed_per_1000"].notna().sum() > len(peers) / 2
+
+
 def test_every_shown_count_is_rounded_and_not_small(result: municipal.MunicipalRun) -> None:
     raw = municipal.raw_frame(result)
     shown, flags = municipal.protected_frame(raw)
@@ -74,7 +94,8 @@ def test_experiment_tables_suppress_cells_built_from_small_counts(result: munici
         if small:
             assert np.isnan(tiny.outcomes.at[name, "difference"])
     for name, base in municipal.EXPERIMENT_RATES.items():
-        assert np.isnan(tiny.outcomes.at[name, "experiment"]) == (raw[base].iloc[position] < 100)
+        persons = raw[base].iloc[position] * raw.attrs["years"]  # the rates are over the horizon
+        assert np.isnan(tiny.outcomes.at[name, "experiment"]) == (persons < disclosure.MIN_DENOMINATOR)
     assert tiny.flags.to_numpy().tolist().count([disclosure.SUPPRESSED] * 3) >= 1  # a town of ~1,000
     assert not tables["large"].flags.to_numpy().any()  # two large towns: nothing to hide
 

@@ -209,7 +209,8 @@ MUNICIPAL_ERRORS: dict[int | str, dict[str, Any]] = {
 def municipalities() -> list[dict[str, Any]]:
     """The municipal monitor after disclosure control: one record per municipality (null = suppressed),
     with the disclosure flag of every affected cell (``r`` rounded, ``s`` suppressed, ``s2`` suppressed
-    to protect another cell)."""
+    to protect another cell). Counts of persons and amounts are per year (the mean over the horizon's
+    years), the backlog is at the end of the horizon."""
     from migratielab.service import municipal  # the municipal run is heavy; import on first use
 
     shown, flags = municipal.protected_frame(municipal.raw_frame(municipal.default_run()))

@@ -79,7 +79,7 @@ def list_municipalities(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """The municipal monitor: one row per municipality (means over runs, whole horizon)."""
+    """The municipal monitor: one row per municipality (means over runs; flows per year over the horizon)."""
     with reported_input_errors():
         parsed = _scenario(scenario, runs)
         shown, flags = municipal.protected_frame(municipal.raw_frame(municipal.run(parsed)))

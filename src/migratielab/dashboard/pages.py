@@ -53,7 +53,7 @@ from migratielab.presentation.datapage import (
     series_description,
     unit_text,
 )
-from migratielab.presentation.formatting import format_number, format_share, missing_note, unit_label
+from migratielab.presentation.formatting import format_number, format_share, missing_note
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
@@ -592,54 +592,77 @@ def municipal_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 @router.get("/municipalities")
 def municipal_page(
-    request: Request, lang: Language = "nl", indicator: str = "housed_per_1000"
+    request: Request, lang: Language = "nl", indicator: str = "housed_per_1000", sort: str = "value"
 ) -> HTMLResponse:
-    """The municipal monitor: a map of the chosen indicator and the benchmark table."""
+    """The municipal monitor: a map of the chosen indicator and the benchmark table (sorted by the
+    indicator's value, highest first, or by name)."""
     if indicator not in municipal.MONITOR_COLUMNS:
         indicator = "housed_per_1000"
+    sort = sort if sort in municipal_faces.SORTS else "value"
     shown, flags, peers = municipal_tables()
-    scenario = municipal.default_run().scenario
-    variable = municipal.variable_of(indicator)
+    result = municipal.default_run()
+    scenario = result.scenario
+    covers = municipal_faces.period(indicator, lang, scenario.start_year, scenario.end_year)
+    rows = municipal_faces.table_rows(
+        municipal_faces.ordered(shown, indicator, sort), flags, peers, indicator, lang
+    )
     context = {
         "options": municipal_faces.indicator_options(lang),
         "indicator": indicator,
-        "label": variable.label(lang),
-        "unit": unit_label(variable, lang),
-        "rows": municipal_faces.table_rows(shown, flags, peers, indicator, lang),
+        "heading": municipal_faces.heading(indicator, lang),
+        "period": covers,
+        "sort": sort,
+        "per_1000": municipal_faces.peers_per_1000(peers, indicator),
+        "peers": municipal_faces.has_peers(peers, indicator),
+        "map_note": municipal_faces.map_note(shown, indicator, lang),
+        "national": municipal_faces.national_note(
+            municipal.national_per_year(result, indicator), indicator, lang
+        ),
+        "rows": rows,
         "runs": scenario.runs,
         "start": scenario.start_year,
         "end": scenario.end_year,
     }
-    return page(
-        request,
-        "municipal.html",
-        lang,
-        View(context, {"map": municipal_faces.map_figure(shown, indicator, lang)}),
-    )
+    figure = municipal_faces.map_figure(shown, indicator, lang, covers)
+    return page(request, "municipal.html", lang, View(context, {"map": figure}))
 
 
 @router.get("/municipalities.csv")
 def municipal_csv() -> Response:
-    """Every municipality and indicator after disclosure control, with a flag column per value."""
+    """Every municipality and indicator after disclosure control, with a flag column per value; the
+    file name states the period (counts and amounts per year, the mean over the horizon)."""
     shown, flags, _ = municipal_tables()
     body = shown.join(flags.add_suffix("_flag")).to_csv(index=False)
-    headers = {"Content-Disposition": 'attachment; filename="municipalities.csv"'}
+    scenario = municipal.default_run().scenario
+    name = f"municipalities_per_year_{scenario.start_year}-{scenario.end_year}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type="text/csv", headers=headers)
 
 
 @router.get("/municipalities/{code}")
 def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTMLResponse:
-    """One municipality: every indicator next to the median of similar municipalities."""
+    """One municipality: every indicator with the period it covers, per 1,000 inhabitants (counts)
+    and next to the median of similar municipalities."""
     try:
         position = municipal.find(code)
     except InputError as error:
         return HTMLResponse(f"<p>{html_escape(str(error))}</p>", status_code=404)
     shown, flags, peers = municipal_tables()
+    scenario = municipal.default_run().scenario
     code = str(shown.index[position])
     rows = []
     for name in municipal.MONITOR_COLUMNS:  # indicators, not municipalities
-        row = municipal_faces.table_rows(shown.iloc[[position]], flags.iloc[[position]], peers, name, lang)[0]
-        variable = municipal.variable_of(name)
-        rows.append({**row, "name": name, "label": variable.label(lang), "unit": unit_label(variable, lang)})
+        row = municipal_faces.table_rows(shown.iloc[[position]], flags, peers, name, lang)[0]
+        per_1000 = municipal_faces.peers_per_1000(peers, name)
+        rows.append(
+            {
+                **row,
+                "name": name,
+                "heading": municipal_faces.heading(name, lang),
+                "period": municipal_faces.period(name, lang, scenario.start_year, scenario.end_year),
+                "per_1000": row["per_1000"] if per_1000 else "",
+                "peers": row["peers"] if municipal_faces.has_peers(peers, name) else "",
+            }
+        )
     town = {**shown.loc[code].to_dict(), "code": code}
     return page(request, "municipality.html", lang, View({"town": town, "rows": rows}))

@@ -15,7 +15,7 @@ from migratielab.models.municipal.data import BOUNDARY_CREDIT, boundaries
 from migratielab.models.variables import Language, Variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import MISSING, format_value, plotly_separators, unit_label
-from migratielab.service.municipal import MONITOR_COLUMNS, variable_of
+from migratielab.service.municipal import MONITOR_COLUMNS, PEERS_PER_1000, PERIODS, variable_of
 
 SUPPRESSED_GREY = "#d9d9d9"
 BOUNDARIES_URL = "/static/gemeenten_2024.geojson"
@@ -36,13 +36,27 @@ SCALE = "Blues"
 MARKS = {disclosure.SUPPRESSED: "◦", disclosure.SECONDARY: "◦◦", disclosure.ROUNDED: ""}
 
 
+SORTS = ("value", "name")
+"""Orders of the benchmark table: by the indicator's value (highest first) or by name."""
+
+
+def heading(name: str, lang: Language) -> str:
+    """An indicator's label with its unit in brackets, the unit once (not when the label ends with it,
+    as in "per 1,000 inhabitants")."""
+    label, unit = variable_of(name).label(lang), unit_label(variable_of(name), lang)
+    return label if label.endswith(unit) else f"{label} ({unit})"
+
+
+def period(name: str, lang: Language, start: int, end: int) -> str:
+    """The period a monitor column covers (mean per year over the horizon, end of the horizon, the
+    whole horizon, one national value, or the Spreidingswet target of the first year), in the page's
+    language."""
+    return text(f"municipal_period.{PERIODS[name]}", lang, start=start, end=end)
+
+
 def indicator_options(lang: Language) -> list[dict[str, str]]:
     """Every mapped indicator with its label and unit (from the registry; the unit once)."""
-    options = []
-    for name in MONITOR_COLUMNS:  # indicators, not municipalities
-        label, unit = variable_of(name).label(lang), unit_label(variable_of(name), lang)
-        options.append({"name": name, "label": label if label.endswith(unit) else f"{label} ({unit})"})
-    return options
+    return [{"name": name, "label": heading(name, lang)} for name in MONITOR_COLUMNS]
 
 
 def cell(value: object, name: str, flag: str, lang: Language) -> str:
@@ -54,11 +68,12 @@ def cell(value: object, name: str, flag: str, lang: Language) -> str:
     return format_value(float(value), variable_of(name), lang)
 
 
-def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]:
+def map_figure(shown: pd.DataFrame, name: str, lang: Language, covers: str = "") -> dict[str, Any]:
     """A choropleth of one indicator per municipality from the bundled boundaries (no tiles, offline).
 
-    Suppressed municipalities are grey; the hover shows the formatted value. Both layers name the
-    boundaries by ``BOUNDARIES_URL``, so a page carries them once (not once per layer).
+    Suppressed municipalities are grey; the hover shows the formatted value; the title names the
+    period the figures cover (``covers``, see ``period``); the colours start at 0 (``scale_range``).
+    Both layers name the boundaries by ``BOUNDARIES_URL``, so a page carries them once.
     """
     variable = variable_of(name)
     values = shown[name].astype(float) / variable.display_scale
@@ -78,6 +93,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
         )
     )
     visible = values.notna()
+    low, high = scale_range(values[visible])
     figure.add_trace(
         go.Choropleth(
             geojson=BOUNDARIES_URL,
@@ -85,6 +101,8 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
             featureidkey="properties.code",
             z=values[visible],
             colorscale=SCALE,
+            zmin=low,
+            zmax=high,
             marker_line_width=0.3,
             marker_line_color="white",
             text=[h for h, v in zip(hover, visible, strict=True) if v],
@@ -97,7 +115,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
         height=640,
         margin={"l": 0, "r": 0, "t": 40, "b": 30},
         separators=plotly_separators(lang),
-        title={"text": variable.label(lang)},
+        title={"text": heading(name, lang) + (f"<br><sup>{covers}</sup>" if covers else "")},
         annotations=[
             {
                 "text": text("municipal_map_credit", lang, credit=BOUNDARY_CREDIT),
@@ -112,6 +130,40 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language) -> dict[str, Any]
     )
     parsed: dict[str, Any] = json.loads(figure.to_json())
     return parsed
+
+
+def scale_range(values: pd.Series) -> tuple[float, float]:
+    """The colour scale of a map in the shown unit: from 0 (or the lowest value, if negative) to the
+    highest value, so that a nearly uniform indicator looks nearly uniform."""
+    if values.empty:
+        return 0.0, 1.0
+    low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    return low, high if high > low else low + 1.0
+
+
+def map_note(shown: pd.DataFrame, name: str, lang: Language) -> str:
+    """What the map's colours span and where the municipalities lie (the shown values)."""
+    variable = variable_of(name)
+    values = shown[name].astype(float).dropna()
+    if values.empty:
+        return ""
+    low, high = (value * variable.display_scale for value in scale_range(values / variable.display_scale))
+    formatted = (format_value(value, variable, lang) for value in (low, high, values.min(), values.max()))
+    return text(
+        "municipal_map_range", lang, **dict(zip(("low", "high", "least", "most"), formatted, strict=True))
+    )
+
+
+def national_note(per_year: pd.Series | None, name: str, lang: Language) -> str:
+    """The national total of an indicator: its mean per year and each year's value (empty if none)."""
+    if per_year is None:
+        return ""
+    variable = variable_of(name)
+    years = ", ".join(
+        f"{year}: {format_value(float(value), variable, lang)}" for year, value in per_year.items()
+    )
+    mean = format_value(float(per_year.mean()), variable, lang)
+    return text("municipal_national", lang, mean=mean, unit=unit_label(variable, lang), years=years)
 
 
 def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
@@ -132,13 +184,43 @@ def geo_assets_script() -> str:
     )
 
 
+def has_peers(peers: pd.DataFrame, name: str) -> bool:
+    """Whether any municipality has a median of similar municipalities for the indicator."""
+    return name in peers.columns and bool(peers[name].notna().any())
+
+
+def peers_per_1000(peers: pd.DataFrame, name: str) -> bool:
+    """Whether the peers' median of the indicator is per 1,000 inhabitants (counts; not rates, shares
+    or an indicator that is per 1,000 inhabitants already)."""
+    return name in peers.columns and name in PEERS_PER_1000
+
+
+def ordered(shown: pd.DataFrame, name: str, sort: str) -> pd.DataFrame:
+    """The rows by name, or by the indicator's value, highest first (suppressed rows last, by name)."""
+    if sort == "name":
+        return shown.sort_values("name", key=lambda names: names.str.lower(), kind="stable")
+    by_name = shown.sort_values("name", key=lambda names: names.str.lower(), kind="stable")
+    return by_name.sort_values(name, ascending=False, na_position="last", kind="stable")
+
+
+def per_1000_cell(value: object, population: float, name: str, flag: str, lang: Language) -> str:
+    """A count per 1,000 inhabitants (from the shown, rounded count), or the suppression mark."""
+    if flag in (disclosure.SUPPRESSED, disclosure.SECONDARY):
+        return MARKS[flag]
+    if not isinstance(value, float | int) or math.isnan(float(value)):
+        return MISSING
+    return format_value(1000 * float(value) / population, variable_of(name), lang)
+
+
 def table_rows(
     shown: pd.DataFrame, flags: pd.DataFrame, peers: pd.DataFrame, name: str, lang: Language
 ) -> list[dict[str, str]]:
-    """Rows of the benchmark table: municipality, province, size class, value and the peers' median."""
-    per_1000 = name in peers.columns and variable_of(name).unit.code != "share"
+    """Rows of the benchmark table in the order of ``shown``: municipality, province, size class,
+    urbanity, value, the value per 1,000 inhabitants (counts) and the peers' median (per 1,000
+    inhabitants for counts, as is otherwise; ``MISSING`` where there is none)."""
     rows = []
     for code, row in shown.iterrows():  # rows of a rendered table
+        flag = str(flags.at[code, name])
         peer = float(peers.at[code, name]) if name in peers.columns else float("nan")  # type: ignore[arg-type]
         rows.append(
             {
@@ -147,11 +229,10 @@ def table_rows(
                 "province": str(row["province"]),
                 "size_class": str(row["size_class"]),
                 "urbanity": str(row["urbanity"]),
-                "value": cell(row[name], name, str(flags.at[code, name]), lang),
-                "peers": MISSING
-                if math.isnan(peer)
-                else (f"{format_value(float(peer), variable_of(name), lang)}" + (" ‰" if per_1000 else "")),
-                "flag": str(flags.at[code, name]),
+                "value": cell(row[name], name, flag, lang),
+                "per_1000": per_1000_cell(row[name], float(row["population"]), name, flag, lang),
+                "peers": MISSING if math.isnan(peer) else format_value(peer, variable_of(name), lang),
+                "flag": flag,
             }
         )
     return rows

@@ -35,7 +35,8 @@ def intro_section(result: municipal.MunicipalRun, lang: Language) -> Section:
     """What the figures are: the scenario, its runs and horizon, the coupling; then the maps."""
     scenario = result.scenario
     shown, _ = municipal.protected_frame(municipal.raw_frame(result))
-    figures = [go.Figure(faces.map_figure(shown, name, lang)) for name in MAPPED]
+    covers = {name: faces.period(name, lang, scenario.start_year, scenario.end_year) for name in MAPPED}
+    figures = [go.Figure(faces.map_figure(shown, name, lang, covers[name])) for name in MAPPED]
     return Section(
         title=text("municipal_report.maps", lang),
         text=text(
@@ -56,9 +57,8 @@ def benchmark_cell(value: str, peer: float, name: str, lang: Language) -> str:
     """A municipality's cell with its peers' median in brackets (per 1,000 for counts)."""
     if math.isnan(peer):
         return value
-    variable = municipal.variable_of(name)
-    per_1000 = "" if variable.unit.code == "share" else " ‰"
-    return f"{value} ({format_value(peer, variable, lang)}{per_1000})"
+    per_1000 = " ‰" if name in municipal.PEERS_PER_1000 else ""
+    return f"{value} ({format_value(peer, municipal.variable_of(name), lang)}{per_1000})"
 
 
 def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section:
@@ -67,10 +67,8 @@ def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section
     shown, flags = municipal.protected_frame(raw)
     peers = municipal.benchmarks(raw)
     header = [text(key, lang) for key in ("municipal_name", "municipal_province", "municipal_size")]
-    header += [
-        f"{municipal.variable_of(n).label(lang)} ({unit_label(municipal.variable_of(n), lang)})"
-        for n in TABULATED
-    ]
+    start, end = result.scenario.start_year, result.scenario.end_year
+    header += [f"{faces.heading(n, lang)}, {faces.period(n, lang, start, end)}" for n in TABULATED]
     rows = []
     for code, row in shown.iterrows():  # rows of a rendered table
         cells = [

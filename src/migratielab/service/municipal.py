@@ -40,12 +40,12 @@ COUNTS = (
     "extra_employed",
 )
 AMOUNTS = {"cost_eur": "obliged_started", "fines_eur": "fined"}
-RATES = {
+HORIZON_RATES = {
     "realisation_share": "task",
     "pass_rate": "obliged_started",
-    "housed_per_1000": None,
     "months_to_pass": "passed",
 }
+"""Rates over the whole horizon, with the count (per year in the frame) whose horizon total is their base."""
 ADMINISTRATIVE = (
     "reception_places",
     "reception_places_amv",
@@ -147,11 +147,15 @@ def attributes(towns: Municipalities) -> pd.DataFrame:
 
 
 def raw_frame(result: MunicipalRun) -> pd.DataFrame:
-    """Per municipality: horizon totals (mean over runs), end backlog, indicators, reception places."""
+    """Per municipality (means over runs): flows per year as the mean over the horizon's calendar years
+    (persons or EUR per year, matching the registry's units, so they add up to the national totals per
+    year), the backlog at the end of the last year (persons), the indicators and the reception places.
+    The realisation share is housed over task across the horizon; housed per 1,000 inhabitants is per
+    year."""
     data = result.dataset
     frame = attributes(municipalities())
     for name in (*COUNTS, *AMOUNTS):
-        frame[name] = data[name].sum("year").mean("run").to_numpy()
+        frame[name] = data[name].mean(["year", "run"]).to_numpy()
     frame["backlog"] = data["backlog"].isel(year=-1).mean("run").to_numpy()
     frame["realisation_share"] = (
         (data["housed"].sum("year") / data["task"].sum("year")).mean("run").to_numpy()
@@ -159,7 +163,19 @@ def raw_frame(result: MunicipalRun) -> pd.DataFrame:
     frame["pass_rate"] = result.pass_rate.mean(axis=0)
     frame["housed_per_1000"] = 1000 * frame["housed"] / frame["population"]
     frame["months_to_pass"] = float(result.months_to_pass.mean())
-    return frame.join(result.reception)
+    joined = frame.join(result.reception)
+    joined.attrs["years"] = data.sizes["year"]  # the calendar years the flows are a mean over
+    return joined
+
+
+def national_per_year(result: MunicipalRun, name: str) -> pd.Series | None:
+    """The national total of a monitor column per calendar year (mean over runs; persons or EUR per
+    year), where the pillar records one (``total_<name>``), else None. Its mean over the years is the
+    column's sum over the municipalities in ``raw_frame``."""
+    total = f"total_{name}"
+    if total not in result.dataset:
+        return None
+    return result.dataset[total].mean("run").to_series()
 
 
 def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -169,8 +185,11 @@ def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         shown[name], flags[name] = disclosure.protect_counts(frame[name], frame["province"])
     for name, count in AMOUNTS.items():
         shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
-    for name, denominator in RATES.items():
-        base = frame["housed"] if denominator is None else frame[denominator]
+    shown["housed_per_1000"], flags["housed_per_1000"] = disclosure.protect_ratio(
+        frame["housed_per_1000"], frame["housed"], frame["population"]
+    )
+    for name, denominator in HORIZON_RATES.items():  # shares over the horizon: its persons the base
+        base = frame[denominator] * frame.attrs["years"]
         shown[name], flags[name] = disclosure.protect_rate(frame[name], base)
     return shown, flags
 
@@ -197,15 +216,32 @@ MONITOR_COLUMNS = (
 )
 
 
+PERIODS = {
+    **dict.fromkeys((*COUNTS, *AMOUNTS, "housed_per_1000"), "per_year"),
+    "backlog": "end",
+    **dict.fromkeys(("realisation_share", "pass_rate"), "horizon"),
+    "months_to_pass": "national",
+    **dict.fromkeys(ADMINISTRATIVE, "target"),
+}
+"""What period a monitor column covers: ``per_year`` the mean per calendar year over the horizon,
+``end`` the end of the last year, ``horizon`` the whole horizon, ``national`` one national value over
+the horizon (the same for every municipality), ``target`` the Spreidingswet target of the first year
+(see ``raw_frame`` and ``reception_frame``)."""
+
+
+PEERS_PER_1000 = (*COUNTS, "backlog", "reception_places")
+"""Columns whose peers' median is per 1,000 inhabitants (the others' is as is)."""
+
+
 def benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
     """Per municipality, the median of its peers (same size class and urbanity) per 1,000 inhabitants
-    for counts and as is for rates. Computed from the values after disclosure control (suppressed
-    cells left out), so a median reveals no more than the published cells; groups of fewer than
-    ``disclosure.MIN_GROUP`` municipalities get no median."""
+    for counts (``PEERS_PER_1000``) and as is for rates and for housed per 1,000 inhabitants. Computed
+    from the values after disclosure control (suppressed cells left out), so a median reveals no more
+    than the published cells; groups of fewer than ``disclosure.MIN_GROUP`` municipalities get no
+    median."""
     shown, _ = protected_frame(frame)
-    per_1000 = shown[[*COUNTS, "backlog"]].div(frame["population"], axis=0) * 1000
-    values = per_1000.join(shown[["realisation_share", "pass_rate"]])
-    values["reception_places"] = 1000 * frame["reception_places"] / frame["population"]
+    per_1000 = shown[list(PEERS_PER_1000)].div(frame["population"], axis=0) * 1000
+    values = per_1000.join(shown[["realisation_share", "pass_rate", "housed_per_1000"]])
     peers = values.groupby([frame["size_class"], frame["urbanity"]]).transform("median")
     count = frame.groupby(["size_class", "urbanity"])["code"].transform("count")
     peers, _ = disclosure.protect_groups(peers, count)
@@ -268,14 +304,15 @@ EXPERIMENT_RATES = {"realisation_share": "task", "pass_rate": "obliged_started"}
 def group_outcomes(frame: pd.DataFrame, positions: np.ndarray) -> pd.Series:
     """A group's outcomes after disclosure control (NaN where suppressed): counts pooled per 1,000
     inhabitants of the group, rates as the mean over its municipalities."""
-    group = frame.iloc[positions]
+    years, group = frame.attrs["years"], frame.iloc[positions]
     sums = group[[*COUNTS, "backlog", *AMOUNTS, "population"]].sum()
     values, counts, denominators = {}, {}, {}
     for name, count in EXPERIMENT_OUTCOMES.items():  # outcomes, not municipalities
         values[name] = 1000 * sums[name] / sums["population"]
         counts[name], denominators[name] = sums[count], sums["population"]
     for name, base in EXPERIMENT_RATES.items():
-        values[name], counts[name], denominators[name] = group[name].mean(), sums[base], sums[base]
+        persons = sums[base] * years  # over the horizon, as the rates are
+        values[name], counts[name], denominators[name] = group[name].mean(), persons, persons
     shown, _ = disclosure.protect_ratio(pd.Series(values), pd.Series(counts), pd.Series(denominators))
     return shown
 
