@@ -12,7 +12,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
-from migratielab.cli.common import console, reported_input_errors
+from migratielab.cli.common import console, print_path, reported_input_errors
 from migratielab.data.importers import ImportSummary
 from migratielab.data.registry import Kind, SeriesInfo
 from migratielab.presentation.overview import short_source
@@ -204,7 +204,7 @@ def print_import(file: Path, summary: ImportSummary) -> None:
     for series_id, count in summary.values.items():
         result.add_row(series_id, str(count), "new series" if series_id in summary.new_series else "added to")
     console.print(result)
-    console.print(f"Stored in {summary.directory}")
+    print_path("Stored in", summary.directory)
 
 
 @data_app.command("import-eurostat")

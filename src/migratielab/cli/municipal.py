@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.analysis import disclosure
-from migratielab.cli.common import report_language, reported_input_errors
+from migratielab.cli.common import print_path, report_language, reported_input_errors
 from migratielab.files import atomic_path
 from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
@@ -217,7 +217,7 @@ def report(
     console = Console()
     with console.status("Writing the municipal report"):
         path = write_municipal_report(out, result, backtest_runs, chosen)
-    console.print(f"Report: {path}")
+    print_path("Report", path, console)
 
 
 def register(root: typer.Typer) -> None:

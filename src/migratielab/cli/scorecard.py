@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from migratielab.analysis.planfinder import load_limits
-from migratielab.cli.common import DelayedProgress, console, reported_input_errors
+from migratielab.cli.common import DelayedProgress, console, print_path, reported_input_errors
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
@@ -103,6 +103,8 @@ def scorecard_command(
 
         report.parent.mkdir(parents=True, exist_ok=True)
         write_scorecard_report(report, card, chosen)
+        if not as_json:
+            print_path("Report", report)
 
 
 def compare_plans_command(
