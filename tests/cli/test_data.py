@@ -142,3 +142,14 @@ def test_import_eurostat_bad_input_exits_2_naming_file_and_key(fresh_home: Path,
     result = runner.invoke(app, eurostat_args(EUROSTAT, "geo"))
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
     assert not (fresh_home / "imports").exists()
+
+
+def test_import_cbs_filter_matching_nothing_names_the_filter(fresh_home: Path, sample_csv: Path) -> None:
+    """The README's promise: a --where filter that matches no row is named, with codes its column has."""
+    args = ["data", "import-cbs", str(sample_csv), "--table", "83102NED"]
+    args += ["--column", "EersteAsielverzoekenPersonen_2=cbs.x", "--where", "Nationaliteit=T00105"]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "--where Nationaliteit=T00105" in message and "T001059" in message and "NAT_UA" in message
+    assert "Traceback" not in result.output and not (fresh_home / "imports").exists()

@@ -76,8 +76,8 @@ def whole_words(table: Table, width: int) -> Table:
 
     Each column gets at least its longest word (in its header or a cell; a number is one word); the
     width left goes first to cells that would wrap (names, ranges), then to headings, shared evenly,
-    so text wraps between words. When even the longest words do not fit, each column keeps them whole
-    and the terminal folds the line."""
+    so text wraps between words. (When even the longest words do not fit, Rich shrinks the columns:
+    the CLI's tables are laid out so that they fit 80 columns.)"""
     cells = [_plain_lines(column.cells) for column in table.columns]
     headers = [_plain_lines([column.header]) for column in table.columns]
     shortest = [

@@ -24,8 +24,14 @@ from migratielab.cli.common import (
 from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
-from migratielab.models.variables import outcome_variable
-from migratielab.presentation.formatting import counted_en, format_number, format_range, unit_label
+from migratielab.models.variables import Variable, outcome_variable
+from migratielab.presentation.formatting import (
+    counted_en,
+    format_number,
+    format_range,
+    format_value,
+    unit_label,
+)
 from migratielab.report.explore import exploration_report
 from migratielab.service import explore as service
 
@@ -66,11 +72,21 @@ def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     return outcome_label(name), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
 
 
-def cell(column: Hashable, value: object) -> str:
-    """One cell of an analysis table: numbers formatted compactly, outcome names as labels."""
-    if isinstance(value, float):
-        return format_number(value, "en")
-    return outcome_label(str(value)) if column == "outcome" else str(value)
+IN_OUTCOME_UNITS = ("mean_regret", "p90_regret", "max_regret")
+"""Columns of an analysis table in the unit of the row's outcome (shown in its display unit)."""
+
+
+def cell(column: Hashable, value: object, entry: Variable | None = None) -> str:
+    """One cell of an analysis table: outcome names as label, year and shown unit; figures in the
+    outcome's unit (``IN_OUTCOME_UNITS``) in that shown unit, other numbers formatted compactly."""
+    if column == "outcome":
+        label = outcome_label(str(value))
+        return label if entry is None else f"{label} ({unit_label(entry, 'en')})"
+    if not isinstance(value, float):
+        return str(value)
+    if entry is not None and column in IN_OUTCOME_UNITS:
+        return format_value(value, entry, "en")
+    return format_number(value, "en")
 
 
 def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
@@ -92,8 +108,9 @@ def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
         for column in frame.columns:
             numeric = pd.api.types.is_numeric_dtype(frame[column])
             table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(cell(column, value) for column, value in zip(frame.columns, row, strict=True)))
+        for record in frame.to_dict("records"):
+            entry = outcome_variable(str(record["outcome"])) if "outcome" in record else None
+            table.add_row(*(cell(column, value, entry) for column, value in record.items()))
     return whole_words(table, console.width)
 
 
