@@ -133,7 +133,12 @@ def compare_plans_command(
     if as_json:
         _json(comparison_records(comparison))
     else:
-        _print(text("compare.title", chosen), comparison_table(comparison, chosen), robust_rule(chosen))
+        _print(
+            text("compare.title", chosen),
+            comparison_table(comparison, chosen),
+            robust_rule(chosen),
+            grouped=True,
+        )
     if report is not None:
         from migratielab.report.scorecard import write_comparison_report
 
