@@ -57,7 +57,8 @@ def test_counts_take_the_singular_for_one_and_the_plural_otherwise() -> None:
         plural = key.removesuffix("_one")
         assert plural in catalogue(), key
         for lang in ("nl", "en"):
-            assert placeholders(text(key, lang)) == placeholders(text(plural, lang)) == {"count"}
+            assert placeholders(text(key, lang)) == placeholders(text(plural, lang)), key
+            assert "count" in placeholders(text(key, lang)), key
     assert counted("sources_count", "nl", 1) == "1 bron" and counted("sources_count", "nl", 2) == "2 bronnen"
     assert (
         counted("sources_count", "en", 0) == "0 sources"
@@ -68,3 +69,4 @@ def test_counts_take_the_singular_for_one_and_the_plural_otherwise() -> None:
         and counted_en(2, "policy", "policies") == "2 policies"
     )
     assert counted_en(1_000, "run") == "1,000 runs"
+    assert counted("report.runs", "nl", 1, start=2025, end=2030) == "1 simulatie, 2025-2030."

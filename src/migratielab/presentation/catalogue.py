@@ -45,11 +45,11 @@ def text(key: str, lang: Language, **values: object) -> str:
     return chosen.format(**values) if values else chosen
 
 
-def counted(key: str, lang: Language, count: int) -> str:
+def counted(key: str, lang: Language, count: int, **values: object) -> str:
     """The text of ``key`` for ``count`` things: ``key_one`` (singular) when the count is 1 and that key
-    exists, ``key`` (plural) otherwise; both are formatted with ``count``."""
+    exists, ``key`` (plural) otherwise; both are formatted with ``count`` and ``values``."""
     singular = f"{key}_one"
-    return text(singular if count == 1 and singular in catalogue() else key, lang, count=count)
+    return text(singular if count == 1 and singular in catalogue() else key, lang, count=count, **values)
 
 
 class Translator:
