@@ -71,6 +71,22 @@ def _widen(widths: list[int], targets: list[int], spare: int) -> int:
     return spare
 
 
+def _longest_words(table: Table) -> list[int]:
+    """Per column, the length of its longest word (header or cell)."""
+    return [
+        max(
+            (len(word) for line in _plain_lines([column.header, *column.cells]) for word in line.split()),
+            default=0,
+        )
+        for column in table.columns
+    ]
+
+
+def fits(table: Table, width: int) -> bool:
+    """Whether ``table`` fits ``width`` characters with every word, id and number whole."""
+    return sum(_longest_words(table)) + _frame_width(table) <= width
+
+
 def whole_words(table: Table, width: int) -> Table:
     """Fit ``table`` into ``width`` characters without cutting a word, id or number short.
 
@@ -80,10 +96,7 @@ def whole_words(table: Table, width: int) -> Table:
     the CLI's tables are laid out so that they fit 80 columns.)"""
     cells = [_plain_lines(column.cells) for column in table.columns]
     headers = [_plain_lines([column.header]) for column in table.columns]
-    shortest = [
-        max((len(w) for line in c + h for w in line.split()), default=0)
-        for c, h in zip(cells, headers, strict=True)
-    ]
+    shortest = _longest_words(table)
     widest = [max((len(line) for line in c + h), default=0) for c, h in zip(cells, headers, strict=True)]
     room = width - _frame_width(table)
     if sum(widest) <= room:
