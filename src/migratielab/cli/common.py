@@ -92,14 +92,14 @@ def whole_words(table: Table, width: int) -> Table:
 
     Each column gets at least its longest word (in its header or a cell; a number is one word); the
     width left goes first to cells that would wrap (names, ranges), then to headings, shared evenly,
-    so text wraps between words. (When even the longest words do not fit, Rich shrinks the columns:
-    the CLI's tables are laid out so that they fit 80 columns.)"""
+    so text wraps between words. When even the longest words do not fit, the table is left to Rich
+    (which then shortens cells): the CLI's tables are laid out so that they fit 80 columns."""
     cells = [_plain_lines(column.cells) for column in table.columns]
     headers = [_plain_lines([column.header]) for column in table.columns]
     shortest = _longest_words(table)
     widest = [max((len(line) for line in c + h), default=0) for c, h in zip(cells, headers, strict=True)]
     room = width - _frame_width(table)
-    if sum(widest) <= room:
+    if sum(widest) <= room or sum(shortest) > room:
         return table
     widths = list(shortest)
     spare = _widen(widths, [max((len(line) for line in c), default=0) for c in cells], room - sum(widths))
