@@ -101,13 +101,14 @@ def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
     if "outcome" in frame.columns and all(column in frame.columns for column in RANGE_COLUMNS):
         others = [c for c in frame.columns if c not in (*RANGE_COLUMNS, "outcome", "mean")]
         for column in [*others, "outcome", "median [5% – 95%]", "unit"]:
-            table.add_column(str(column))
+            table.add_column(str(column), overflow="fold")
         for record in frame.to_dict("records"):
             table.add_row(*(cell(c, record[c]) for c in others), *outcome_cells(record))
     else:
         for column in frame.columns:
             numeric = pd.api.types.is_numeric_dtype(frame[column])
-            table.add_column(str(column).replace("_", " "), justify="right" if numeric else "left")
+            label = str(column).replace("_", " ")
+            table.add_column(label, justify="right" if numeric else "left", overflow="fold")
         for record in frame.to_dict("records"):
             entry = outcome_variable(str(record["outcome"])) if "outcome" in record else None
             table.add_row(*(cell(column, value, entry) for column, value in record.items()))
