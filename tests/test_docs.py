@@ -22,6 +22,9 @@ The convention (for whoever writes docs):
 * Exploration ids such as ``reception-robustness-20261127T181123-703aa6`` are made at run time; an
   id of that form is replaced by the newest stored exploration of that name (so a ``runs show``
   example must come after an ``explore`` example of the same experiment).
+* ``<!-- docs-test: exact -->`` on the line before a block compares its table rows whole, numbers
+  included: the block shows exactly what the command prints (use it for a sample output readers
+  quote; a model change that moves a figure then fails here until the shown output is pasted anew).
 * ``<!-- docs-test: slow -->`` on the line before a block marks its examples slow: they run only
   when ``slow`` is selected (``pytest tests/test_docs.py -m slow``); otherwise they are reported as
   skipped with that advice. ``<!-- docs-test: skip REASON -->`` marks a block that cannot run in a
@@ -54,7 +57,7 @@ DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COPIED_FOLDERS = ("scenarios", "experiments", "tests/data/fixtures")
 ENVIRONMENT = {"COLUMNS": "200", "NO_COLOR": "1"}
 SHELL_SYNTAX = re.compile(r"[|;&<>`]|\$\(")
-MARKER = re.compile(r"<!--\s*docs-test:\s*(slow|skip)\b:?\s*(.*?)\s*-->")
+MARKER = re.compile(r"<!--\s*docs-test:\s*(slow|skip|exact)\b:?\s*(.*?)\s*-->")
 EXIT_CODE = re.compile(r"#.*\bexit code (\d+)")
 EXPLORATION_ID = re.compile(r"\b([a-z0-9][a-z0-9-]*?)-\d{8}T\d{6}-[0-9a-f]{6}\b")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -156,12 +159,16 @@ def _param(example: Example) -> object:
     return pytest.param(example, id=example.name, marks=marks)
 
 
-def _expected_patterns(output: list[str]) -> list[tuple[str, re.Pattern[str]]]:
-    """What must appear in the real output: (shown text, pattern) per compared line."""
+def _expected_patterns(output: list[str], exact: bool = False) -> list[tuple[str, re.Pattern[str]]]:
+    """What must appear in the real output: (shown text, pattern) per compared line; with ``exact``
+    a table row is compared whole, numbers included."""
     patterns = []
     for raw in output:
         line = raw.strip()
         if not re.search(r"\w", line):  # blank, "...", or a table border
+            continue
+        if exact and line[0] in "│┃":
+            patterns.append((line, re.compile(re.escape(" ".join(line.split())))))
             continue
         if line[0] in "│┃":
             label = re.split(r"[│┃]", line)[1].strip()
@@ -278,6 +285,8 @@ def test_collector_convention(tmp_path: Path) -> None:
     assert shown[0].search("first line 200 runs") and not shown[0].search("first file 200 runs")
     assert shown[1].search("│ Row label │ 99 │")
     assert (slow.marker, slow.output, indented.command) == ("slow", [], "migratielab backtest")
+    exact = [pattern for _, pattern in _expected_patterns(first.output, exact=True)]
+    assert exact[1].search("│ Row label │ 12 │") and not exact[1].search("│ Row label │ 13 │")
 
 
 @pytest.mark.parametrize("example", [_param(example) for example in EXAMPLES])
@@ -294,9 +303,12 @@ def test_doc_example(example: Example, workspace: Path, request: pytest.FixtureR
     assert "Traceback (most recent call last)" not in printed, printed
     assert exit_code == expected_code, f"{command!r} exited {exit_code}:\n{printed}"
     real = _normalise(printed)
-    for shown, pattern in _expected_patterns(example.output):
+    exact = example.marker == "exact"
+    for shown, pattern in _expected_patterns(example.output, exact):
         assert pattern.search(real), (
-            f"{example.name}: shown output {shown!r} not in the real output:\n{printed}"
+            f"{example.name}: shown output {shown!r} not in the real output"
+            + (" (an exact block: paste the real output into the document)" if exact else "")
+            + f":\n{printed}"
         )
     assert not any(
         path.name not in {"output", *(folder.split("/")[0] for folder in COPIED_FOLDERS)}

@@ -180,3 +180,23 @@ def test_start_after_the_observed_history_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "start_year" in result.output and "at most 2026" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_one_policy_is_singular_and_paths_are_whole_at_80_columns(tmp_path: Path) -> None:
+    """A one-policy scenario says "1 policy"; the report and results paths are whole lines at 80 columns."""
+    one = SMALL_SCENARIO.split("  - name: buffer")[0].replace("runs: 30", "runs: 5")
+    out = tmp_path / "an-output-folder-with-a-long-name" / "and-a-second-level-below-it"
+    result = runner.invoke(app, ["run", str(write(tmp_path, one)), "--out", str(out)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "small test: 1 policy, 5 runs, 2025-2026" in result.output
+    lines = result.output.splitlines()
+    assert f"Report: {out / 'small-test' / 'report.html'}" in lines
+    assert f"Results: {out / 'small-test' / 'results.parquet'}" in lines
+    assert "…" not in result.output
+
+
+def test_a_misspelt_option_exits_2_and_names_it() -> None:
+    """Typer's usage error: exit code 2, the option named, the close match suggested."""
+    result = runner.invoke(app, ["run", "--rnus", "5"], env={"COLUMNS": "80"})
+    assert result.exit_code == 2
+    assert "--rnus" in result.output and "--runs" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from migratielab.cli import app
@@ -142,3 +143,32 @@ def test_import_eurostat_bad_input_exits_2_naming_file_and_key(fresh_home: Path,
     result = runner.invoke(app, eurostat_args(EUROSTAT, "geo"))
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
     assert not (fresh_home / "imports").exists()
+
+
+def test_import_cbs_filter_matching_nothing_names_the_filter(fresh_home: Path, sample_csv: Path) -> None:
+    """The README's promise: a --where filter that matches no row is named, with codes its column has."""
+    args = ["data", "import-cbs", str(sample_csv), "--table", "83102NED"]
+    args += ["--column", "EersteAsielverzoekenPersonen_2=cbs.x", "--where", "Nationaliteit=T00105"]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "--where Nationaliteit=T00105" in message and "T001059" in message and "NAT_UA" in message
+    assert "Traceback" not in result.output and not (fresh_home / "imports").exists()
+
+
+@pytest.mark.parametrize("series", ["coa.occupancy", "ind.backlog", "asylum.first_applications"])
+def test_show_at_80_columns_keeps_keys_figures_and_addresses_whole(series: str) -> None:
+    """No cell is cut short; every source key and value is whole; each web address is one whole line."""
+    result = runner.invoke(app, ["data", "show", series], env={"COLUMNS": "80"})
+    view = json.loads(runner.invoke(app, ["data", "show", series, "--json"]).stdout)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines if line[:1] in "┏┃│└┡") <= 80
+    for key, source in view["info"]["sources"].items():
+        assert any(f"│ {key} " in line for line in lines), key
+        if source["url"]:
+            assert f"{key}: {source['url']}" in lines
+    if view["info"]["url"]:
+        assert f"url: {view['info']['url']}" in lines
+    assert all(f" {row['source']} " in result.stdout for row in view["values"])

@@ -79,3 +79,29 @@ def test_explore_exits_non_zero_when_no_run_succeeds(tmp_path: Path, monkeypatch
         or not any(store.iterdir())
         or all(p.name.startswith("catalog") for p in store.iterdir())
     )
+
+
+def test_explore_and_runs_list_at_80_columns_keep_ids_names_and_paths_whole(tmp_path: Path) -> None:
+    """At 80 columns the id ``runs show`` needs is whole in ``runs list``, regret rows name the policy
+    and the outcome by label (no ellipsis), and the report path is one whole line."""
+    from migratielab.cli.explore import outcome_label
+
+    store = tmp_path / "a-store-folder-with-a-rather-long-name"
+    experiment = write_yaml(tmp_path, copy.deepcopy(SMALL))
+    narrow = {"COLUMNS": "80"}
+    explored = runner.invoke(app, ["explore", str(experiment), "--store", str(store)], env=narrow)
+    assert explored.exit_code == 0, explored.output
+    folder = next(path for path in store.iterdir() if path.is_dir())
+    lines = explored.output.splitlines()
+    assert f"Report: {folder / 'report.html'}" in lines
+    assert "…" not in explored.output
+    assert max(len(line) for line in lines if not line.startswith("Report: ")) <= 80
+    assert "Regret" in explored.output and "forecast-linked" in explored.output
+    printed = set(explored.output.split())
+    for outcome in SMALL["outcomes"]:
+        assert set(outcome_label(outcome).split()) <= printed, outcome
+    listed = runner.invoke(app, ["runs", "list", "--store", str(store)], env=narrow)
+    assert listed.exit_code == 0 and "…" not in listed.output
+    assert any(line.startswith(f"│ {folder.name} ") for line in listed.output.splitlines())
+    shown = runner.invoke(app, ["runs", "show", folder.name, "--store", str(store)], env=narrow)
+    assert shown.exit_code == 0 and f"Folder: {folder}" in shown.output.splitlines()

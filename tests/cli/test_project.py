@@ -58,3 +58,30 @@ def test_bad_plan_exits_2_and_names_file_and_key(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "bad.yaml" in result.output and "inflows.labour_eu.0" in result.output
     assert not report.exists()
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The body rows of the printed table (lines starting with a year), as stripped cells."""
+    return [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in output.splitlines()
+        if line.startswith("│") and line.split("│")[1].strip().isdigit()
+    ]
+
+
+def test_plan_table_keeps_numbers_whole_at_80_columns(tmp_path: Path) -> None:
+    """At 80 columns every figure is printed whole (the same as in a wide terminal), headings wrap
+    between words, no line is wider than the terminal, and the report path is one whole line."""
+    report = tmp_path / "a-folder-with-a-long-name" / "and-another-one-below-it" / "plan-report.html"
+    narrow = runner.invoke(
+        app, ["project", str(PLAN), "--runs", "2", "--report", str(report)], env={"COLUMNS": "80"}
+    )
+    wide = runner.invoke(app, ["project", str(PLAN), "--runs", "2"], env={"COLUMNS": "300"})
+    assert narrow.exit_code == 0 and wide.exit_code == 0, narrow.output + wide.output
+    assert "…" not in narrow.stdout
+    assert table_rows(narrow.stdout) == table_rows(wide.stdout) and len(table_rows(wide.stdout)) == 26
+    lines = narrow.stdout.splitlines()
+    assert f"Report: {report}" in lines
+    assert max(len(line) for line in lines if not line.startswith("Report: ")) <= 80
+    printed = set(narrow.stdout.split())
+    assert {"Old-age", "dependency", "ratio", "Households", "January"} <= printed

@@ -112,3 +112,21 @@ def test_found_plans_written_as_scenarios_reproduce_their_scores(tmp_path: Path)
     entries = {entry["id"]: entry for entry in json.loads(card.output)["entries"]}
     for entry_id in ("decision_wait", "labour_force_end"):
         assert entries[entry_id]["median"] == pytest.approx(first["medians"][entry_id], rel=1e-9)
+
+
+def test_scorecard_table_keeps_words_and_figures_whole_at_80_columns(tmp_path: Path) -> None:
+    """At 80 columns the pillar groups are heading rows, no word, label or figure is cut or folded,
+    no line is wider than the terminal, and the report path is printed whole."""
+    plan = short_plan(tmp_path)
+    report = tmp_path / "a-folder-with-a-long-name" / "scorecard-report.html"
+    narrow = runner.invoke(app, ["scorecard", str(plan), "--report", str(report)], env={"COLUMNS": "80"})
+    as_json = runner.invoke(app, ["scorecard", str(plan), "--json"])
+    assert narrow.exit_code == 0 and as_json.exit_code == 0, narrow.output
+    lines = narrow.output.splitlines()
+    assert f"Report: {report}" in lines
+    assert max(len(line) for line in lines if not line.startswith("Report: ")) <= 80
+    assert "…" not in narrow.output
+    printed = set(narrow.output.split())
+    assert {"Humanitarian", "Social", "Economic"} <= printed
+    entries = json.loads(as_json.output)["entries"]
+    assert {word for entry in entries for word in entry["en"].split()} <= printed

@@ -105,6 +105,9 @@ def test_data_page_lists_every_series_and_parameter(client: TestClient) -> None:
     assert all(f'href="/data/series/{item["series_id"]}?lang=nl"' in html for item in series)
     assert "<code>tfr_default</code>" in html and "COA" in html
     assert "{2014:" not in html and "vanaf 2014: 27.100" in html
+    counts = re.findall(r"<summary>(\d+) (bron|bronnen)</summary>", html)
+    assert counts and all((number == "1") == (noun == "bron") for number, noun in counts)
+    assert "bron(nen)" not in html and "(s)</summary>" not in client.get("/data?lang=en").text
 
 
 def test_every_series_and_parameter_has_a_dutch_description(client: TestClient) -> None:

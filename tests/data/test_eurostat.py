@@ -64,3 +64,9 @@ def test_any_row_is_read_or_refused_with_an_input_error(
         return
     assert geo == "NL" and len(cells) == len(periods)
     assert frame["value"].map(math.isfinite).all() and set(frame["period"]) <= set(periods)
+
+
+def test_a_filter_matching_no_row_is_named_with_the_codes_its_dimension_has() -> None:
+    with pytest.raises(InputError, match=r"--where geo=NLX: a code of column geo \(found: .*NL") as caught:
+        read_eurostat_tsv(FIXTURE, "migr_asyappctzm", "asylum.first_applications", {**NL_FIRST, "geo": "NLX"})
+    assert caught.value.source == str(FIXTURE)

@@ -170,3 +170,22 @@ def test_a_csv_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes("ID;Perioden;Waarde_1\n1;2015JJ00;Zeeuws-Vlaanderen \xe9\n".encode("latin-1"))
     with pytest.raises(InputError, match="UTF-8"):
         importers.read_cbs_statline_csv(path, "83102NED", {"Waarde_1": "x"})
+
+
+def test_filters_matching_no_row_are_named_with_the_codes_their_column_has(
+    sample_csv: Path, totals: dict[str, str]
+) -> None:
+    """A code the column never has names that filter and codes it does have; filters that each match
+    rows but never together are named all together."""
+    with pytest.raises(
+        InputError, match=r"--where Nationaliteit=T00105: a code of column Nationaliteit"
+    ) as caught:
+        read_cbs_statline_csv(
+            sample_csv, "83102NED", {FIRST: "cbs.first"}, {**totals, "Nationaliteit": "T00105"}
+        )
+    assert caught.value.source == str(sample_csv) and totals["Nationaliteit"] in caught.value.expected
+    assert "NAT_UA" in caught.value.expected
+    together = {"Nationaliteit": "NAT_UA", "Perioden": "2019JJ00"}  # each in the sample, never together
+    with pytest.raises(InputError, match="match at least one row together") as caught:
+        read_cbs_statline_csv(sample_csv, "83102NED", {FIRST: "cbs.first"}, together)
+    assert caught.value.key == "--where Nationaliteit=NAT_UA --where Perioden=2019JJ00"

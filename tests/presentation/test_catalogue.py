@@ -40,6 +40,33 @@ def test_the_templates_use_only_catalogue_keys() -> None:
     used = {
         key
         for item in folder.iterdir()
-        for key in re.findall(r"""\bt\(["']([a-z_.]+)["']\s*[,)]""", item.read_text("utf-8"))
+        for key in re.findall(r"""\bt(?:\.count)?\(["']([a-z_.]+)["']\s*[,)]""", item.read_text("utf-8"))
     }
     assert used and used <= set(catalogue())
+
+
+def test_counts_take_the_singular_for_one_and_the_plural_otherwise() -> None:
+    """``KEY_one`` is the text for one thing (with a plural twin of the same placeholders); the CLI's
+    English counts agree."""
+    from migratielab.presentation.catalogue import counted
+    from migratielab.presentation.formatting import counted_en
+
+    singular = [key for key in catalogue() if key.endswith("_one")]
+    assert singular
+    for key in singular:
+        plural = key.removesuffix("_one")
+        assert plural in catalogue(), key
+        for lang in ("nl", "en"):
+            assert placeholders(text(key, lang)) == placeholders(text(plural, lang)), key
+            assert "count" in placeholders(text(key, lang)), key
+    assert counted("sources_count", "nl", 1) == "1 bron" and counted("sources_count", "nl", 2) == "2 bronnen"
+    assert (
+        counted("sources_count", "en", 0) == "0 sources"
+        and Translator("en").count("sources_count", 1) == "1 source"
+    )
+    assert (
+        counted_en(1, "policy", "policies") == "1 policy"
+        and counted_en(2, "policy", "policies") == "2 policies"
+    )
+    assert counted_en(1_000, "run") == "1,000 runs"
+    assert counted("report.runs", "nl", 1, start=2025, end=2030) == "1 simulatie, 2025-2030."

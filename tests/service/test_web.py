@@ -165,3 +165,27 @@ def test_pyramid_has_both_sexes_and_adds_up_to_the_population(mode: str) -> None
         assert sum(year.male) + sum(year.female) == pytest.approx(float(mean), rel=1e-6)
         assert min(year.male[:18]) > 0 and min(year.female[:18]) > 0
     assert pyramid.years[0].male != pyramid.years[1].male
+
+
+def test_population_fans_keep_a_year_without_values_as_a_gap_without_warning() -> None:
+    """A year in which no run has a value (a flow of the last year) has no fan, and no numpy warning."""
+    import warnings
+
+    import numpy as np
+    import xarray as xr
+
+    runs, years = 4, [2025, 2026, 2027]
+    values = np.arange(runs * len(years), dtype=float).reshape(runs, len(years))
+    gap = values.copy()
+    gap[:, -1] = np.nan
+    gap[0, 0] = np.nan  # one missing run is skipped, not a gap
+    result = xr.Dataset(
+        {name: (("run", "year"), gap if name == "net_migration" else values) for name in web.POPULATION_FANS},
+        coords={"year": years},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fans = web.projection_fans(result)
+    assert all(row[-1] is None for row in fans["net_migration"].quantiles.values())
+    assert fans["net_migration"].quantiles["0.5"][0] == float(np.median(values[1:, 0]))
+    assert fans["population"].quantiles["0.5"] == [float(v) for v in np.median(values, axis=0)]

@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from migratielab.cli.common import DelayedProgress, RunsOverride, console, reported_input_errors
+from migratielab.cli.common import DelayedProgress, RunsOverride, console, print_path, reported_input_errors
 from migratielab.cli.outputs import write_outputs
 from migratielab.models.variables import Language
 from migratielab.params import load_parameter_overrides
 from migratielab.presentation.backtest import backtest_window_label
-from migratielab.presentation.formatting import format_number, format_share
+from migratielab.presentation.formatting import counted_en, format_number, format_share
 from migratielab.report.asylum import summary_rows
 from migratielab.scenario import bundled_scenario_path, load_scenario
 from migratielab.service import asylum as service
@@ -54,14 +54,16 @@ def run(
     if runs is not None:
         scenario = scenario.model_copy(update={"runs": runs})
     console.print(
-        f"[bold]{scenario.name}[/]: {len(service.policies_of(scenario))} policies, {scenario.runs:,} runs, "
+        f"[bold]{scenario.name}[/]: {counted_en(len(service.policies_of(scenario)), 'policy', 'policies')}, "
+        f"{counted_en(scenario.runs, 'run')}, "
         f"{scenario.start_year}-{scenario.end_year}"
     )
     with DelayedProgress("Simulating the asylum chain") as progress:
         comparison = service.compare(scenario, progress=progress, parameters=parameters)
     console.print(summary_table(comparison))
     report, parquet = write_outputs(comparison, out)
-    console.print(f"Report: {report}\nResults: {parquet}")
+    print_path("Report", report)
+    print_path("Results", parquet)
 
 
 def summary_table(comparison: service.Comparison) -> Table:

@@ -12,7 +12,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
-from migratielab.cli.common import console, reported_input_errors
+from migratielab.cli.common import console, print_path, reported_input_errors, whole_words
 from migratielab.data.importers import ImportSummary
 from migratielab.data.registry import Kind, SeriesInfo
 from migratielab.presentation.overview import short_source
@@ -82,7 +82,7 @@ def list_command(as_json: JsonOption = False) -> None:
 
 
 def _entry_table(info: SeriesInfo) -> Table:
-    """The registry entry of a series as a two-column table."""
+    """The registry entry of a series as a two-column table (its address is printed below it, whole)."""
     table = Table(title=f"{info.series_id}: {info.description}", show_header=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value")
@@ -93,7 +93,6 @@ def _entry_table(info: SeriesInfo) -> Table:
         "confidence": info.confidence,
         "publisher": info.publisher,
         "primary source": f"{info.table} ({info.date})",
-        "url": info.url or "",
         "definition": info.definition,
     }
     for name, value in fields.items():
@@ -102,32 +101,40 @@ def _entry_table(info: SeriesInfo) -> Table:
 
 
 def _sources_table(info: SeriesInfo) -> Table:
-    """Every source of a series with its full citation."""
+    """Every source of a series with its citation (its address is printed below the table, whole)."""
     table = Table(title="Sources")
-    table.add_column("key", no_wrap=True, style="bold")
-    table.add_column("citation")
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("citation", overflow="fold")
     table.add_column("conf.", justify="center")
-    table.add_column("note")
+    table.add_column("note", overflow="fold")
     for key, source in info.sources.items():
-        table.add_row(key, source.citation(), source.confidence, source.note or "")
-    return table
+        table.add_row(
+            key, source.model_copy(update={"url": None}).citation(), source.confidence, source.note or ""
+        )
+    return whole_words(table, console.width)
+
+
+def _print_addresses(info: SeriesInfo) -> None:
+    """The web address of each source, one whole line each (so that it can be copied)."""
+    for key, source in info.sources.items():
+        if source.url:
+            print_path(key, source.url)
 
 
 def _values_table(view: service.SeriesView) -> Table:
-    """The values of a series with confidence, flags, source key and note."""
+    """The values of a series with confidence and flags, source key and note."""
     table = Table(title=f"Values ({view.info.unit})")
     table.add_column("period", no_wrap=True)
     table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("conf.", justify="center")
-    table.add_column("flags")
-    table.add_column("source")
-    table.add_column("note")
+    table.add_column("conf., flags", overflow="fold")
+    table.add_column("source", no_wrap=True)
+    table.add_column("note", overflow="fold")
     for value in view.values:
         table.add_row(
-            value.period, format_value(value.value), value.confidence,
-            ", ".join(value.flags), value.source, value.note or "",
+            value.period, format_value(value.value), ", ".join([value.confidence, *value.flags]),
+            value.source, value.note or "",
         )  # fmt: skip
-    return table
+    return whole_words(table, console.width)
 
 
 @data_app.command("show")
@@ -142,7 +149,10 @@ def show(
         _print_json(view)
         return
     console.print(_entry_table(view.info))
+    if view.info.url:
+        print_path("url", view.info.url)
     console.print(_sources_table(view.info))
+    _print_addresses(view.info)
     console.print(_values_table(view))
 
 
@@ -204,7 +214,7 @@ def print_import(file: Path, summary: ImportSummary) -> None:
     for series_id, count in summary.values.items():
         result.add_row(series_id, str(count), "new series" if series_id in summary.new_series else "added to")
     console.print(result)
-    console.print(f"Stored in {summary.directory}")
+    print_path("Stored in", summary.directory)
 
 
 @data_app.command("import-eurostat")

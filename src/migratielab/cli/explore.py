@@ -17,13 +17,21 @@ from migratielab.cli.common import (
     DelayedProgress,
     console,
     error_console,
+    print_path,
     reported_input_errors,
+    whole_words,
 )
 from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
-from migratielab.models.variables import outcome_variable
-from migratielab.presentation.formatting import format_number, format_range, unit_label
+from migratielab.models.variables import Variable, outcome_variable
+from migratielab.presentation.formatting import (
+    counted_en,
+    format_number,
+    format_range,
+    format_value,
+    unit_label,
+)
 from migratielab.report.explore import exploration_report
 from migratielab.service import explore as service
 
@@ -43,6 +51,16 @@ RANGE_COLUMNS = ("median", "p5", "p95")
 """Columns shown together as ``median [p5 – p95]`` so that an outcome table fits 80 columns."""
 
 
+def outcome_label(name: str) -> str:
+    """A readable outcome name: its registry label and year (``Population on 1 January, 2040``), or
+    the name itself when it is not registered."""
+    entry = outcome_variable(name)
+    if entry is None:
+        return name
+    _, at, year = name.partition("@")
+    return f"{entry.label('en')}, {year}" if at else entry.label("en")
+
+
 def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     """An outcome row's label, ``median [p5 – p95]`` in the outcome's shown unit, and that unit."""
     name = str(record.get("outcome", ""))
@@ -51,29 +69,50 @@ def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     if entry is None:
         values = [format_number(value, "en") for value in (median, low, high)]
         return name, f"{values[0]} [{values[1]} – {values[2]}]", ""
-    return entry.label("en"), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
+    return outcome_label(name), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
+
+
+IN_OUTCOME_UNITS = ("mean_regret", "p90_regret", "max_regret")
+"""Columns of an analysis table in the unit of the row's outcome (shown in its display unit)."""
+
+
+def cell(column: Hashable, value: object, entry: Variable | None = None) -> str:
+    """One cell of an analysis table: outcome names as label, year and shown unit; figures in the
+    outcome's unit (``IN_OUTCOME_UNITS``) in that shown unit, other numbers formatted compactly."""
+    if column == "outcome":
+        label = outcome_label(str(value))
+        return label if entry is None else f"{label} ({unit_label(entry, 'en')})"
+    if not isinstance(value, float):
+        return str(value)
+    if entry is not None and column in IN_OUTCOME_UNITS:
+        return format_value(value, entry, "en")
+    return format_number(value, "en")
 
 
 def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
-    """A Rich table of a frame, numbers formatted compactly; outcome tables (median, p5, p95) show
-    the outcome's label, ``median [p5 – p95]`` in its unit, and the unit."""
+    """A Rich table of a frame that fits the terminal: numbers formatted compactly and never cut,
+    outcomes by label and year, headings wrapping between words; a ``futures`` column that is the
+    same in every row goes into the title. Outcome tables (median, p5, p95) show ``median [p5 – p95]``
+    in the outcome's unit, and the unit."""
+    if "futures" in frame.columns and frame["futures"].nunique() == 1:
+        title = f"{title} ({int(frame['futures'].iloc[0]):,} futures)"
+        frame = frame.drop(columns="futures")
     table = Table(title=title)
     if "outcome" in frame.columns and all(column in frame.columns for column in RANGE_COLUMNS):
         others = [c for c in frame.columns if c not in (*RANGE_COLUMNS, "outcome", "mean")]
         for column in [*others, "outcome", "median [5% – 95%]", "unit"]:
             table.add_column(str(column), overflow="fold")
         for record in frame.to_dict("records"):
-            shown = [
-                format_number(record[c], "en") if isinstance(record[c], float) else str(record[c])
-                for c in others
-            ]
-            table.add_row(*shown, *outcome_cells(record))
-        return table
-    for column in frame.columns:
-        table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(format_number(v, "en") if isinstance(v, float) else str(v) for v in row))
-    return table
+            table.add_row(*(cell(c, record[c]) for c in others), *outcome_cells(record))
+    else:
+        for column in frame.columns:
+            numeric = pd.api.types.is_numeric_dtype(frame[column])
+            label = str(column).replace("_", " ")
+            table.add_column(label, justify="right" if numeric else "left", overflow="fold")
+        for record in frame.to_dict("records"):
+            entry = outcome_variable(str(record["outcome"])) if "outcome" in record else None
+            table.add_row(*(cell(column, value, entry) for column, value in record.items()))
+    return whole_words(table, console.width)
 
 
 def explore(
@@ -110,8 +149,10 @@ def explore(
     show_summary(manifest.id, store)
     view = service.show_exploration(manifest.id, store)
     report = exploration_report(view.folder / "report.html", view.manifest, view.summaries, view.tables)
-    console.print(f"Exploration {manifest.id}: {manifest.runs:,} runs in {manifest.wall_seconds:.1f} s")
-    console.print(f"Report: {report}")
+    console.print(
+        f"Exploration {manifest.id}: {counted_en(manifest.runs, 'run')} in {manifest.wall_seconds:.1f} s"
+    )
+    print_path("Report", report)
 
 
 def show_summary(exploration_id: str, store: Path | None) -> None:
@@ -122,7 +163,8 @@ def show_summary(exploration_id: str, store: Path | None) -> None:
         if not view.tables[name].empty:
             console.print(frame_to_table(view.tables[name], title))
     if view.manifest.failed:
-        console.print(f"[yellow]{view.manifest.failed} runs failed; see runs.parquet (status, reason)[/]")
+        failed = counted_en(view.manifest.failed, "run")
+        console.print(f"[yellow]{failed} failed; see runs.parquet (status, reason)[/]")
 
 
 @runs_app.command("list")
@@ -134,20 +176,17 @@ def list_runs(store: StoreOption = None) -> None:
         console.print("No explorations stored yet.")
         return
     table = Table(title="Explorations")
-    for column in ("id", "name", "runs", "failed", "sampler", "backend", "wall s"):
+    for column in ("id", "runs (failed)", "sampler, backend, time"):
         table.add_column(column)
     for item in manifests:
         table.add_row(
             item.id,
-            item.name,
-            f"{item.runs:,}",
-            str(item.failed),
-            item.sampler,
-            item.backend,
-            f"{item.wall_seconds:.1f}",
+            f"{item.runs:,} ({item.failed:,})",
+            f"{item.sampler}, {item.backend}, {item.wall_seconds:.1f} s",
         )
     for folder, state in unfinished.items():
-        table.add_row(folder.name, f"[yellow]{state}[/]", "-", "-", "-", "-", "-")
+        table.add_row(folder.name, "-", f"[yellow]{state}[/]")
+    whole_words(table, console.width)
     console.print(table)
     if "interrupted" in unfinished.values():
         console.print(
@@ -171,8 +210,9 @@ def show(
         view = service.show_exploration(exploration_id, store)
     manifest = view.manifest
     console.print(
-        f"[bold]{manifest.id}[/] ({manifest.name}): {manifest.runs:,} runs, {manifest.failed} failed, "
-        f"{manifest.sampler} size {manifest.size}, seed {manifest.seed}, {manifest.backend}, "
-        f"{manifest.wall_seconds:.1f} s, migratielab {manifest.code_version}\nFolder: {view.folder}"
+        f"[bold]{manifest.id}[/] ({manifest.name}): {counted_en(manifest.runs, 'run')}, "
+        f"{manifest.failed:,} failed, {manifest.sampler} size {manifest.size}, seed {manifest.seed}, "
+        f"{manifest.backend}, {manifest.wall_seconds:.1f} s, migratielab {manifest.code_version}"
     )
+    print_path("Folder", view.folder)
     show_summary(exploration_id, store)

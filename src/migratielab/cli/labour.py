@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from migratielab.cli.common import RunsOverride, report_language, reported_input_errors
+from migratielab.cli.common import RunsOverride, print_path, report_language, reported_input_errors
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import Translator
 from migratielab.presentation.labour import (
@@ -138,7 +138,7 @@ def report(
         shortage = shortage_list(weights, loaded.labour)
         comparison = channel_comparison(loaded, str(path))
     written = write_labour_report(out, shortage, comparison, chosen)
-    Console().print(f"Report: {written}")
+    print_path("Report", written)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab.analysis import disclosure
-from migratielab.cli.common import report_language, reported_input_errors
+from migratielab.cli.common import fits, print_path, report_language, reported_input_errors, whole_words
 from migratielab.files import atomic_path
 from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
@@ -26,6 +26,9 @@ from migratielab.service import municipal
 app = typer.Typer(help="Municipalities: housing of status holders, reception spreading, civic integration.")
 SHOWN = ("task", "housed", "realisation_share", "passed", "pass_rate", "reception_places", "ses_estimate")
 SUPPRESSED = "·"
+NARROW_MINIMUM = 6
+"""Columns the monitor keeps however narrow the terminal: code, name, province (as headings), task,
+housed and realisation share."""
 Runs = Annotated[int, typer.Option(min=1, max=2_000, help="Ensemble size")]
 ScenarioFile = Annotated[
     Path | None, typer.Option("--scenario", help="Scenario YAML (asylum + municipal sections)")
@@ -57,15 +60,37 @@ def _note() -> str:
     )
 
 
-def _print(console: Console, title: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-    table = Table(title=title)
-    for column in columns:
+def _monitor_table(title: str, frame: pd.DataFrame, columns: tuple[str, ...], grouped: bool) -> Table:
+    """The monitor as a table; ``grouped`` (for narrow terminals): by province, each under a heading row
+    (no province column), no padding at the table's edges."""
+    table = Table(title=title, pad_edge=not grouped)
+    shown = [column for column in columns if not (grouped and column == "province")]
+    for column in shown:
         table.add_column(
             column.replace("_", " "), justify="left" if column in ("code", "name", "province") else "right"
         )
-    for _, row in frame.iterrows():  # rows of a printed table
-        table.add_row(*(_cell(row[column]) for column in columns))
-    console.print(table)
+    rows = frame.sort_values("province", kind="stable") if grouped else frame
+    province = None
+    for _, row in rows.iterrows():  # rows of a printed table
+        if grouped and row["province"] != province:
+            province = row["province"]
+            table.add_row("", f"[bold]{province}[/]")
+        table.add_row(*(_cell(row[column]) for column in shown))
+    return table
+
+
+def _print(console: Console, title: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """Print the monitor so that codes, names and figures stay whole: in a narrow terminal grouped by
+    province and, if still too wide, without the last columns (a caption names them)."""
+    kept = list(columns)
+    table = _monitor_table(title, frame, columns, grouped=False)
+    while not fits(table, console.width) and len(kept) >= NARROW_MINIMUM:
+        table = _monitor_table(title, frame, tuple(kept), grouped=True)
+        left_out = [column.replace("_", " ") for column in columns if column not in kept]
+        if left_out:
+            table.caption = f"Not shown at this terminal width: {', '.join(left_out)} (see --json or --csv)"
+        kept.pop()
+    console.print(whole_words(table, console.width))
     console.print(_note())
 
 
@@ -217,7 +242,7 @@ def report(
     console = Console()
     with console.status("Writing the municipal report"):
         path = write_municipal_report(out, result, backtest_runs, chosen)
-    console.print(f"Report: {path}")
+    print_path("Report", path, console)
 
 
 def register(root: typer.Typer) -> None:

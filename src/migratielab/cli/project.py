@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from migratielab import limits
-from migratielab.cli.common import reported_input_errors
+from migratielab.cli.common import print_path, reported_input_errors, whole_words
 from migratielab.errors import InputError
 from migratielab.models.variables import Language, variable
 from migratielab.presentation.formatting import format_number
@@ -31,16 +31,25 @@ DEFAULT = defaults()
 LANG: Language = "en"
 
 
+def heading(name: str) -> str:
+    """A column heading: the registry label and, unless the label already says it, the unit."""
+    entry = variable("population", name)
+    label, unit = entry.label(LANG), entry.shown_unit.label(LANG)
+    return label if unit.lower() in label.lower() else f"{label} ({unit})"
+
+
 def _print_table(console: Console, title: str, records: list[dict[str, float | int]]) -> None:
-    """A Rich table of the yearly summary (medians over runs); headers are registry labels and units."""
-    table = Table(title=title)
+    """A Rich table of the yearly summary (medians over runs); headers are registry labels and units.
+
+    Numbers are never cut: every column is as wide as its longest word or number and the headings
+    wrap between words (they fit 80 columns)."""
+    table = Table(title=title, pad_edge=False)
     table.add_column("year", justify="right")
     for name in COLUMNS:
-        entry = variable("population", name)
-        table.add_column(f"{entry.label(LANG)} ({entry.shown_unit.label(LANG)})", justify="right")
+        table.add_column(heading(name), justify="right")
     for record in records:
         table.add_row(str(record["year"]), *(format_number(record[name], LANG) for name in COLUMNS))
-    console.print(table)
+    console.print(whole_words(table, console.width))
 
 
 def _json_safe(records: list[dict[str, float | int]]) -> list[dict[str, float | int | None]]:
@@ -123,7 +132,7 @@ def project(
 
         write_population_report(report, title, result)
         if not as_json:
-            console.print(f"Report written to {report}")
+            print_path("Report", report, console)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from migratielab.analysis.planfinder import load_limits
-from migratielab.cli.common import DelayedProgress, console, reported_input_errors
+from migratielab.cli.common import DelayedProgress, console, print_path, reported_input_errors, whole_words
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
@@ -53,14 +53,21 @@ def scenario_argument(path: str, runs: int | None, seed: int | None) -> Scenario
     return scenario.model_copy(update=update)
 
 
-def _print(title: str, rows: Rows, note: str = "") -> None:
+def _print(title: str, rows: Rows, note: str = "", grouped: bool = False) -> None:
+    """Print a table of the scorecard presentation, fitted to the terminal without cutting a word or a
+    number; ``grouped``: the first column (the pillar group) becomes a heading row over its entries."""
     header, body = rows
     table = Table(title=title, caption=note or None)
-    for index, name in enumerate(header):
-        table.add_column(name, justify="left" if index < 3 else "right", overflow="fold")
+    text_columns = 2 if grouped else 3
+    for index, name in enumerate(header[1:] if grouped else header):
+        table.add_column(name, justify="left" if index < text_columns else "right", overflow="fold")
+    group = None
     for row in body:
-        table.add_row(*row)
-    console.print(table)
+        if grouped and row[0] != group:
+            group = row[0]
+            table.add_row(f"[bold]{group}[/]", end_section=False)
+        table.add_row(*(row[1:] if grouped else row))
+    console.print(whole_words(table, console.width))
 
 
 def _json(data: Any) -> None:
@@ -97,12 +104,18 @@ def scorecard_command(
             {"scenario": card.scenario.name, "runs": card.scenario.runs, "entries": scorecard_records(card)}
         )
     else:
-        _print(text("scorecard.title", chosen, name=card.scenario.name), scorecard_table(card, chosen))
+        _print(
+            text("scorecard.title", chosen, name=card.scenario.name),
+            scorecard_table(card, chosen),
+            grouped=True,
+        )
     if report is not None:
         from migratielab.report.scorecard import write_scorecard_report
 
         report.parent.mkdir(parents=True, exist_ok=True)
         write_scorecard_report(report, card, chosen)
+        if not as_json:
+            print_path("Report", report)
 
 
 def compare_plans_command(
@@ -120,7 +133,12 @@ def compare_plans_command(
     if as_json:
         _json(comparison_records(comparison))
     else:
-        _print(text("compare.title", chosen), comparison_table(comparison, chosen), robust_rule(chosen))
+        _print(
+            text("compare.title", chosen),
+            comparison_table(comparison, chosen),
+            robust_rule(chosen),
+            grouped=True,
+        )
     if report is not None:
         from migratielab.report.scorecard import write_comparison_report
 

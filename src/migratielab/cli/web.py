@@ -10,6 +10,7 @@ import typer
 from migratielab.cli.common import (
     RunsOverride,
     console,
+    print_path,
     report_language,
     reported_input_errors,
 )
@@ -59,4 +60,4 @@ def report(
         scenario = scenario.model_copy(update={"runs": runs})
     with console.status("Simulating the scenario's policies"):
         path = write_state_report(out, scenario, chosen)
-    console.print(f"Report: {path}")
+    print_path("Report", path)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from migratielab.data.importers import TIDY_COLUMNS
+from migratielab.data.importers import TIDY_COLUMNS, unmatched_filters
 from migratielab.data.registry import Source
 from migratielab.errors import InputError
 from migratielab.limits import MAX_CSV_BYTES
@@ -84,11 +84,17 @@ def read_eurostat_tsv(
     if unknown:
         raise InputError(file, f"filter {unknown[0]!r}", f"one of the dimensions {', '.join(dimensions)}")
     matching = []
+    rows = []
     for line, text in enumerate(lines[1:], start=2):
         cells = text.split("\t")
         codes = dict(zip(dimensions, cells[0].split(","), strict=False))
+        rows.append(codes)
         if all(codes.get(name) == code for name, code in filters.items()):
             matching.append((line, cells[1:]))
+    if not matching:
+        raise unmatched_filters(
+            file, filters, {name: [row.get(name, "") for row in rows] for name in filters}
+        )
     if len(matching) != 1:
         raise InputError(file, "filters", f"exactly one matching row (found {len(matching)})")
     line, cells = matching[0]

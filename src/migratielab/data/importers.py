@@ -18,7 +18,7 @@ import csv
 import io
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from uuid import uuid4
@@ -157,6 +157,30 @@ def _duplicate_period(
     return InputError(path, f"row {again[0]}", expected)
 
 
+SHOWN_CODES = 8
+"""How many of a column's codes an error about a filter lists."""
+
+
+def unmatched_filters(
+    file: Path, filters: Mapping[str, str], codes: Mapping[str, Iterable[str]]
+) -> InputError:
+    """The error for filters (``--where COLUMN=CODE`` on the command line) that match no row: the
+    first filter whose code its column never has, with a few of the codes it does have; otherwise
+    every filter, as they match rows one by one but never together. ``codes`` are each filtered
+    column's codes, row by row."""
+    for column, code in filters.items():
+        found = sorted(set(codes[column]))
+        if code.strip() not in found:
+            shown = ", ".join(found[:SHOWN_CODES]) + (
+                f" and {len(found) - SHOWN_CODES} more" if len(found) > SHOWN_CODES else ""
+            )
+            return InputError(file, f"--where {column}={code}", f"a code of column {column} (found: {shown})")
+    together = " ".join(f"--where {column}={code}" for column, code in filters.items())
+    return InputError(
+        file, together, "filters that match at least one row together (each matches rows alone)"
+    )
+
+
 def read_cbs_statline_csv(
     path: str | Path,
     table_id: str,
@@ -199,6 +223,10 @@ def read_cbs_statline_csv(
             if value is not None:
                 note = f"CBS StatLine {table_id.upper()}, column {column}, period {code}"
                 records.append({"series_id": series_id, "period": period, "value": value, "note": note})
+    if not seen and wanted:
+        raise unmatched_filters(
+            file, wanted, {name: [cells[position[name]] for _, cells in body] for name in wanted}
+        )
     if not records:
         raise InputError(file, "", "at least one value in the mapped columns after filtering")
     return pd.DataFrame.from_records(records, columns=TIDY_COLUMNS).astype({"value": float})

@@ -45,6 +45,13 @@ def text(key: str, lang: Language, **values: object) -> str:
     return chosen.format(**values) if values else chosen
 
 
+def counted(key: str, lang: Language, count: int, **values: object) -> str:
+    """The text of ``key`` for ``count`` things: ``key_one`` (singular) when the count is 1 and that key
+    exists, ``key`` (plural) otherwise; both are formatted with ``count`` and ``values``."""
+    singular = f"{key}_one"
+    return text(singular if count == 1 and singular in catalogue() else key, lang, count=count, **values)
+
+
 class Translator:
     """Looks up texts in one language (``t("key")`` in templates)."""
 
@@ -54,3 +61,7 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         """The text for ``key`` in this translator's language, formatted with ``values``."""
         return text(key, self.lang, **values)
+
+    def count(self, key: str, count: int) -> str:
+        """The singular or plural text of ``key`` for ``count`` things (``counted``)."""
+        return counted(key, self.lang, count)

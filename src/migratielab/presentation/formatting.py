@@ -57,6 +57,12 @@ def format_number(value: float | None, lang: Language, digits: int = SIGNIFICANT
     return str(format_decimal(0.0 if rounded == 0 else rounded, format=pattern, locale=LOCALES[lang]))
 
 
+def counted_en(count: int, singular: str, plural: str = "") -> str:
+    """``count`` with the English noun for that many (``1 policy``, ``2 policies``, ``1,000 runs``);
+    ``plural`` defaults to the singular with an ``s``."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+
+
 def format_share(share: float | None, lang: Language, digits: int = 2) -> str:
     """A share (0-1) as a percentage: 0.46 is ``46%``; small shares keep ``digits`` significant digits."""
     if share is None or is_missing(share):

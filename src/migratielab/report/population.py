@@ -11,7 +11,7 @@ from pathlib import Path
 import xarray as xr
 
 from migratielab.models.variables import Language, variable
-from migratielab.presentation.catalogue import text
+from migratielab.presentation.catalogue import counted, text
 from migratielab.presentation.charts import Figure, layout, to_plotly
 from migratielab.presentation.formatting import format_number
 from migratielab.presentation.palette import colours
@@ -69,7 +69,7 @@ def write_population_report(path: Path, title: str, result: xr.Dataset, lang: La
     sections = [
         Section(
             title=text("summary", lang),
-            text=text("report.runs", lang, runs=result.sizes["run"], start=years[0], end=years[-1]),
+            text=counted("report.runs", lang, result.sizes["run"], start=years[0], end=years[-1]),
             tables_html=[table_html(header, summary_rows(summary_of(result), POPULATION_FANS, lang))],
             sources=SOURCES,
         ),

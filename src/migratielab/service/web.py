@@ -368,14 +368,16 @@ def compare(request: CompareRequest) -> SimulationResult:
 
 
 def projection_fans(result: xr.Dataset) -> dict[str, YearFan]:
-    """Yearly fan quantiles of the headline population variables."""
-    quantiles = result[list(POPULATION_FANS)].quantile(list(FAN_QUANTILES), dim="run")
+    """Yearly fan quantiles of the headline population variables (a year without values, such as the
+    last year of a flow, stays a gap)."""
     years = [int(year) for year in result["year"].to_numpy()]
     return {
         name: YearFan(
             variable=name,
             years=years,
-            quantiles=quantile_lists(quantiles[name].transpose("quantile", "year").to_numpy(), 4),
+            quantiles=quantile_lists(
+                quantiles_over_runs(result[name].transpose("run", "year").to_numpy()), 4
+            ),
         )
         for name in POPULATION_FANS
     }
