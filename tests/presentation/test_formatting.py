@@ -6,8 +6,10 @@ import math
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from migratielab.models.variables import indicator
+from migratielab.models.variables import Language, indicator
 from migratielab.presentation.formatting import (
     MISSING,
     format_date,
@@ -42,6 +44,15 @@ def test_small_nonzero_values_never_show_as_zero() -> None:
     for value in (0.004, 1.5e-5, 2e-9):
         assert format_number(value, "en") not in ("0", "0.00", "-0")
         assert "e+" not in format_number(value * 1e15, "en")
+
+
+@given(value=st.floats(allow_nan=False, allow_infinity=False), lang=st.sampled_from(["nl", "en"]))
+def test_every_finite_number_is_written(value: float, lang: Language) -> None:
+    """Any finite value, however large or small, is written (an exponent beyond the fixed range)."""
+    written = format_number(value, lang)
+    assert written and written != MISSING
+    if abs(value) >= 1e18:
+        assert "E" in written
 
 
 @pytest.mark.parametrize("value", [None, math.nan, math.inf])

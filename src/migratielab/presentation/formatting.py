@@ -30,6 +30,8 @@ MISSING = "–"
 RANGE = re.compile(r"(.+) \[(.+) – (.+)\]")
 """A ``format_range`` cell: median, low and high."""
 SMALLEST_FIXED = 1e-6
+LARGEST_FIXED = 1e18
+"""Magnitudes outside [SMALLEST_FIXED, LARGEST_FIXED) are written with an exponent (1,5E20)."""
 """Below this magnitude numbers are shown in scientific notation (Babel's, e.g. ``1,2E-7``)."""
 
 
@@ -49,7 +51,7 @@ def format_number(value: float | None, lang: Language, digits: int = SIGNIFICANT
     """A number with the language's separators: nl ``12.345`` / ``1,48``, en ``12,345`` / ``1.48``."""
     if value is None or is_missing(value):
         return MISSING
-    if value != 0 and abs(value) < SMALLEST_FIXED:
+    if value != 0 and not SMALLEST_FIXED <= abs(value) < LARGEST_FIXED:
         return str(format_scientific(value, format="0.##E0", locale=LOCALES[lang]))
     places = decimals_for(value, digits)
     rounded = round(value, places)
