@@ -114,7 +114,7 @@ def render_report(title: str, sections: Sequence[Section], lang: str = "en", hea
         if section.sources:
             items = "".join(f"<li>{html.escape(source)}</li>" for source in section.sources)
             label = html.escape(section.sources_label)
-            parts.append(f"<div class='sources'>{label}:<ul>{items}</ul></div>")
+            parts.append(f"<div class='sources'>{label}:<ul lang='en'>{items}</ul></div>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)
