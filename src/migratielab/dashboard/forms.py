@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from migratielab.presentation.simulation import YOUR_POLICY
 from migratielab.scenario import (
     BandInflow,
     FixedBufferReception,
@@ -27,8 +28,6 @@ RUN_CHOICES = (INTERACTIVE_RUNS, 500, 1_000, DASHBOARD_MAX_RUNS)
 POPULATION_RUN_CHOICES = (50, 100, 200)
 STAFF_STEP = 50.0
 """FTE steps of the staffing lever's default."""
-YOUR_POLICY = "your policy"
-"""The name of the form's policy in requests (shown translated), so both languages share one result."""
 
 
 class LeverForm(BaseModel):

@@ -29,7 +29,6 @@ from migratielab.api.routes import WHAT_IF
 from migratielab.dashboard.forms import (
     POPULATION_RUN_CHOICES,
     RUN_CHOICES,
-    YOUR_POLICY,
     LeverForm,
     PlanForm,
     PopulationForm,
@@ -243,29 +242,9 @@ def overview_view(lang: Language) -> View:
     )
 
 
-def policy_label(name: str, lang: Language) -> str:
-    """A policy's name in the page's language: the form's policy and the bundled scenario's
-    policies have catalogue entries; other names are shown as given."""
-    key = "your_policy" if name == YOUR_POLICY else f"policy.{name}"
-    return text(key, lang) if key in catalogue() else name
-
-
-def translated(result: SimulationResult, lang: Language) -> SimulationResult:
-    """The result with every policy named in the page's language."""
-    results = [
-        outcome.model_copy(
-            update={
-                "policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})
-            }
-        )
-        for outcome in result.results
-    ]
-    return result.model_copy(update={"results": results})
-
-
 def simulation_view(result: SimulationResult, form: LeverForm, started: float) -> View:
     """Scorecard, fan charts and sources of a what-if or comparison."""
-    shown = translated(result, form.lang)
+    shown = simulation.translated(result, form.lang)
     figures = simulation.simulation_figures(shown, form.lang)
     scorecard = simulation.scorecard(shown, form.lang)
     context = {

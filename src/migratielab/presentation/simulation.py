@@ -42,6 +42,31 @@ DIMENSIONS = {
 """Scorecard rows in order, each with the dimension of broad welfare it belongs to."""
 
 
+YOUR_POLICY = "your policy"
+"""The name of the dashboard form's policy in requests (shown translated), so both languages share
+one result."""
+
+
+def policy_label(name: str, lang: Language) -> str:
+    """A policy's name in the page's language: the form's policy and the bundled scenarios' policies
+    have catalogue entries; other names are shown as given."""
+    key = "your_policy" if name == YOUR_POLICY else f"policy.{name}"
+    return text(key, lang) if key in catalogue() else name
+
+
+def translated(result: SimulationResult, lang: Language) -> SimulationResult:
+    """The result with every policy named in the page's language."""
+    results = [
+        outcome.model_copy(
+            update={
+                "policy": outcome.policy.model_copy(update={"name": policy_label(outcome.policy.name, lang)})
+            }
+        )
+        for outcome in result.results
+    ]
+    return result.model_copy(update={"results": results})
+
+
 def fan_series(name: str, fan: Fan) -> FanSeries:
     """A monthly fan of the web result as a chart series."""
     return FanSeries(name, fan.time, fan.quantiles)

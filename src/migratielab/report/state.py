@@ -13,7 +13,7 @@ from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import to_plotly
 from migratielab.presentation.formatting import format_number, missing_note
 from migratielab.presentation.overview import panel_figure, panel_note, panel_title
-from migratielab.presentation.simulation import scorecard, simulation_figures
+from migratielab.presentation.simulation import scorecard, simulation_figures, translated
 from migratielab.report.html import Section, table_html, write_report
 from migratielab.scenario import Scenario
 from migratielab.service import overview, web
@@ -39,7 +39,9 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
 
 
 def state_sections(result: SimulationResult, lang: Language) -> list[Section]:
-    """The report's sections: one per overview panel, then the scorecard and the fan charts."""
+    """The report's sections: one per overview panel, then the scorecard and the fan charts (the
+    bundled policies named in ``lang``)."""
+    result = translated(result, lang)
     sources = text("sources", lang)
     sections = [
         Section(
