@@ -191,8 +191,6 @@ def _serve_row(
             served_second_last = serving
         else:
             after[row, age + 1] = cases - serving
-        if waiting >= capacity:  # nothing left: every younger bin keeps its cases, as aged
-            break
     if served_second_last != 0.0 or served_last != 0.0:
         after[row, last] = (_present(queue, row, joining, last - 1) - served_second_last) + (
             _present(queue, row, joining, last) - served_last
