@@ -88,6 +88,36 @@ def test_what_if_page_shows_the_required_charts(client: TestClient) -> None:
     assert any(trace.get("name") == "observed" for trace in traces)  # type: ignore[attr-defined]
 
 
+def test_what_if_defaults_keep_todays_staff_and_say_bold_only_for_several_policies(
+    client: TestClient,
+) -> None:
+    """The stable-staffing lever starts at the staff of the run's first month (so the default run
+    does not cut the IND), and "bold = best" appears only where several policies are compared."""
+    from migratielab.service import asylum, web_models
+
+    start = asylum.decision_staff_at_start(web_models.bundled_scenario("default").scenario)
+    whatif = client.get("/whatif?runs=20&end_year=2026&lang=en").text
+    shown = float(re.search(r'name="fte"[^>]*value="([^"]+)"', whatif).group(1))  # type: ignore[union-attr]
+    assert abs(shown - start) <= 25 and shown % 50 == 0
+    staff = embedded_figures(whatif)["ind_staff"]["data"]
+    median = next(trace for trace in staff if trace.get("name", "").startswith("your policy"))  # type: ignore[union-attr]
+    assert min(median["y"]) >= shown - 1e-6  # type: ignore[index]
+    assert "Bold:" not in whatif
+    assert "Bold:" in client.get("/compare?runs=20&end_year=2026&lang=en").text
+
+
+def test_long_legend_entries_wrap() -> None:
+    """A legend entry longer than a line is broken with <br> (plotly would cut it at the edge)."""
+    from migratielab.presentation.charts import LEGEND_WIDTH, FanSeries, fan_chart
+
+    name = "Opvangplaatsen (regulier, buffer, nood- en crisisnoodopvang) en nog meer tekst"
+    series = [FanSeries(name, [2025, 2026], {"0.05": [1.0, 2.0], "0.5": [2.0, 3.0], "0.95": [3.0, 4.0]})]
+    series.append(FanSeries("b", [2025, 2026], {"0.05": [1.0, 2.0], "0.5": [2.0, 3.0], "0.95": [3.0, 4.0]}))
+    names = [trace["name"] for trace in fan_chart(series, "t", "persons", "nl")["data"] if "name" in trace]
+    assert all(len(line) <= LEGEND_WIDTH for label in names for line in label.split("<br>"))
+    assert any("<br>" in label for label in names)
+
+
 def test_compare_scorecard_has_three_policies(client: TestClient) -> None:
     """The scorecard puts your policy next to the scenario's two policies, for every indicator."""
     html = client.get("/compare?runs=20&end_year=2026&lang=en").text
