@@ -47,7 +47,7 @@ def write_outputs(comparison: Comparison, out_dir: Path) -> tuple[Path, Path]:
         description=scenario.description,
         summary=comparison.summary(),
         fans=fans,
-        observed=observed_stock_points(scenario.start_year - 10),
+        observed=observed_stock_points(scenario.start_year - 10, scenario.end_year),
         parameters=comparison.parameters,
         data_sources=observed_sources(),
     )

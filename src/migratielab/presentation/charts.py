@@ -116,9 +116,10 @@ def all_zero(values: Values) -> bool:
     return bool(finite) and not any(finite)
 
 
-def wrapped(name: str) -> str:
-    """A legend entry broken into lines of at most ``LEGEND_WIDTH`` characters."""
-    return "<br>".join(textwrap.wrap(name, LEGEND_WIDTH)) or name
+def wrapped(name: str, width: int = LEGEND_WIDTH) -> str:
+    """A chart text (legend entry, title, note) broken with <br> into lines of at most ``width``
+    characters (plotly cuts long texts at the chart's edge)."""
+    return "<br>".join(textwrap.wrap(name, width)) or name
 
 
 def zero_axis(lang: Language) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def layout(title: str, unit: str, lang: Language, values: Values = (), **extra: 
         extra = {**zero_axis(lang), **extra}
     y_range = extra.pop("yaxis_range", None)
     result = {
-        "title": {"text": "<br>".join(textwrap.wrap(title, TITLE_WIDTH)), "font": {"size": 15}},
+        "title": {"text": wrapped(title, TITLE_WIDTH), "font": {"size": 15}},
         "separators": plotly_separators(lang),
         "yaxis": {"title": {"text": unit}, "automargin": True, "separatethousands": True,
                   "exponentformat": "none", "hoverformat": hover_format(values),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from migratielab.models.variables import Better, Language, Variable, indicator, variable
 from migratielab.presentation.catalogue import catalogue, text
-from migratielab.presentation.charts import FanSeries, Figure, Series, fan_chart
+from migratielab.presentation.charts import FanSeries, Figure, Series, fan_chart, wrapped
 from migratielab.presentation.formatting import format_range, unit_label
 from migratielab.service.web_models import Fan, SimulationResult
 
@@ -87,11 +86,12 @@ def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
 
 def with_caveat(figure: Figure, note: str) -> None:
     """Print a known weakness of the model under ``figure``'s legend (the bottom margin grows)."""
-    lines = textwrap.wrap(note, CAVEAT_WIDTH)
+    shown = wrapped(note, CAVEAT_WIDTH)
     layout = figure["layout"]
-    layout["margin"] = {**layout.get("margin", {}), "b": CAVEAT_MARGIN + CAVEAT_LINE * len(lines)}
+    lines = shown.count("<br>") + 1
+    layout["margin"] = {**layout.get("margin", {}), "b": CAVEAT_MARGIN + CAVEAT_LINE * lines}
     layout.setdefault("annotations", []).append(
-        {"text": "<br>".join(lines), "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.27,
+        {"text": shown, "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.27,
          "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
          "font": {"size": 11, "color": "#a14c00"}}
     )  # fmt: skip

@@ -16,7 +16,7 @@ from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quant
 from migratielab.data import store
 from migratielab.errors import refused_outcomes
 from migratielab.models import system
-from migratielab.models.asylum.history import snapshot_month
+from migratielab.models.asylum.history import observed_stocks, snapshot_month
 from migratielab.models.asylum.record import ChainRun
 from migratielab.models.asylum.setup import (
     check_start_year,
@@ -319,27 +319,21 @@ def observed_sources() -> list[str]:
     ]
 
 
-def observed_stock_points(since: int) -> dict[str, pd.Series]:
-    """Every observed stock level from ``since`` for the fan-chart overlay (persons or cases),
-    indexed by the last day of its month: year-end values on 31 December, monthly and dated
-    snapshots at the end of their month (``history.snapshot_month``); where two fall in the same
-    month the year-end value wins."""
-    overlays = {}
-    for variable, series_id in OBSERVED_OVERLAY.items():
-        frame = store.get_series(series_id)
-        points: dict[pd.Timestamp, tuple[bool, float]] = {}
-        for period, value in zip(frame["period"].astype(str), frame["value"].astype(float), strict=True):
-            month = snapshot_month(period)
-            if month is None or month.year < since:
-                continue
-            annual = len(period) == 4
-            if annual or month not in points or not points[month][0]:
-                points[month] = (annual, value)
-        ends = sorted(points)
-        overlays[variable] = pd.Series(
-            [points[month][1] for month in ends], index=[month + pd.offsets.MonthEnd(0) for month in ends]
+def observed_stock_points(since: int, until: int) -> dict[str, pd.Series]:
+    """Every observed stock level from ``since`` to ``until`` (years) for the fan-chart overlay
+    (persons or cases), indexed by the last day of its month (``history.observed_stocks``: where
+    two observations fall in the same month the year-end value wins)."""
+    stocks = observed_stocks(tuple(OBSERVED_OVERLAY.values()), since, until)
+    months = sorted(stocks)
+    ends = pd.date_range(f"{since}-01-01", periods=12 * (until - since + 1), freq="ME")
+    return {
+        variable: pd.Series(
+            [stocks[t][series_id] for t in months if series_id in stocks[t]],
+            index=[ends[t] for t in months if series_id in stocks[t]],
+            dtype=float,
         )
-    return overlays
+        for variable, series_id in OBSERVED_OVERLAY.items()
+    }
 
 
 SNAPSHOT_VARIABLES = {
@@ -380,13 +374,14 @@ class StartCheck:
         return (self.start - self.observed) / self.observed
 
 
-def latest_observation(series_id: str, before_year: int) -> tuple[str, float] | None:
-    """The latest observed stock level of ``series_id`` before January ``before_year``."""
+def latest_observation(series_id: str, before_year: int | None = None) -> tuple[str, float] | None:
+    """The latest observed stock level of ``series_id`` (before January ``before_year`` if given)."""
     frame = store.get_series(series_id)
     dated = [
         (month, str(period), float(value))
         for period, value in zip(frame["period"], frame["value"], strict=True)
-        if (month := snapshot_month(str(period))) is not None and month.year < before_year
+        if (month := snapshot_month(str(period))) is not None
+        and (before_year is None or month.year < before_year)
     ]
     if not dated:
         return None

@@ -13,6 +13,7 @@ from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.setup import historical_arrivals
 from migratielab.params import Parameter, ParameterSet, default_parameters
+from migratielab.service.asylum import latest_observation
 from migratielab.service.web_models import Panel, PanelSeries, ParameterRow
 
 OVERVIEW_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -188,29 +189,15 @@ STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
 """Headline series that are levels (the others are totals over the year)."""
 
 
-def latest_stock(series_id: str) -> tuple[float, pd.Timestamp] | None:
-    """The latest observation of a stock with a stock date (``history.snapshot_month``) and its month."""
-    frame = store.get_series(series_id)
-    dated = [
-        (month, float(value))
-        for period, value in zip(frame["period"].astype(str), frame["value"], strict=True)
-        if (month := snapshot_month(period)) is not None
-    ]
-    if not dated:
-        return None
-    month, value = max(dated, key=lambda item: item[0])
-    return value, month
-
-
 def headline_of(series_id: str) -> Headline:
     """The headline of one series: its latest annual value, or for a stock a later dated observation."""
     values, info = store.annual(series_id), store.series_info(series_id)
     latest = Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
-    found = latest_stock(series_id) if series_id in STOCK_HEADLINES else None
-    if found is None or found[1] <= pd.Timestamp(latest.year, 12, 1):
+    found = latest_observation(series_id) if series_id in STOCK_HEADLINES else None
+    month = None if found is None else snapshot_month(found[0])
+    if found is None or month is None or month <= pd.Timestamp(latest.year, 12, 1):
         return latest
-    value, month = found
-    return Headline(series_id, value, month.year, info.unit, info.publisher, month.month)
+    return Headline(series_id, found[1], month.year, info.unit, info.publisher, month.month)
 
 
 def headlines() -> list[Headline]:

@@ -259,7 +259,7 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
     applications estimated where not published, as the chain's inflow calibration does), and the
     planned COA and IND budgets."""
     since = scenario.start_year - OBSERVED_SINCE_YEARS
-    overlays = asylum.observed_stock_points(since)
+    overlays = asylum.observed_stock_points(since, scenario.end_year)
     observed = {
         name: ObservedSeries(
             variable=name,
