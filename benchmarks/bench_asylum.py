@@ -11,8 +11,8 @@ Also printed:
 
 * numpy kernels: the vectorised model with the numpy references of its compiled kernels
   (``queues.serve_and_age_reference``, ``queues.serve_tracks_reference``,
-  ``kernels.schedule_family_reference``): ratio and the largest relative difference of every
-  monthly variable;
+  ``kernels.schedule_family_reference``, ``kernels.shift_pipeline_reference``): ratio and the
+  largest relative difference of every monthly variable;
 * fused reference: the monthly step alone (``chain.step`` and recording, 120 months, set-up and
   the xarray result excluded) against ``chain_fused``, the same arithmetic as one compiled loop nest
   over runs and cells, state updated in place; the flows of both are compared first (aim: ratio <= 2);
@@ -35,7 +35,7 @@ import chain_fused  # benchmarks/chain_fused.py (this directory is first on the 
 from migratielab.models import system
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows, step
-from migratielab.models.asylum.kernels import schedule_family_reference
+from migratielab.models.asylum.kernels import schedule_family_reference, shift_pipeline_reference
 from migratielab.models.asylum.queues import serve_and_age_reference, serve_tracks_reference
 from migratielab.models.asylum.record import ChainRecorder, ChainRun
 from migratielab.models.asylum.setup import scenario_parameters
@@ -88,13 +88,20 @@ def monthly(run: ChainRun) -> dict[str, np.ndarray]:
 
 def numpy_queues(scenario: Scenario, policy: Policy, runs: int) -> tuple[Seconds, ChainRun]:
     """Seconds and result of the vectorised model on the numpy references of its compiled kernels."""
-    compiled = substeps.serve_and_age, substeps.serve_tracks, substeps.schedule_family
+    compiled = (
+        substeps.serve_and_age,
+        substeps.serve_tracks,
+        substeps.schedule_family,
+        substeps.shift_pipeline,
+    )
     substeps.serve_and_age, substeps.serve_tracks = serve_and_age_reference, serve_tracks_reference
-    substeps.schedule_family = schedule_family_reference
+    substeps.schedule_family, substeps.shift_pipeline = schedule_family_reference, shift_pipeline_reference
     try:
         seconds, result = timed(lambda: simulate_policy(scenario, policy, np.arange(runs)))
     finally:
-        substeps.serve_and_age, substeps.serve_tracks, substeps.schedule_family = compiled
+        substeps.serve_and_age, substeps.serve_tracks, substeps.schedule_family, substeps.shift_pipeline = (
+            compiled
+        )
     assert isinstance(result, ChainRun)
     return seconds, result
 

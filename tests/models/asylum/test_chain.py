@@ -13,7 +13,7 @@ from migratielab.analysis.indicators import run_indicators
 from migratielab.errors import ConservationError
 from migratielab.models.asylum import substeps
 from migratielab.models.asylum.chain import Flows
-from migratielab.models.asylum.kernels import schedule_family_reference
+from migratielab.models.asylum.kernels import schedule_family_reference, shift_pipeline_reference
 from migratielab.models.asylum.queues import check_balances, serve_and_age_reference, serve_tracks_reference
 from migratielab.scenario import FixedBufferReception, Policy, StableStaffing
 from tests.models.asylum.synthetic import run_chain, surge
@@ -117,6 +117,7 @@ def test_compiled_queues_reproduce_the_numpy_chain(
         patch.setattr(substeps, "serve_and_age", serve_and_age_reference)
         patch.setattr(substeps, "serve_tracks", serve_tracks_reference)
         patch.setattr(substeps, "schedule_family", schedule_family_reference)
+        patch.setattr(substeps, "shift_pipeline", shift_pipeline_reference)
         reference = run_chain(applications)
     for name in Flows.scalar_names():
         expected = reference.monthly[name].to_numpy()

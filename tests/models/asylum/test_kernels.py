@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from migratielab.models.asylum.kernels import schedule_family, schedule_family_reference
+from migratielab.models.asylum.kernels import (
+    schedule_family,
+    schedule_family_reference,
+    shift_pipeline,
+    shift_pipeline_reference,
+)
 
 
 @settings(deadline=None)  # the first example loads the compiled kernel
@@ -32,3 +37,23 @@ def test_family_schedule_moves_one_month_and_keeps_everyone() -> None:
     result = schedule_family(scheduled, np.array([4.0]), weights)
     np.testing.assert_allclose(result, [[2.0 + 2.0, 3.0 + 1.0, 1.0]])
     assert result.sum() == scheduled[:, 1:].sum() + 4.0
+
+
+@settings(deadline=None)  # the first example loads the compiled kernel
+@given(
+    pipeline=arrays(np.float64, (5, 7), elements=st.floats(0, 1e4)),
+    hires=arrays(np.float64, (5,), elements=st.floats(0, 1e3)),
+)
+def test_compiled_pipeline_shift_equals_the_numpy_reference(pipeline: np.ndarray, hires: np.ndarray) -> None:
+    """The compiled shift gives the reference's pipeline and row sums exactly (same additions)."""
+    shifted, sums = shift_pipeline(pipeline, hires)
+    expected_shifted, expected_sums = shift_pipeline_reference(pipeline, hires)
+    np.testing.assert_array_equal(shifted, expected_shifted)
+    np.testing.assert_array_equal(sums, expected_sums)
+
+
+def test_pipeline_moves_one_month_and_counts_its_staff() -> None:
+    """Hires enter month 0, everyone moves one month on, the last month leaves; sums are FTE left."""
+    shifted, sums = shift_pipeline(np.array([[1.0, 2.0, 3.0]]), np.array([4.0]))
+    np.testing.assert_array_equal(shifted, [[4.0, 1.0, 2.0]])
+    np.testing.assert_array_equal(sums, [7.0])

@@ -29,3 +29,33 @@ def test_recording_block_is_writable_and_shaped(monkeypatch: pytest.MonkeyPatch)
         block[...] = np.arange(60.0).reshape(3, 4, 5)
         assert block.shape == (3, 4, 5) and block.dtype == np.float64
         assert float(block.sum()) == float(np.arange(60.0).sum())
+
+
+def test_a_mapped_block_is_reused_only_once_every_view_is_gone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dropped recording's mapping serves the next recording of its size; one still viewed does not."""
+    monkeypatch.setattr(record, "POPULATE_BYTES", 0)
+    monkeypatch.setattr(record, "MAPPED", record.MappedBlocks())
+    block = record.recording_block(2, 3, 4)
+    view = block[1].T  # as a dataset holds a recorded variable
+    block[...] = 7.0
+    address = block.__array_interface__["data"][0]
+    del block
+    assert record.MAPPED.kept_bytes() == 0  # the view still holds the mapping
+    other = record.recording_block(2, 3, 4)
+    assert other.__array_interface__["data"][0] != address
+    np.testing.assert_array_equal(view, 7.0)  # not written over
+    del view
+    assert record.MAPPED.kept_bytes() == 8 * 2 * 3 * 4
+    again = record.recording_block(2, 3, 4)
+    assert again.__array_interface__["data"][0] == address and record.MAPPED.kept_bytes() == 0
+    del other, again
+
+
+def test_mapped_blocks_beyond_the_limit_are_unmapped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ``KEPT_BYTES`` of dropped blocks are kept for reuse."""
+    monkeypatch.setattr(record, "POPULATE_BYTES", 0)
+    monkeypatch.setattr(record, "MAPPED", record.MappedBlocks())
+    monkeypatch.setattr(record, "KEPT_BYTES", 8 * 2 * 3 * 4)
+    first, second = record.recording_block(2, 3, 4), record.recording_block(2, 3, 4)
+    del first, second
+    assert record.MAPPED.kept_bytes() == 8 * 2 * 3 * 4

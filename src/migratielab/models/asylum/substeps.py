@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from migratielab.errors import ConservationError
-from migratielab.models.asylum.kernels import schedule_family
+from migratielab.models.asylum.kernels import schedule_family, shift_pipeline, sum_columns
 from migratielab.models.asylum.parameters import ChainParameters
 from migratielab.models.asylum.policies import (
     forecast_capacity_target,
@@ -48,16 +48,6 @@ def track_shares(params: ChainParameters, t: int) -> np.ndarray:
     shares = np.empty((safe.shape[0], 3))
     shares[:, 0], shares[:, 1], shares[:, 2] = dublin, safe, 1.0 - dublin - safe
     return shares
-
-
-def sum_columns(values: np.ndarray) -> np.ndarray:
-    """Row sums of (run, few columns) ``values`` (tracks, months of a pipeline): column adds in
-    column order (the order of ``sum(axis=1)`` for a few columns, without a reduction's per-row
-    overhead)."""
-    total = values[:, 0].copy()
-    for track in range(1, values.shape[1]):
-        total += values[:, track]
-    return total
 
 
 def productive_staff(state: State, params: ChainParameters) -> np.ndarray:
@@ -478,12 +468,13 @@ class Staffing:
     target: np.ndarray  # (run,) FTE wanted by the staffing rule
     trained: np.ndarray  # (run,) fully productive FTE
     pipeline: np.ndarray  # (run, months since hire) FTE still ramping up
+    pipeline_total: np.ndarray  # (run,) FTE still ramping up, summed over the pipeline's months
     work_history: np.ndarray  # (run, months ago) planned work, general-case units per month
 
     @cached_property
     def total(self) -> np.ndarray:
         """All decision FTE, trained and ramping up."""
-        return self.trained + sum_columns(self.pipeline)
+        return self.trained + self.pipeline_total
 
 
 def staff(
@@ -514,13 +505,12 @@ def staff(
     shed = np.minimum(
         np.maximum(0.0, staff_total - wanted), state.staff_trained * params.ind_max_shrink_per_month
     )
-    pipeline = np.empty_like(state.staff_pipeline)
-    pipeline[:, 1:] = state.staff_pipeline[:, :-1]
-    pipeline[:, 0] = hires
+    pipeline, pipeline_total = shift_pipeline(state.staff_pipeline, per_run(hires, staff_total))
     return Staffing(
         target=per_run(wanted, staff_total),
         trained=state.staff_trained - shed + state.staff_pipeline[:, -1],
         pipeline=pipeline,
+        pipeline_total=pipeline_total,
         work_history=shift_history(state.work_history, planned_work),
     )
 
