@@ -45,7 +45,7 @@ class MappedBlocks:
 
     def __init__(self) -> None:
         self._kept: dict[int, list[mmap.mmap]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a finaliser may run inside a locked section (garbage collection)
 
     def block(self, shape: tuple[int, ...], flags: int) -> np.ndarray:
         """A (possibly reused, uninitialised) float64 array of ``shape`` on a mapping."""
