@@ -217,6 +217,12 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
         for row in result.occupations[0].indicators
     ]
     comparison = labour_service.bundled_channel_comparison()
+    year = min(comparison.levers.unfilled_total)
+    figures = {
+        "tightness": labour_rows.tightness_figure(result, lang),
+        "coverage": labour_rows.coverage_figure(comparison, year, lang),
+        "fiscal": labour_rows.fiscal_figure(comparison, lang),
+    }
     context = {
         "error": error,
         "controls": controls,
@@ -227,8 +233,13 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
         "channel_tables": labour_rows.channel_tables(comparison, lang),
         "scenario_name": comparison.scenario,
         "coverage": labour_rows.coverage_lines(comparison, lang),
+        "runs": comparison.runs,
+        "coverage_rest": labour_rows.coverage_rest(comparison, year, lang),
+        "plotted": len(labour_rows.tightness_points(result)),
+        "groups": len(result.occupations),
+        "sources": labour_rows.source_lines(labour_service.table_sources()),
     }
-    return View(context), status
+    return View(context, figures), status
 
 
 def overview_view(lang: Language) -> View:
