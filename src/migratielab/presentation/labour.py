@@ -304,7 +304,7 @@ NAME_WIDTH = 36
 
 LEGEND_ON_TOP: dict[str, Any] = {
     "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "traceorder": "normal"},
-    "margin": {"l": 70, "r": 20, "t": 120, "b": 50},
+    "margin": {"l": 70, "r": 20, "t": 100, "b": 50},
 }
 """Layout of a tall chart whose legend sits between its title and the plot (below, it would meet the
 axis title)."""
