@@ -308,6 +308,8 @@ LEGEND_ON_TOP: dict[str, Any] = {
 }
 """Layout of a tall chart whose legend sits between its title and the plot (below, it would meet the
 axis title)."""
+WIDE_TITLE = 90
+"""Characters per title line of a chart that spans the page (the shared layout wraps at 48)."""
 
 
 def coverage_rows(result: ChannelComparison, year: int) -> tuple[list[CoverageRow], list[CoverageRow]]:
@@ -360,6 +362,7 @@ def coverage_figure(result: ChannelComparison, year: int, lang: Language) -> Fig
         t("labour_chart_coverage_title", year=year), "", lang, gaps, barmode="stack", hovermode="closest",
         height=170 + 34 * len(names), **LEGEND_ON_TOP,
     )  # fmt: skip
+    shown["title"]["text"] = wrapped(t("labour_chart_coverage_title", year=year), WIDE_TITLE)
     gap = variable("labour", "unfilled_cumulative")
     shown["yaxis"] = {"automargin": True, "type": "category", "autorange": "reversed", **GRID}
     axis = {"separatethousands": True, "exponentformat": "none", "rangemode": "tozero"}
@@ -447,6 +450,7 @@ def tightness_figure(result: ShortageList, lang: Language) -> Figure:
         height=560,
         **LEGEND_ON_TOP,
     )
+    shown["title"]["text"] = wrapped(t("labour_chart_tightness_title"), WIDE_TITLE)
     shown["yaxis"] |= {"autorange": "reversed", "rangemode": "normal"}
     shown["xaxis"] |= {"title": {"text": axis_title(x_row, lang)}, "separatethousands": True}
     return {"data": traces, "layout": shown}
