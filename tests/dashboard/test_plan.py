@@ -41,6 +41,12 @@ def test_api_plan_scorecard_and_bad_input(client: TestClient) -> None:
     assert data["plans"] == ["example", "yours"] and "90%" in data["rule"]
     study = next(entry for entry in data["entries"] if entry["id"] == "labour_force_end")
     assert len(study["plans"]) == 2 and study["differences_to_first"][0]["verdict"] in ("worse", None)
+    paths = data["paths"]
+    assert list(paths) == list(plan_web.PLAN_PATHS)
+    outlook = plan_web.plan_outlook(plan_web.PlanScorecardRequest.model_validate(body))
+    for key, path in paths.items():
+        assert path["unit"] == lookup(key).unit.code and path["iamc"] == lookup(key).iamc
+        assert path["plans"]["yours"]["quantiles"] == outlook.paths[key]["yours"].quantiles
     for bad in ({"runs": 1000}, {"levels": {"studie": 1}}, {"fte": -1}, {"colour": "red"}):
         rejected = client.post("/api/plans/scorecard", json=bad)
         assert rejected.status_code == 422, bad

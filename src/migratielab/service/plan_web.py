@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import xarray as xr
 from pydantic import BaseModel, Field
 
+from migratielab.models.variables import lookup
 from migratielab.scenario import (
     FixedBufferReception,
     LabourSection,
@@ -81,6 +82,17 @@ class PlanOutlook:
 
     comparison: PlanComparison
     paths: dict[str, dict[str, YearFan]]
+
+    def path_records(self) -> dict[str, dict[str, object]]:
+        """The paths as JSON-ready data: per variable its IAMC name, unit and each plan's yearly fan."""
+        return {
+            key: {
+                "iamc": lookup(key).iamc,
+                "unit": lookup(key).unit.code,
+                "plans": {name: fan.model_dump(exclude={"variable"}) for name, fan in fans.items()},
+            }
+            for key, fans in self.paths.items()
+        }
 
     def sources(self) -> list[str]:
         """Where the paths' variables come from (registry lines and observing statistics)."""
