@@ -224,6 +224,11 @@ FORMS = (
     ("/compare", "/compare?fte=800", "mean_wait_weeks"),
     ("/long-term", "/long-term?net_migration=150000", "population"),
     ("/long-term?mode=plan", "/long-term?mode=plan&labour_non_eu=90000", "potential_labour_force"),
+    (
+        "/plan?runs=4&end_year=2032",
+        "/plan?runs=4&end_year=2032&labour_non_eu=90000",
+        "population_potential_labour_force",
+    ),
 )
 """(page with its defaults, the same page with a lever moved, a figure the lever changes)."""
 
@@ -296,12 +301,12 @@ def test_forms_work_without_javascript(browser: Any, server_url: str) -> None:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
 def test_a_chart_is_in_view_without_scrolling(browser: Any, server_url: str, lang: str, size: Any) -> None:
-    """On the what-if, comparison and long-term pages a chart starts within the first screen."""
+    """On the what-if, comparison, long-term, plan and labour pages a chart starts within the first screen."""
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        for path in ("/whatif", "/compare", "/long-term"):
+        for path in ("/whatif", "/compare", "/long-term", "/plan", "/labour"):
             page.goto(f"{server_url}{path}?lang={lang}")
             wait_for_figures(page, 1)
             top = page.evaluate("document.querySelector('div.figure .main-svg').getBoundingClientRect().top")
@@ -345,3 +350,48 @@ def test_long_term_page_draws_the_pyramid(page: Any, server_url: str) -> None:
     )
     assert sorted(names) == ["Mannen 2025", "Mannen 2040", "Vrouwen 2025", "Vrouwen 2040"]
     screenshot(page, "long-term-pyramid-nl")
+
+
+BOXES = """(element) => {
+  const box = (node) => { if (!node) return null; const r = node.getBoundingClientRect();
+    return r.width ? [r.left, r.top, r.right, r.bottom] : null; };
+  return {figure: box(element), legend: box(element.querySelector('g.legend')),
+          xtitle: box(element.querySelector('g.g-xtitle')),
+          title: element.querySelector('g.g-gtitle')?.textContent};
+}"""
+"""A drawn figure's boxes (left, top, right, bottom): the whole chart, its legend and x-axis title."""
+
+
+def overlaps(one: list[float] | None, other: list[float] | None) -> bool:
+    """Whether two boxes share area (False when either is missing)."""
+    if one is None or other is None:
+        return False
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 720)])
+def test_plan_and_labour_charts_keep_legends_whole(
+    browser: Any, server_url: str, lang: str, size: Any
+) -> None:
+    """The plan page's four paths and the labour page's three charts are drawn with a title; every legend
+    lies inside its chart and clear of the x-axis title."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        for path, count in (("/plan?runs=4&end_year=2032&labour_non_eu=90000", 4), ("/labour", 3)):
+            page.goto(f"{server_url}{path}&lang={lang}" if "?" in path else f"{server_url}{path}?lang={lang}")
+            wait_for_figures(page, count)
+            for element in page.query_selector_all("div.figure[data-figure]"):
+                boxes = element.evaluate(BOXES)
+                assert boxes["title"], element.get_attribute("data-figure")
+                legend, chart = boxes["legend"], boxes["figure"]
+                assert legend[0] >= chart[0] - 1 and legend[2] <= chart[2] + 1, boxes
+                assert not overlaps(legend, boxes["xtitle"]), boxes
+            name = path.strip("/").split("?")[0]
+            page.screenshot(
+                path=str(ARTIFACTS / f"{name}-charts-{lang}-{width}x{height}.png"), full_page=True
+            )
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ import json
 import re
 import time
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -270,12 +271,18 @@ def test_a_long_computation_shows_a_page_that_reloads_itself(monkeypatch: pytest
             'http-equiv="refresh"' in pending.text and 'href="/long-term?runs=2&amp;end=2030"' in pending.text
         )
         assert "Nog bezig met rekenen" in pending.text
-        for _ in range(100):
-            done = slow_client.get("/long-term?runs=2&end=2030")
-            if done.status_code == 200:
-                break
-            time.sleep(0.1)
+        done = reloaded(slow_client, "/long-term?runs=2&end=2030")
     assert done.status_code == 200 and 'data-figure="population"' in done.text
+
+
+def reloaded(client: TestClient, url: str) -> httpx.Response:
+    """The page at ``url`` once it is no longer pending (asked again every 0.1 s, at most 100 times)."""
+    for _ in range(100):
+        done = client.get(url)
+        if done.status_code == 200:
+            break
+        time.sleep(0.1)
+    return done
 
 
 def test_the_waiting_page_shows_growing_progress(monkeypatch: pytest.MonkeyPatch) -> None:

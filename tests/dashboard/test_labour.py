@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
-from migratielab.models.variables import indicator
+from migratielab.models.variables import Language, indicator
+from migratielab.presentation.catalogue import Translator
+from migratielab.service import labour as labour_service
+from tests.dashboard.test_dashboard import embedded_figures
 
 
 def ranked_codes(html: str) -> list[str]:
@@ -97,3 +102,66 @@ def test_data_page_lists_labour_parameters_and_tables(client: TestClient) -> Non
         "Tables of the labour pillar" in page and "occupations.csv" in page and "uwv_tightness_2026q1" in page
     )
     assert "threshold_uwv_tightness" in page and "collective_goods_share" in page
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_labour_page_charts_carry_the_services_numbers_with_titles_in_the_language(
+    client: TestClient, lang: Language
+) -> None:
+    """Tightness against the 2030 bottleneck for every group with both values (coloured by verdict), the
+    largest shortages with what migration fills, and the channels' fiscal contribution: titles in the
+    page's language, points and bars equal to the service's numbers."""
+    html = client.get("/labour", params={"lang": lang}).text
+    figures = embedded_figures(html)
+    assert set(figures) == {"tightness", "coverage", "fiscal"}
+    t = Translator(lang)
+    shortages, comparison = labour_service.shortage_list(), labour_service.bundled_channel_comparison()
+    points = figures["tightness"]["data"]
+    assert isinstance(points, list)
+    plotted = {(x, y) for trace in points for x, y in zip(trace["x"], trace["y"], strict=True)}
+    expected = {
+        (row.value, other.value)
+        for o in shortages.occupations
+        for row in o.indicators
+        for other in o.indicators
+        if row.name == "uwv_tightness" and other.name == "future_bottleneck"
+        if row.value is not None and other.value is not None
+    }
+    assert plotted == expected and len(expected) < len(shortages.occupations)
+    assert {trace["name"] for trace in points} <= {t(f"verdict_{v}") for v in shortages.counts()}
+    year = min(comparison.levers.unfilled_total)
+    rows = [row for row in comparison.coverage if row.year == year]
+    bars = figures["coverage"]["data"]
+    assert isinstance(bars, list)
+    assert bars[0]["name"] == t("labour_chart_closed_by_plan") and bars[-1]["name"] == t("labour_chart_gap")
+    assert bars[0]["x"] == [row.closed_by_plan for row in rows[: len(bars[0]["x"])]]
+    assert bars[-1]["x"] == [row.unfilled for row in rows[: len(bars[-1]["x"])]]
+    assert bars[-1]["x"] == sorted(bars[-1]["x"], reverse=True)  # ranked, the largest gap first
+    for key, title in (
+        ("tightness", "labour_chart_tightness_title"),
+        ("coverage", "labour_chart_coverage_title"),
+    ):
+        text = figures[key]["layout"]["title"]["text"]  # type: ignore[index]
+        assert text.replace("<br>", " ") == t(title, year=year)
+    rest = len(rows) - len(bars[0]["x"])
+    assert t("labour_chart_rest", count=rest, year=year, unfilled="", closed_by_plan="", closed_by_levers="",
+             remaining="").split(":")[0] in html  # fmt: skip
+
+
+def test_coverage_parts_add_up_to_the_gap_in_every_run() -> None:
+    """What the plan fills, what the levers fill and what remains add up to each group's gap in every run,
+    so their medians come within 15% of the gap's median; the plan never fills more than the gap."""
+    comparison = labour_service.bundled_channel_comparison()
+    for row in comparison.coverage:
+        parts = row.closed_by_plan + row.closed_by_levers + row.remaining
+        assert 0 <= row.closed_by_plan <= row.unfilled + 1e-9
+        assert abs(parts - row.unfilled) <= 0.15 * row.unfilled
+
+
+def test_the_labour_page_has_no_english_chart_words_in_dutch(client: TestClient) -> None:
+    """The Dutch page's chart titles, legends and axes are Dutch; the sources of the tables are listed."""
+    figures = embedded_figures(client.get("/labour").text)
+    words = json.dumps(figures)
+    for english in ("filled by", "remains unfilled", "Tightness now", "case for labour migration"):
+        assert english not in words
+    assert "UWV" in client.get("/labour").text.split('class="sources"', 1)[1]

@@ -15,6 +15,7 @@ from migratielab.presentation.charts import (
     fan_chart,
     line_chart,
     to_plotly,
+    wrapped,
 )
 from migratielab.presentation.palette import PALETTE, colours
 
@@ -132,6 +133,15 @@ def test_long_titles_wrap() -> None:
     title = "Statushouders in de opvang die wachten op een woning (einde jaar)"
     figure = line_chart([Series("s", [2021, 2022], [1.0, 2.0])], title, "persons", "nl")
     assert "<br>" in figure["layout"]["title"]["text"]
+
+
+def test_a_band_in_brackets_stays_on_one_line() -> None:
+    """A wrapped text breaks between words but never inside ``[5% – 95%]`` (seen cut as ``[5% –`` /
+    ``95%]`` in the fiscal chart's title)."""
+    title = "Kanalen: netto fiscale bijdrage, mediaan [5% – 95%]"
+    lines = wrapped(title, 48).split("<br>")
+    assert len(lines) == 2 and any("[5% – 95%]" in line for line in lines)
+    assert wrapped(title, 48).replace("<br>", " ") == title
 
 
 @pytest.mark.parametrize("last", [2030, 2040, 2050, 2075, 2100])

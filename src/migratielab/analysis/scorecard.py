@@ -179,12 +179,15 @@ def yearly(data: xr.DataArray, kind: Kind) -> xr.DataArray:
     return result
 
 
-def _variable(datasets: Mapping[str, xr.Dataset], key: str, select: dict[str, list[str]]) -> xr.DataArray:
-    """One registered variable per run (and year), extra dimensions selected and summed."""
+def variable_per_year(
+    datasets: Mapping[str, xr.Dataset], key: str, select: dict[str, list[str]] | None = None
+) -> xr.DataArray:
+    """One registered variable per run (and year), extra dimensions selected and summed (monthly
+    values made yearly by ``yearly``)."""
     entry = lookup(key)
     source = f"{entry.pillar}.indicators" if entry.kind == Kind.INDICATOR else entry.pillar
     data = datasets[source][entry.name]
-    for dim, keep in select.items():
+    for dim, keep in (select or {}).items():
         if dim in data.dims:
             data = data.sel({dim: keep})
     extra = [dim for dim in data.dims if dim not in TIME_DIMS]
@@ -232,10 +235,10 @@ def entry_values(
     ``denominator`` is the latest value of ``per_series`` (the caller reads the statistics store).
     A ratio whose denominator is zero in a run is NaN in that run.
     """
-    total = sum(_variable(datasets, key, entry.select) for key in entry.variables)
+    total = sum(variable_per_year(datasets, key, entry.select) for key in entry.variables)
     values = reduce_values(total, entry.reduce, years)  # type: ignore[arg-type]
     if entry.per:
-        below = sum(_variable(datasets, key, entry.select) for key in entry.per)
+        below = sum(variable_per_year(datasets, key, entry.select) for key in entry.per)
         under = reduce_values(below, entry.reduce, years)  # type: ignore[arg-type]
         values = np.divide(values, under, out=np.full_like(values, np.nan), where=under != 0)
     if denominator is not None:

@@ -131,8 +131,10 @@ async def population_plan(request: models.PlanRequest, pool: Pool) -> models.Pla
 @router.post("/plans/scorecard", responses=SLOW)
 async def plan_scorecard(request: plan_web.PlanScorecardRequest, pool: Pool) -> dict[str, Any]:
     """The integral scorecard of a plan (levels per channel, asylum policy) next to the example plan on
-    the same futures: median and 5-95% band per indicator, paired differences marked when robust."""
-    return comparison_records(await pool.run(plan_web.plan_scorecard, request))
+    the same futures: median and 5-95% band per indicator, paired differences marked when robust, and
+    the yearly paths the dashboard draws (quantiles over runs per plan, ``paths``)."""
+    outlook = await pool.run(plan_web.plan_outlook, request)
+    return {**comparison_records(outlook.comparison), "paths": outlook.path_records()}
 
 
 @router.get("/overview")

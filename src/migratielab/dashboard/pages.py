@@ -217,6 +217,12 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
         for row in result.occupations[0].indicators
     ]
     comparison = labour_service.bundled_channel_comparison()
+    year = min(comparison.levers.unfilled_total)
+    figures = {
+        "tightness": labour_rows.tightness_figure(result, lang),
+        "coverage": labour_rows.coverage_figure(comparison, year, lang),
+        "fiscal": labour_rows.fiscal_figure(comparison, lang),
+    }
     context = {
         "error": error,
         "controls": controls,
@@ -227,8 +233,13 @@ def labour_view(query: dict[str, str], lang: Language) -> tuple[View, int]:
         "channel_tables": labour_rows.channel_tables(comparison, lang),
         "scenario_name": comparison.scenario,
         "coverage": labour_rows.coverage_lines(comparison, lang),
+        "runs": comparison.runs,
+        "coverage_rest": labour_rows.coverage_rest(comparison, year, lang),
+        "plotted": len(labour_rows.tightness_points(result)),
+        "groups": len(result.occupations),
+        "sources": labour_rows.source_lines(labour_service.table_sources()),
     }
-    return View(context), status
+    return View(context, figures), status
 
 
 def overview_view(lang: Language) -> View:
@@ -412,19 +423,22 @@ async def with_choices(view: Awaitable[View]) -> View:
     return shown
 
 
-async def integral_view(form: PlanForm, pool: SimulationPool) -> View:
-    """The form's plan next to the example plan on the integral scorecard (run or reused)."""
+async def integral_view(form: PlanForm, pool: SimulationPool, wait: float) -> View:
+    """The form's plan next to the example plan: the key paths over time and the integral scorecard
+    (run or reused, waiting at most ``wait`` seconds)."""
     started = time.perf_counter()
-    comparison = await pool.run(plan_web.plan_scorecard, form.request())
-    lang = form.lang
-    names = {plan_web.EXAMPLE_NAME: text("plan.example", lang), plan_web.YOURS_NAME: text("plan.yours", lang)}
+    outlook = await pool.run(plan_web.plan_outlook, form.request(), wait=wait)
+    comparison, lang = outlook.comparison, form.lang
+    names = scorecard_tables.plan_names(lang)
     header, rows = scorecard_tables.comparison_table(comparison, lang)
     header = [names.get(column, column) for column in header]
     scenario = comparison.scorecards[0].scenario
+    figures = scorecard_tables.plan_path_figures(outlook, lang)
     context = {
         "form": form,
         "channels": list(web_models.PlanLevels.model_fields),
         "max_runs": plan_web.MAX_PLAN_RUNS,
+        "figure_ids": list(figures),
         "header": header,
         "rows": rows,
         "groups": [result.entry.group for result in comparison.scorecards[0].results],
@@ -432,8 +446,9 @@ async def integral_view(form: PlanForm, pool: SimulationPool) -> View:
         "rule": scorecard_tables.robust_rule(lang),
         "missing_note": missing_note([cell for row in rows for cell in row], lang),
         "sources": scorecard_tables.source_lines(comparison.scorecards[0].results, lang),
+        "path_sources": outlook.sources(),
     }
-    return timed(View(context), started)
+    return timed(View(context, figures), started)
 
 
 # ------------------------------------------------------------------------------ routes
@@ -541,13 +556,15 @@ async def long_term_results(form: Annotated[PopulationForm, Query()], pool: Pool
 @router.get("/plan")
 async def plan_page(request: Request, form: Annotated[PlanForm, Query()], pool: Pool) -> HTMLResponse:
     """The integral trade-off: edit a plan and see its scorecard next to the example plan."""
-    return page(request, "plan.html", form.lang, await integral_view(form, pool))
+    return await page_or_pending(
+        request, "plan.html", form.lang, integral_view(form, pool, PAGE_WAIT_SECONDS)
+    )
 
 
 @router.get("/plan/results")
 async def plan_results(form: Annotated[PlanForm, Query()], pool: Pool) -> Response:
     """The scorecard for new plan values (used by dashboard.js)."""
-    return fragment("plan_results.html", form.lang, await integral_view(form, pool))
+    return fragment("plan_results.html", form.lang, await integral_view(form, pool, FRAGMENT_WAIT_SECONDS))
 
 
 @static_router.get("/{name}")

@@ -9,6 +9,7 @@ separators; colours come from ``palette``; missing values (None) stay gaps, neve
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -116,10 +117,16 @@ def all_zero(values: Values) -> bool:
     return bool(finite) and not any(finite)
 
 
+KEEP_TOGETHER = "\ue000"
+"""Stands for a space that must not break a line while a text is wrapped (a private-use character)."""
+
+
 def wrapped(name: str, width: int = LEGEND_WIDTH) -> str:
     """A chart text (legend entry, title, note) broken with <br> into lines of at most ``width``
-    characters (plotly cuts long texts at the chart's edge)."""
-    return "<br>".join(textwrap.wrap(name, width)) or name
+    characters (plotly cuts long texts at the chart's edge); a bracketed band such as ``[5% – 95%]``
+    stays on one line."""
+    kept = re.sub(r"\[[^\]]*\]", lambda band: band.group(0).replace(" ", KEEP_TOGETHER), name)
+    return "<br>".join(textwrap.wrap(kept, width)).replace(KEEP_TOGETHER, " ") or name
 
 
 def zero_axis(lang: Language) -> dict[str, Any]:

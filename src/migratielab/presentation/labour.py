@@ -4,13 +4,14 @@ units of registered labour indicators from the variable registry, other words fr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel.numbers import format_decimal
 
 from migratielab.models.labour.channels import CHANNELS
 from migratielab.models.variables import Language, indicator, variable
 from migratielab.presentation.catalogue import Translator
-from migratielab.presentation.charts import Figure, Series, bar_chart
+from migratielab.presentation.charts import GRID, Figure, Series, bar_chart, layout, wrapped
 from migratielab.presentation.formatting import (
     LOCALES,
     format_number,
@@ -19,9 +20,11 @@ from migratielab.presentation.formatting import (
     format_value,
     unit_label,
 )
+from migratielab.presentation.palette import OBSERVED, colours
 from migratielab.service.labour import (
     ChannelComparison,
     ChannelSummary,
+    CoverageRow,
     IndicatorEvidence,
     OccupationAssessment,
     ShortageList,
@@ -289,3 +292,165 @@ def source_lines(sources: list[TableSource]) -> list[str]:
         f"(confidence {row.confidence})"
         for row in sources
     ]
+
+
+COVERAGE_BARS = 15
+"""Occupation groups with the largest gap drawn one by one in the coverage chart; the rest in one line."""
+COVERAGE_PARTS = ("closed_by_plan", "closed_by_levers", "remaining")
+"""The parts of a gap in the coverage chart, left to right (fields of ``CoverageRow``)."""
+NAME_WIDTH = 36
+"""Characters per line of an occupation group's name on a chart axis."""
+
+
+LEGEND_ON_TOP: dict[str, Any] = {
+    "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "traceorder": "normal"},
+    "margin": {"l": 70, "r": 20, "t": 100, "b": 50},
+}
+"""Layout of a tall chart whose legend sits between its title and the plot (below, it would meet the
+axis title)."""
+WIDE_TITLE = 90
+"""Characters per title line of a chart that spans the page (the shared layout wraps at 48)."""
+
+
+def coverage_rows(result: ChannelComparison, year: int) -> tuple[list[CoverageRow], list[CoverageRow]]:
+    """The groups with a gap in ``year``, largest first: the ``COVERAGE_BARS`` drawn, and the rest."""
+    rows = [row for row in result.coverage if row.year == year]
+    return rows[:COVERAGE_BARS], rows[COVERAGE_BARS:]
+
+
+def channel_hover(row: CoverageRow, lang: Language) -> str:
+    """The plan's migrants working in a group by channel (medians), one line per channel."""
+    t = Translator(lang)
+    return "<br>".join(
+        f"{t(f'channel_{name}')}: {format_number(row.by_channel[name], lang)}" for name in CHANNELS
+    )
+
+
+def coverage_rest(result: ChannelComparison, year: int, lang: Language) -> str:
+    """The groups not drawn in the coverage chart, summed (medians summed): gap and its parts; "" if none."""
+    rest = coverage_rows(result, year)[1]
+    if not rest:
+        return ""
+    total = {
+        part: format_number(sum(getattr(row, part) for row in rest), lang)
+        for part in (*COVERAGE_PARTS, "unfilled")
+    }
+    return Translator(lang)("labour_chart_rest", count=len(rest), year=year, **total)
+
+
+def coverage_figure(result: ChannelComparison, year: int, lang: Language) -> Figure:
+    """The groups with the largest shortage to ``year`` as ranked horizontal bars, largest on top, split
+    into what the plan's migrants fill, what the levers fill and what remains (medians over runs), with
+    the gap (median) marked; the other groups are in ``coverage_rest``."""
+    t = Translator(lang)
+    rows = coverage_rows(result, year)[0]
+    names = [wrapped(row.name, NAME_WIDTH) for row in rows]
+    gaps = [row.unfilled for row in rows]
+    traces: list[dict[str, object]] = [
+        {"type": "bar", "orientation": "h", "name": t(f"labour_chart_{part}"), "y": names,
+         "x": [getattr(row, part) for row in rows], "marker": {"color": colour},
+         "customdata": [channel_hover(row, lang) for row in rows],
+         "hovertemplate": "%{x:,.0f}<br>%{customdata}<extra>%{fullData.name}</extra>"}
+        for part, colour in zip(COVERAGE_PARTS, (*colours(2), "#c9d3e3"), strict=True)
+    ]  # fmt: skip
+    traces.append(
+        {"type": "scatter", "mode": "markers", "name": t("labour_chart_gap"), "y": names, "x": gaps,
+         "marker": {"symbol": "line-ns-open", "size": 18, "color": OBSERVED, "line": {"width": 2}},
+         "hovertemplate": "%{x:,.0f}<extra>%{fullData.name}</extra>"}
+    )  # fmt: skip
+    shown = layout(
+        t("labour_chart_coverage_title", year=year), "", lang, gaps, barmode="stack", hovermode="closest",
+        height=170 + 34 * len(names), **LEGEND_ON_TOP,
+    )  # fmt: skip
+    shown["title"]["text"] = wrapped(t("labour_chart_coverage_title", year=year), WIDE_TITLE)
+    gap = variable("labour", "unfilled_cumulative")
+    shown["yaxis"] = {"automargin": True, "type": "category", "autorange": "reversed", **GRID}
+    axis = {"separatethousands": True, "exponentformat": "none", "rangemode": "tozero"}
+    shown["xaxis"] |= {"title": {"text": f"{gap.label(lang)} ({unit_label(gap, lang)})"}, **axis}
+    return {"data": traces, "layout": shown}
+
+
+TIGHTNESS_AXES = ("uwv_tightness", "future_bottleneck")
+"""The shortage indicators on the x axis (tightness now) and y axis (bottleneck in 2030) of the scatter."""
+
+
+def evidence_of(occupation: OccupationAssessment, name: str) -> IndicatorEvidence:
+    """One indicator's evidence for an occupation group (KeyError if the list has no such indicator)."""
+    for row in occupation.indicators:
+        if row.name == name:
+            return row
+    raise KeyError(name)
+
+
+def axis_title(row: IndicatorEvidence, lang: Language) -> str:
+    """An indicator's label over its unit, for a chart axis."""
+    label, unit = (row.nl, row.unit_nl) if lang == "nl" else (row.en, row.unit_en)
+    return f"{label}<br>{unit}"
+
+
+def tightness_points(result: ShortageList) -> list[tuple[OccupationAssessment, float, float]]:
+    """The groups with a value on both ``TIGHTNESS_AXES``, with those two values."""
+    points = []
+    for occupation in result.occupations:
+        x, y = (evidence_of(occupation, name).value for name in TIGHTNESS_AXES)
+        if x is not None and y is not None:
+            points.append((occupation, x, y))
+    return points
+
+
+def threshold_lines(x: float, y: float) -> list[dict[str, object]]:
+    """Dashed lines across a chart at ``x`` (vertical) and ``y`` (horizontal): a form's thresholds."""
+    style = {"color": "#777", "dash": "dash", "width": 1}
+    return [
+        {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style},
+        {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y, "line": style},
+    ]
+
+
+NOT_IN_SHORTAGE = "#b4b9c2"
+"""Groups without a shortage in grey, so the verdicts on shortages stand out."""
+
+
+def verdict_colours(result: ShortageList) -> dict[str, str]:
+    """A colour per verdict: palette colours from the case for labour migration back (the verdicts' order
+    reversed), grey for no shortage."""
+    shortages = [verdict for verdict in reversed(result.counts()) if verdict != "not_in_shortage"]
+    return {**dict(zip(shortages, colours(len(shortages)), strict=True)), "not_in_shortage": NOT_IN_SHORTAGE}
+
+
+def tightness_figure(result: ShortageList, lang: Language) -> Figure:
+    """Every occupation group with both values: tightness now against the bottleneck expected in 2030
+    (y axis downwards: lower is a larger bottleneck), one colour per verdict, the thresholds dashed."""
+    t = Translator(lang)
+    points = tightness_points(result)
+    verdicts = verdict_colours(result)
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": t(f"verdict_{verdict}"),
+            "x": [x for o, x, _ in points if o.verdict == verdict],
+            "y": [y for o, _, y in points if o.verdict == verdict],
+            "text": [f"{o.code} {o.name}" for o, _, _ in points if o.verdict == verdict],
+            "marker": {"color": colour, "size": 9, "opacity": 0.85, "line": {"width": 0.5, "color": "white"}},
+            "hovertemplate": "%{text}<br>%{x:.3~r} · %{y:.3~r}<extra>%{fullData.name}</extra>",
+        }
+        for verdict, colour in verdicts.items()
+        if any(o.verdict == verdict for o, _, _ in points)
+    ]
+    x_row, y_row = (evidence_of(result.occupations[0], name) for name in TIGHTNESS_AXES)
+    lines = threshold_lines(*(result.thresholds[name] for name in TIGHTNESS_AXES))
+    shown = layout(
+        t("labour_chart_tightness_title"),
+        axis_title(y_row, lang),
+        lang,
+        [y for _, _, y in points],
+        hovermode="closest",
+        shapes=lines,
+        height=560,
+        **LEGEND_ON_TOP,
+    )
+    shown["title"]["text"] = wrapped(t("labour_chart_tightness_title"), WIDE_TITLE)
+    shown["yaxis"] |= {"autorange": "reversed", "rangemode": "normal"}
+    shown["xaxis"] |= {"title": {"text": axis_title(x_row, lang)}, "separatethousands": True}
+    return {"data": traces, "layout": shown}

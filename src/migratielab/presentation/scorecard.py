@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
-from migratielab.models.variables import Language
-from migratielab.presentation.catalogue import text
+from migratielab.models.variables import Language, lookup
+from migratielab.presentation.catalogue import catalogue, text
+from migratielab.presentation.charts import FanSeries, Figure, fan_chart
 from migratielab.presentation.formatting import MISSING, format_number, format_share
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
+from migratielab.service.plan_web import EXAMPLE_NAME, YOURS_NAME, PlanOutlook
 from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
+from migratielab.service.web_models import YearFan
 
 Table = tuple[list[str], list[list[str]]]
 SHARE_UNITS = ("share", "share of completions")
@@ -32,15 +35,40 @@ def unit_of(entry: Entry, lang: Language) -> str:
     return "%" if entry.result_unit.code in SHARE_UNITS else entry.shown_unit.label(lang)
 
 
+def negative_word(entry: Entry, lang: Language) -> str | None:
+    """The word a negative value of the entry is read as (a backlog below zero is a lead: ``voorsprong``,
+    ``ahead``), from the catalogue key ``negative.<registry key>`` of its one variable; None when the
+    entry has no such reading (a ratio, a sum of variables, or a variable without the key)."""
+    key = f"negative.{entry.variables[0]}"
+    if len(entry.variables) > 1 or entry.per or entry.per_series or key not in catalogue():
+        return None
+    return text(key, lang)
+
+
+def read(value: float, entry: Entry, lang: Language) -> str:
+    """A value as the table reads it: a negative value of an entry with a ``negative_word`` as its size
+    and that word (``505 voorsprong``, ``505 ahead``), any other value as ``shown``."""
+    word = negative_word(entry, lang)
+    return f"{shown(-value, entry, lang)} {word}" if word and value < 0 else shown(value, entry, lang)
+
+
+def band(low: float, high: float, entry: Entry, lang: Language) -> str:
+    """The 5-95% band ``[low – high]``; a band of leads only is written by size with one word
+    (``[221 – 678 voorsprong]``), a band that crosses zero names the lead (``[300 voorsprong – 200]``)."""
+    word = negative_word(entry, lang)
+    if word and high < 0:
+        return f"[{shown(-high, entry, lang)} – {shown(-low, entry, lang)} {word}]"
+    return f"[{read(low, entry, lang)} – {read(high, entry, lang)}]"
+
+
 def cell(result: EntryResult, lang: Language) -> str:
-    """``median [p5 – p95]``, or why the entry is missing."""
+    """``median [p5 – p95]`` (leads read as leads, see ``read``), or why the entry is missing."""
     if result.values is None:
         return text("scorecard.missing", lang, reason=result.missing or "")
     median, low, high = (result.quantile(q) for q in (0.5, 0.05, 0.95))
-    if median is None:
+    if median is None or low is None or high is None:
         return MISSING
-    centre, bottom, top = (shown(value, result.entry, lang) for value in (median, low, high))
-    return f"{centre} [{bottom} – {top}]"
+    return f"{read(median, result.entry, lang)} {band(low, high, result.entry, lang)}"
 
 
 def _label_columns(entry: Entry, lang: Language) -> list[str]:
@@ -157,3 +185,29 @@ def share_lines(shares: dict[str, float], lang: Language) -> list[str]:
 def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
     """Per entry: its label, then its variables, series and parameter references."""
     return [f"{r.entry.label(lang)} [{r.entry.id}]: " + "; ".join(entry_sources(r.entry)) for r in results]
+
+
+def plan_names(lang: Language) -> dict[str, str]:
+    """The names of the plan page's two plans in the language (example plan, your plan)."""
+    return {EXAMPLE_NAME: text("plan.example", lang), YOURS_NAME: text("plan.yours", lang)}
+
+
+def scaled(fan: YearFan, scale: float) -> dict[str, list[float | None]]:
+    """A fan's quantiles divided by ``scale`` (the registry's display scale); gaps stay gaps."""
+    return {q: [None if v is None else v / scale for v in values] for q, values in fan.quantiles.items()}
+
+
+def plan_path_figures(outlook: PlanOutlook, lang: Language) -> dict[str, Figure]:
+    """One fan chart per path of the outlook (``service.plan_web.PLAN_PATHS``): both plans' medians with
+    their bands per year, titled with the registry label and drawn in its shown unit."""
+    names = plan_names(lang)
+    figures = {}
+    for key, fans in outlook.paths.items():
+        entry = lookup(key)
+        series = [
+            FanSeries(names.get(name, name), fan.years, scaled(fan, entry.display_scale))
+            for name, fan in fans.items()
+        ]
+        title, unit = entry.label(lang), entry.shown_unit.label(lang)
+        figures[key.replace(".", "_")] = fan_chart(series, title, unit, lang)
+    return figures

@@ -220,6 +220,11 @@ class CoverageRow(BaseModel):
     by_channel: dict[str, float]
     levers: float
     remaining: float
+    closed_by_plan: float
+    """the part of the gap the plan's migrants fill (at most the gap)"""
+    closed_by_levers: float
+    """the part of the rest of the gap the levers fill; with ``remaining`` the three add up to the gap
+    in every run (the medians nearly)"""
 
 
 class LeverSummary(BaseModel):
@@ -316,12 +321,17 @@ def _coverage(
     by_channel = at["working"].to_numpy()[:, :, None] * mix[None]
     lever = levers if year > int(result.year[0]) else np.zeros_like(levers)
     remaining = np.maximum(unfilled - by_channel.sum(axis=1) - lever, 0.0)
+    gap = np.maximum(unfilled, 0.0)
+    closed_plan = np.minimum(by_channel.sum(axis=1), gap)
+    closed_levers = np.minimum(lever, gap - closed_plan)
     med = {
         "unfilled": np.median(unfilled, 0),
         "channel": np.median(by_channel, 0),
         "lever": np.median(lever, 0),
+        "remaining": np.median(remaining, 0),
+        "closed_plan": np.median(closed_plan, 0),
+        "closed_levers": np.median(closed_levers, 0),
     }
-    med["remaining"] = np.median(remaining, 0)
     rows = [
         CoverageRow(
             code=data.codes[i],
@@ -331,13 +341,12 @@ def _coverage(
             by_channel={c: float(med["channel"][k, i]) for k, c in enumerate(ch.CHANNELS)},
             levers=float(med["lever"][i]),
             remaining=float(med["remaining"][i]),
+            closed_by_plan=float(med["closed_plan"][i]),
+            closed_by_levers=float(med["closed_levers"][i]),
         )
         for i in np.argsort(-med["unfilled"])
         if med["unfilled"][i] > 0
     ]
-    gap = np.maximum(unfilled, 0.0)
-    closed_plan = np.minimum(by_channel.sum(axis=1), gap)
-    closed_levers = np.minimum(lever, gap - closed_plan)
     return (
         rows,
         float(np.median(gap.sum(1))),

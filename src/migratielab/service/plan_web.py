@@ -8,8 +8,12 @@ and its grants enter the population (``service.population.with_asylum_chain``). 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import xarray as xr
 from pydantic import BaseModel, Field
 
+from migratielab.models.variables import lookup
 from migratielab.scenario import (
     FixedBufferReception,
     LabourSection,
@@ -19,14 +23,22 @@ from migratielab.scenario import (
     StableStaffing,
 )
 from migratielab.service.population import with_asylum_chain
-from migratielab.service.scorecard import PlanComparison, compare_plans
-from migratielab.service.web_models import REQUEST_CONFIG, PlanLevels, PlanRequest
+from migratielab.service.scorecard import PlanComparison, compare_plans_and_paths, variable_sources
+from migratielab.service.web import quantile_lists, quantiles_over_runs
+from migratielab.service.web_models import REQUEST_CONFIG, PlanLevels, PlanRequest, YearFan
 from migratielab.yamlio import WholeNumber
 
 MAX_PLAN_RUNS = 100
 FIRST_YEAR = 2025
 EXAMPLE_NAME = "example"
 YOURS_NAME = "yours"
+PLAN_PATHS = (
+    "population.potential_labour_force",
+    "labour.unfilled_total",
+    "asylum.holders_waiting",
+    "municipal.total_backlog",
+)
+"""Registered variables whose yearly paths the plan page draws for both plans: one per pillar."""
 
 
 class PlanScorecardRequest(BaseModel):
@@ -64,6 +76,49 @@ class PlanScorecardRequest(BaseModel):
         return PlanScorecardRequest(end_year=self.end_year, runs=self.runs, seed=self.seed)
 
 
+@dataclass(frozen=True)
+class PlanOutlook:
+    """Both plans' scorecards and, per variable of ``PLAN_PATHS``, each plan's yearly fan by plan name."""
+
+    comparison: PlanComparison
+    paths: dict[str, dict[str, YearFan]]
+
+    def path_records(self) -> dict[str, dict[str, object]]:
+        """The paths as JSON-ready data: per variable its IAMC name, unit and each plan's yearly fan."""
+        return {
+            key: {
+                "iamc": lookup(key).iamc,
+                "unit": lookup(key).unit.code,
+                "plans": {name: fan.model_dump(exclude={"variable"}) for name, fan in fans.items()},
+            }
+            for key, fans in self.paths.items()
+        }
+
+    def sources(self) -> list[str]:
+        """Where the paths' variables come from (registry lines and observing statistics)."""
+        return [line for key in self.paths for line in variable_sources(key)]
+
+
+def year_fan(key: str, values: xr.DataArray) -> YearFan:
+    """Quantiles over runs per year of a (run, year) variable (NaN years stay gaps)."""
+    years = [int(year) for year in values["year"].to_numpy()]
+    quantiles = quantiles_over_runs(values.transpose("run", "year").to_numpy())
+    return YearFan(variable=key, years=years, quantiles=quantile_lists(quantiles, 4))
+
+
+def plan_outlook(request: PlanScorecardRequest) -> PlanOutlook:
+    """The example plan and the requested plan on the same futures: scorecards, paired differences and
+    the yearly paths of ``PLAN_PATHS`` from the same runs."""
+    scenarios = [request.example().scenario(EXAMPLE_NAME), request.scenario(YOURS_NAME)]
+    comparison, paths = compare_plans_and_paths(scenarios, PLAN_PATHS)
+    names = [card.scenario.name for card in comparison.scorecards]
+    fans = {
+        key: {name: year_fan(key, plan[key]) for name, plan in zip(names, paths, strict=True)}
+        for key in PLAN_PATHS
+    }
+    return PlanOutlook(comparison, fans)
+
+
 def plan_scorecard(request: PlanScorecardRequest) -> PlanComparison:
     """The example plan and the requested plan on the same futures: scorecards and paired differences."""
-    return compare_plans([request.example().scenario(EXAMPLE_NAME), request.scenario(YOURS_NAME)])
+    return plan_outlook(request).comparison

@@ -9,6 +9,7 @@ scenario runs the chain alone (``service.asylum.evaluate_policy``). The catalogu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from migratielab.analysis.scorecard import (
     catalogue,
     entry_values,
     paired_difference,
+    variable_per_year,
 )
 from migratielab.data import store
 from migratielab.errors import InputError
@@ -171,7 +173,24 @@ def _paired(scenarios: list[Scenario]) -> list[Scenario]:
 
 def compare_plans(scenarios: list[Scenario]) -> PlanComparison:
     """Scorecards of 2-4 plans on the same futures (the first plan's runs and seed), paired differences."""
-    cards = [scorecard(scenario) for scenario in _paired(scenarios)]
+    return _with_differences([scorecard(scenario) for scenario in _paired(scenarios)])
+
+
+def compare_plans_and_paths(
+    scenarios: list[Scenario], keys: Sequence[str]
+) -> tuple[PlanComparison, list[dict[str, xr.DataArray]]]:
+    """``compare_plans``, and per plan the registered variables ``keys`` per run and year (monthly
+    stocks at December, flows summed over the year; extra dimensions summed), from the same runs."""
+    cards, paths = [], []
+    for scenario in _paired(scenarios):
+        datasets = pillar_datasets(scenario)
+        cards.append(scorecard_of(scenario, datasets))
+        paths.append({key: variable_per_year(datasets, key) for key in keys})
+    return _with_differences(cards), paths
+
+
+def _with_differences(cards: list[Scorecard]) -> PlanComparison:
+    """The scorecards with each later plan's paired differences to the first."""
     reference = cards[0]
     differences = []
     for card in cards[1:]:
@@ -187,14 +206,7 @@ def compare_plans(scenarios: list[Scenario]) -> PlanComparison:
 
 def entry_sources(entry: Entry) -> list[str]:
     """Where an entry comes from: its registry variables, statistics series and parameter references."""
-    lines = []
-    for key in (*entry.variables, *entry.per):
-        variable = lookup(key)
-        lines.append(
-            f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"
-        )
-        if variable.observed:
-            lines.append(_series_citation(variable.observed))
+    lines = [line for key in (*entry.variables, *entry.per) for line in variable_sources(key)]
     if entry.per_series:
         lines.append(_series_citation(entry.per_series))
     for name in entry.parameters:
@@ -205,6 +217,15 @@ def entry_sources(entry: Entry) -> list[str]:
             lines.append(
                 f"parameter {name}: {reference.publisher}, {reference.title}{table} ({reference.date})"
             )
+    return lines
+
+
+def variable_sources(key: str) -> list[str]:
+    """Where a registered variable comes from: its registry line and the statistics series observing it."""
+    variable = lookup(key)
+    lines = [f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"]
+    if variable.observed:
+        lines.append(_series_citation(variable.observed))
     return lines
 
 
