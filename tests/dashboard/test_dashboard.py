@@ -224,7 +224,12 @@ def test_backtest_page_compares_model_and_observations(client: TestClient) -> No
     assert len(figures) == 9  # occupancy, backlog, holders, wait, penalties, departures in total and by type
     occupancy = figures["coa_occupancy_end"]["data"]  # type: ignore[index]
     assert [trace["name"] for trace in occupancy] == ["model", "observed"]  # type: ignore[index]
-    headings = ["in sample 2014-2019", "out of sample 2020-2024", "out of sample 2025", "all 2014-2024"]
+    headings = [
+        "in sample (years 2014-2019)",
+        "out of sample 2020-2024",
+        "out of sample 2025",
+        "target window 2014-2024",
+    ]
     assert all(f"<th>{heading}</th>" in html for heading in headings)
     occupancy_row = html.split("People in COA reception (year end)</td>", 1)[1].split("</tr>", 1)[0]
     assert occupancy_row.count('<td class="number">') == len(headings) and "%</td>" in occupancy_row

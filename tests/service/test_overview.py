@@ -7,7 +7,7 @@ import pandas as pd
 from migratielab.data import store
 from migratielab.models.asylum.history import snapshot_month
 from migratielab.presentation.overview import headline
-from migratielab.service.overview import STOCK_HEADLINES, headline_of
+from migratielab.service.overview import STOCK_HEADLINES, Headline, headline_of
 
 
 def latest_dated(series_id: str) -> tuple[pd.Timestamp, float]:
@@ -38,3 +38,28 @@ def test_a_flow_headline_is_its_latest_annual_total() -> None:
     shown = headline_of("asylum.first_applications")
     assert (shown.value, shown.year, shown.month) == (float(annual.iloc[-1]), int(annual.index[-1]), None)
     assert headline(shown, "en")["when"] == f"in {shown.year}"
+
+
+def test_a_headline_carries_the_confidence_and_flags_of_its_value() -> None:
+    """A lower bound reads as one, and a value of low confidence says so, in both languages."""
+    for series_id in ("asylum.first_applications", *sorted(STOCK_HEADLINES)):
+        shown = headline_of(series_id)
+        frame = store.get_series(series_id)
+        rows = frame[frame["value"].astype(float) == shown.value]
+        assert not rows.empty and shown.confidence in set(rows["confidence"].astype(str))
+        flags = {flag for text in rows["flags"].astype(str) for flag in text.split("|") if flag}
+        assert set(shown.flags) <= flags
+        for lang, bound, low in (
+            ("nl", "ondergrens", "lage betrouwbaarheid"),
+            ("en", "lower bound", "low confidence"),
+        ):
+            page = headline(shown, lang)
+            assert page["value"].startswith("≥ ") == ("lower_bound" in shown.flags)
+            assert (bound in page["quality"]) == ("lower_bound" in shown.flags)
+            assert (low in page["quality"]) == (shown.confidence == "L")
+
+
+def test_a_headline_without_flags_shows_the_bare_value() -> None:
+    """A value of high confidence without flags gets neither a mark nor a quality line."""
+    plain = Headline("asylum.first_applications", 38_000.0, 2023, "persons", "CBS", None, "H", ())
+    assert headline(plain, "nl")["quality"] == "" and headline(plain, "nl")["value"][0].isdigit()

@@ -46,10 +46,24 @@ def headline(item: Headline, lang: Language) -> dict[str, str]:
         when = text(key, lang, year=item.year)
     return {
         "label": text(f"headline.{item.key}", lang),
-        "value": value,
+        "value": VALUE_MARKS.get(next((flag for flag in item.flags if flag in VALUE_MARKS), ""), "") + value,
         "when": when,
+        "quality": headline_quality(item, lang),
         "source": short_source(item.source),
     }
+
+
+VALUE_MARKS = {"lower_bound": "≥ ", "approx": "≈ "}
+"""Marks before a headline value: a lower bound, an approximate value."""
+SHOWN_QUALITIES = ("lower_bound", "approx", "derived", "provisional", "partial")
+
+
+def headline_quality(item: Headline, lang: Language) -> str:
+    """What a reader must know about a headline value: its flags in words, and low confidence."""
+    words = [text(f"headline_quality.{flag}", lang) for flag in SHOWN_QUALITIES if flag in item.flags]
+    if item.confidence == "L":
+        words.append(text("headline_quality.low_confidence", lang))
+    return ", ".join(words)
 
 
 def short_source(publishers: str, limit: int = 2) -> str:

@@ -183,6 +183,8 @@ class Headline:
     unit: str
     source: str
     month: int | None = None
+    confidence: str = ""  # H, M or L of the value shown ("" when the store has none)
+    flags: tuple[str, ...] = ()  # the value's store flags: approx, lower_bound, derived, ...
 
 
 STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
@@ -192,12 +194,39 @@ STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
 def headline_of(series_id: str) -> Headline:
     """The headline of one series: its latest annual value, or for a stock a later dated observation."""
     values, info = store.annual(series_id), store.series_info(series_id)
-    latest = Headline(series_id, float(values.iloc[-1]), int(values.index[-1]), info.unit, info.publisher)
+    year = int(values.index[-1])
+    latest = Headline(
+        series_id,
+        float(values.iloc[-1]),
+        year,
+        info.unit,
+        info.publisher,
+        None,
+        *quality(series_id, str(year)),
+    )
     found = latest_observation(series_id) if series_id in STOCK_HEADLINES else None
     month = None if found is None else snapshot_month(found[0])
     if found is None or month is None or month <= pd.Timestamp(latest.year, 12, 1):
         return latest
-    return Headline(series_id, found[1], month.year, info.unit, info.publisher, month.month)
+    period, value = found
+    return Headline(
+        series_id, value, month.year, info.unit, info.publisher, month.month, *quality(series_id, period)
+    )
+
+
+def quality(series_id: str, period: str) -> tuple[str, tuple[str, ...]]:
+    """Confidence and flags of the store's value for ``period``; a year of a stock without its own
+    value is its latest December observation, as ``store.annual`` reads it."""
+    frame = store.get_series(series_id)
+    periods = frame["period"].astype(str)
+    rows = frame[periods == period]
+    if rows.empty and len(period) == 4:
+        rows = frame[periods.str.startswith(f"{period}-12")].tail(1)
+    if rows.empty:
+        return "", ()
+    row = rows.iloc[-1]
+    flags = str(row["flags"] or "")
+    return str(row["confidence"] or ""), tuple(flag for flag in flags.split("|") if flag)
 
 
 def headlines() -> list[Headline]:
