@@ -22,10 +22,10 @@ WHAT_IF_FANS = (
     "decisions_total",
     "ind_staff",
 )
-CAVEAT_WIDTH = 80
+CAVEAT_WIDTH = 55
 """Characters per line of a chart's caveat."""
-CAVEAT_MARGIN, CAVEAT_LINE = 60, 15
-"""Bottom margin of a chart with a caveat: room for the legend, and per line of the caveat (px)."""
+CAVEAT_GAP, CAVEAT_LINE = 12, 16
+"""Space above a caveated chart's title, and per line of its title and caveat (px)."""
 OCCUPANCY_TYPES = ("regular_occupancy", "emergency_occupancy", "crisis_occupancy")
 DIMENSIONS = {
     "median_wait_weeks": "humanitarian",
@@ -85,14 +85,18 @@ def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
 
 
 def with_caveat(figure: Figure, note: str) -> None:
-    """Print a known weakness of the model under ``figure``'s legend (the bottom margin grows)."""
+    """Print a known weakness of the model between ``figure``'s title and its plot (the top margin
+    grows by the caveat's lines; below the plot the legend's height depends on its entries)."""
     shown = wrapped(note, CAVEAT_WIDTH)
     layout = figure["layout"]
+    title_lines = layout["title"]["text"].count("<br>") + 1
     lines = shown.count("<br>") + 1
-    layout["margin"] = {**layout.get("margin", {}), "b": CAVEAT_MARGIN + CAVEAT_LINE * lines}
+    layout["title"] = {**layout["title"], "y": 1.0, "yanchor": "top", "pad": {"t": CAVEAT_GAP}}
+    top = CAVEAT_GAP + CAVEAT_LINE * (title_lines + lines) + 18
+    layout["margin"] = {**layout.get("margin", {}), "t": top}
     layout.setdefault("annotations", []).append(
-        {"text": shown, "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.27,
-         "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
+        {"text": shown, "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0, "yshift": 6,
+         "xanchor": "left", "yanchor": "bottom", "align": "left", "showarrow": False,
          "font": {"size": 11, "color": "#a14c00"}}
     )  # fmt: skip
 
