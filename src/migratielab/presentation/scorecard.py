@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
-from migratielab.models.variables import Language
+from migratielab.models.variables import Language, Variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import MISSING, format_number, format_share
+from migratielab.presentation.scenarios import scenario_name
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
 from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
@@ -32,10 +33,20 @@ def unit_of(entry: Entry, lang: Language) -> str:
     return "%" if entry.result_unit.code in SHARE_UNITS else entry.shown_unit.label(lang)
 
 
+def missing_reason(result: EntryResult, lang: Language) -> str:
+    """Why an entry has no values, in the language: the pillars that did not run, or the horizon."""
+    if result.reason is None:
+        return result.missing or ""
+    kind, detail = result.reason
+    if kind == "pillars":
+        detail = ", ".join(text(f"module.{pillar}", lang) for pillar in detail.split(", "))
+    return text(f"scorecard.missing_{kind}", lang, detail=detail)
+
+
 def cell(result: EntryResult, lang: Language) -> str:
     """``median [p5 – p95]``, or why the entry is missing."""
     if result.values is None:
-        return text("scorecard.missing", lang, reason=result.missing or "")
+        return text("scorecard.missing", lang, reason=missing_reason(result, lang))
     median, low, high = (result.quantile(q) for q in (0.5, 0.05, 0.95))
     if median is None:
         return MISSING
@@ -79,7 +90,7 @@ def difference_text(difference: Difference | None, entry: Entry, lang: Language)
 
 def comparison_table(comparison: PlanComparison, lang: Language) -> Table:
     """One row per entry; a column per plan, later plans with their paired verdict against the first."""
-    names = [card.scenario.name for card in comparison.scorecards]
+    names = [scenario_name(card.scenario, lang) for card in comparison.scorecards]
     header = [
         "",
         text("scorecard.indicator", lang),
@@ -154,6 +165,17 @@ def share_lines(shares: dict[str, float], lang: Language) -> list[str]:
     return [f"{name}: {format_share(share, lang)}" for name, share in shares.items()]
 
 
+def variable_text(variable: Variable, lang: Language) -> str:
+    """A registry variable in the language: label, unit and pillar, then its IAMC name."""
+    return text(
+        "scorecard.variable", lang, label=variable.label(lang), unit=variable.unit.label(lang),
+        pillar=text(f"module.{variable.pillar}", lang), iamc=variable.iamc,
+    )  # fmt: skip
+
+
 def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
-    """Per entry: its label, then its variables, series and parameter references."""
-    return [f"{r.entry.label(lang)} [{r.entry.id}]: " + "; ".join(entry_sources(r.entry)) for r in results]
+    """Per entry: its label, then its variables (in the language), series and parameter references."""
+    return [
+        f"{r.entry.label(lang)}: " + "; ".join(entry_sources(r.entry, lambda v: variable_text(v, lang)))
+        for r in results
+    ]

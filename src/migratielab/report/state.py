@@ -13,6 +13,7 @@ from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import to_plotly
 from migratielab.presentation.formatting import format_number, missing_note
 from migratielab.presentation.overview import panel_figure, panel_note, panel_title
+from migratielab.presentation.scenarios import scenario_description, scenario_name
 from migratielab.presentation.simulation import scorecard, simulation_figures, translated
 from migratielab.report.html import Section, table_html, write_report
 from migratielab.scenario import Scenario
@@ -24,8 +25,8 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
     """The scorecard as a table: dimension, indicator, unit and one cell per policy."""
     scenario = result.scenario
     intro = text(
-        "report.scorecard_text", lang, name=scenario.name, runs=format_number(scenario.runs, lang),
-        start=scenario.start_year, end=scenario.end_year,
+        "report.scorecard_text", lang, name=scenario_name(scenario, lang),
+        runs=format_number(scenario.runs, lang), start=scenario.start_year, end=scenario.end_year,
     )  # fmt: skip
     rows = [[row.dimension, row.label, row.unit, *row.cells] for row in scorecard(result, lang)]
     header = [text("dimension", lang), text("indicator", lang), text("unit", lang)]
@@ -33,7 +34,7 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
     note = missing_note([cell for row in rows for cell in row], lang)
     return Section(
         title=text("report.scorecard", lang),
-        text=" ".join(part for part in (intro + scenario.description, note) if part),
+        text=" ".join(part for part in (intro + scenario_description(scenario, lang), note) if part),
         tables_html=[table_html(header, rows)],
     )
 
