@@ -13,6 +13,7 @@ from migratielab.models.variables import Language, Variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import MISSING, format_number, format_share
 from migratielab.presentation.scenarios import scenario_name
+from migratielab.presentation.sources import localized_sources
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
 from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
@@ -176,6 +177,7 @@ def variable_text(variable: Variable, lang: Language) -> str:
 def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
     """Per entry: its label, then its variables (in the language), series and parameter references."""
     return [
-        f"{r.entry.label(lang)}: " + "; ".join(entry_sources(r.entry, lambda v: variable_text(v, lang)))
+        f"{r.entry.label(lang)}: "
+        + "; ".join(localized_sources(entry_sources(r.entry, lambda v: variable_text(v, lang)), lang))
         for r in results
     ]

@@ -40,9 +40,11 @@ def frame_table(frame: pd.DataFrame, lang: Language) -> str:
             shown.append(unit_label(entry, lang) if entry is not None else "")
         rows.append(shown)
     header = [column_heading(name, lang) for name in frame.columns]
+    words = [i for i, name in enumerate(frame.columns) if not pd.api.types.is_numeric_dtype(frame[name])]
     if has_outcome:
         header.append(column_heading("unit", lang))
-    return table_html(header, rows)
+        words.append(len(header) - 1)
+    return table_html(header, rows, text_columns=words)
 
 
 def variable_title(name: str, lang: Language) -> tuple[str, str]:

@@ -37,7 +37,8 @@ def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -
     header, rows = scorecard_table(card, lang)
     title = text("scorecard.title", lang, name=scenario_name(card.scenario, lang))
     intro = f"{scenario_description(card.scenario, lang)} {runs_text(card.scenario, lang)}".strip()
-    main = Section(text("scorecard.table", lang), intro, tables_html=[table_html(header, rows)])
+    table = table_html(header, rows, text_columns=(1, 2, 4, 5))
+    main = Section(text("scorecard.table", lang), intro, tables_html=[table])
     return write_report(path, title, [main, _sources(card, lang)], lang)
 
 
@@ -47,7 +48,7 @@ def write_comparison_report(path: Path, comparison: PlanComparison, lang: Langua
     first = comparison.scorecards[0]
     intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)}"
     title = text("compare.title", lang)
-    main = Section(text("scorecard.table", lang), intro, tables_html=[table_html(header, rows)])
+    main = Section(text("scorecard.table", lang), intro, [table_html(header, rows, text_columns=(1, 2, 3))])
     return write_report(path, title, [main, _sources(first, lang)], lang)
 
 
