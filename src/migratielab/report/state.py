@@ -36,7 +36,7 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
     return Section(
         title=text("report.scorecard", lang),
         text=" ".join(part for part in (intro + scenario_description(scenario, lang), note) if part),
-        tables_html=[table_html(header, rows)],
+        tables_html=[table_html(header, rows, text_columns=(1, 2))],
     )
 
 
