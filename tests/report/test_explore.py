@@ -109,3 +109,17 @@ def test_dutch_report_has_dutch_headings_and_no_raw_ids() -> None:
     for raw in ("mean_regret", "total_cost_eur", "nights_without_shelter", "e+"):
         assert raw not in visible, raw
     assert text("explore.robustness", "nl") in visible and "4,27 s" in visible
+
+
+def test_sensitivity_tables_show_a_unit_only_for_figures_in_the_outcomes_unit() -> None:
+    """Morris ``mu_star`` is in the outcome's unit (costs in million euro, with the unit column);
+    Sobol indices have no unit, so their table has no unit column."""
+    morris = pd.DataFrame(
+        {"policy": ["a"], "output": ["total_cost_eur"], "input": ["x"], "period": ["all"],
+         "mu_star": [2.5e9], "mu_star_conf": [5e8], "sigma": [1e9]}
+    )  # fmt: skip
+    shown = cells(frame_table(morris, "en"))[0]
+    assert shown[4:] == ["2,500", "500", "1,000", "million euro"]
+    sobol = morris.drop(columns=["mu_star", "mu_star_conf", "sigma"]).assign(S1=[0.25], ST=[0.5])
+    html = frame_table(sobol, "en")
+    assert "million euro" not in html and cells(html)[0][4:] == ["0.25", "0.5"]

@@ -15,10 +15,15 @@ from migratielab.models.variables import Language, Variable, outcome_variable
 from migratielab.presentation.catalogue import catalogue, text
 from migratielab.presentation.formatting import format_number, format_share, format_value, unit_label
 
-IN_OUTCOME_UNITS = ("mean_regret", "p90_regret", "max_regret", "p5", "median", "p95", "mean")
-"""Columns of an analysis table in the unit of the row's outcome (shown in its display unit)."""
-SHARE_COLUMNS = ("share_best", "all thresholds")
-"""Columns holding a share (0-1) of futures, shown as a percentage."""
+IN_OUTCOME_UNITS = (
+    *("mean_regret", "p90_regret", "max_regret", "p5", "median", "p95", "mean"),
+    *("mu_star", "mu_star_conf", "sigma"),
+)
+"""Columns of an analysis table in the unit of the row's outcome (shown in its display unit): regret,
+outcome quantiles and Morris's elementary effects (Sobol indices have no unit)."""
+SHARE_COLUMNS = ("share_best", "all thresholds", "coverage", "density", "mass")
+"""Columns holding a share (0-1) of futures, shown as a percentage (PRIM's coverage, density and
+mass are shares of futures too)."""
 THRESHOLD = re.compile(r"(\w+(?:@\d+)?) (<=|>=) (\S+)")
 """One part of a robustness column name (``analysis.robustness.threshold_label``)."""
 COMPARISONS = {"<=": "≤", ">=": "≥"}

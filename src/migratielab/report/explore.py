@@ -12,7 +12,7 @@ from migratielab.experiments.store import Manifest
 from migratielab.models.variables import Language, Variable, outcome_variable, variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import fan_chart, frame_fan, to_plotly
-from migratielab.presentation.exploration import analysis_cell, column_heading
+from migratielab.presentation.exploration import IN_OUTCOME_UNITS, analysis_cell, column_heading
 from migratielab.presentation.formatting import format_number, plotly_separators, unit_label
 from migratielab.report.html import Section, render_report, table_html, write_report
 
@@ -30,8 +30,11 @@ def outcome_of(record: Mapping[Hashable, object]) -> Variable | None:
 
 def frame_table(frame: pd.DataFrame, lang: Language) -> str:
     """An HTML table of an analysis frame, cells and headings as the CLI shows them
-    (``presentation.exploration``) in ``lang``, plus the unit of each row's outcome."""
-    has_outcome = any(name in frame.columns for name in OUTCOME_COLUMNS)
+    (``presentation.exploration``) in ``lang``, plus the unit of each row's outcome when the table
+    has figures in that unit (not for unitless Sobol indices)."""
+    has_outcome = any(name in frame.columns for name in OUTCOME_COLUMNS) and any(
+        name in frame.columns for name in IN_OUTCOME_UNITS
+    )
     rows = []
     for record in frame.to_dict("records"):
         entry = outcome_of(record)
