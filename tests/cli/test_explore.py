@@ -84,7 +84,7 @@ def test_explore_exits_non_zero_when_no_run_succeeds(tmp_path: Path, monkeypatch
 def test_explore_and_runs_list_at_80_columns_keep_ids_names_and_paths_whole(tmp_path: Path) -> None:
     """At 80 columns the id ``runs show`` needs is whole in ``runs list``, regret rows name the policy
     and the outcome by label (no ellipsis), and the report path is one whole line."""
-    from migratielab.cli.explore import outcome_label
+    from migratielab.presentation.exploration import outcome_label
 
     store = tmp_path / "a-store-folder-with-a-rather-long-name"
     experiment = write_yaml(tmp_path, copy.deepcopy(SMALL))
@@ -99,7 +99,7 @@ def test_explore_and_runs_list_at_80_columns_keep_ids_names_and_paths_whole(tmp_
     assert "Regret" in explored.output and "forecast-linked" in explored.output
     printed = set(explored.output.split())
     for outcome in SMALL["outcomes"]:
-        assert set(outcome_label(outcome).split()) <= printed, outcome
+        assert set(outcome_label(outcome, "en").split()) <= printed, outcome
     listed = runner.invoke(app, ["runs", "list", "--store", str(store)], env=narrow)
     assert listed.exit_code == 0 and "…" not in listed.output
     assert any(line.startswith(f"│ {folder.name} ") for line in listed.output.splitlines())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from migratielab.cli import app
+from migratielab.data import store
+from migratielab.presentation.datapage import series_description
 
 runner = CliRunner()
 
@@ -25,7 +28,8 @@ def test_report_is_self_contained_in_the_chosen_language(tmp_path: Path, lang: s
     assert f"<html lang='{lang}'>" in html
     assert not re.search(r"<script[^>]+src=", html)
     assert "Plotly" in html
-    assert "coa.occupancy" in html  # figures name their sources
+    occupancy = series_description("coa.occupancy", store.series_info("coa.occupancy").description, lang)
+    assert f"<li>{html_text.escape(occupancy)}: COA" in html  # figures name their sources in the language
 
 
 def test_report_rejects_an_unknown_language(tmp_path: Path) -> None:

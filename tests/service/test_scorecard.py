@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def small(runs: int = 6, end_year: int = 2029) -> Scenario:
-    """The integral example on a short horizon and a few runs."""
+    """The integral example's asylum chain and population on a short horizon and a few runs (without
+    the municipalities, which change the chain's outflow, and the labour market)."""
     return load_scenario(ROOT / "scenarios" / "integral_example.yaml").model_copy(
-        update={"runs": runs, "end_year": end_year}
+        update={"runs": runs, "end_year": end_year, "municipal": None, "labour": None}
     )
 
 

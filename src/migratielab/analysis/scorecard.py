@@ -246,6 +246,10 @@ def entry_values(
     return values
 
 
+MissingKind = Literal["pillars", "horizon"]
+"""Why a scorecard entry has no values: a pillar did not run, or a year is outside the horizon."""
+
+
 @dataclass(frozen=True)
 class EntryResult:
     """One scorecard line: the entry and its values per run (None: its pillar did not run)."""
@@ -253,6 +257,9 @@ class EntryResult:
     entry: Entry
     values: np.ndarray | None
     missing: str | None = None
+    reason: tuple[MissingKind, str] | None = None
+    """Why the values are missing, for the faces to word: the kind and its detail (the absent pillars
+    joined with ``, ``, or the horizon ``2025-2049``)."""
 
     def quantile(self, q: float) -> float | None:
         """A quantile over runs that have a value (None when there is none)."""

@@ -25,11 +25,11 @@ from migratielab.experiments.backends import BackendName
 from migratielab.experiments.run import DEFAULT_CHUNK_SIZE
 from migratielab.experiments.schema import load_experiment
 from migratielab.models.variables import Variable, outcome_variable
+from migratielab.presentation.exploration import analysis_cell, column_heading, outcome_label
 from migratielab.presentation.formatting import (
     counted_en,
     format_number,
     format_range,
-    format_value,
     unit_label,
 )
 from migratielab.report.explore import exploration_report
@@ -51,16 +51,6 @@ RANGE_COLUMNS = ("median", "p5", "p95")
 """Columns shown together as ``median [p5 – p95]`` so that an outcome table fits 80 columns."""
 
 
-def outcome_label(name: str) -> str:
-    """A readable outcome name: its registry label and year (``Population on 1 January, 2040``), or
-    the name itself when it is not registered."""
-    entry = outcome_variable(name)
-    if entry is None:
-        return name
-    _, at, year = name.partition("@")
-    return f"{entry.label('en')}, {year}" if at else entry.label("en")
-
-
 def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     """An outcome row's label, ``median [p5 – p95]`` in the outcome's shown unit, and that unit."""
     name = str(record.get("outcome", ""))
@@ -69,24 +59,16 @@ def outcome_cells(record: Mapping[Hashable, Any]) -> tuple[str, str, str]:
     if entry is None:
         values = [format_number(value, "en") for value in (median, low, high)]
         return name, f"{values[0]} [{values[1]} – {values[2]}]", ""
-    return outcome_label(name), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
-
-
-IN_OUTCOME_UNITS = ("mean_regret", "p90_regret", "max_regret")
-"""Columns of an analysis table in the unit of the row's outcome (shown in its display unit)."""
+    return outcome_label(name, "en"), format_range(median, low, high, entry, "en"), unit_label(entry, "en")
 
 
 def cell(column: Hashable, value: object, entry: Variable | None = None) -> str:
-    """One cell of an analysis table: outcome names as label, year and shown unit; figures in the
-    outcome's unit (``IN_OUTCOME_UNITS``) in that shown unit, other numbers formatted compactly."""
-    if column == "outcome":
-        label = outcome_label(str(value))
-        return label if entry is None else f"{label} ({unit_label(entry, 'en')})"
-    if not isinstance(value, float):
-        return str(value)
-    if entry is not None and column in IN_OUTCOME_UNITS:
-        return format_value(value, entry, "en")
-    return format_number(value, "en")
+    """One cell of an analysis table (``presentation.exploration.analysis_cell``), outcome names with
+    their shown unit in brackets (the CLI's tables have no unit column)."""
+    shown = analysis_cell(column, value, entry, "en")
+    if column == "outcome" and entry is not None:
+        return f"{shown} ({unit_label(entry, 'en')})"
+    return shown
 
 
 def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
@@ -107,7 +89,7 @@ def frame_to_table(frame: pd.DataFrame, title: str) -> Table:
     else:
         for column in frame.columns:
             numeric = pd.api.types.is_numeric_dtype(frame[column])
-            label = str(column).replace("_", " ")
+            label = column_heading(column, "en")
             table.add_column(label, justify="right" if numeric else "left", overflow="fold")
         for record in frame.to_dict("records"):
             entry = outcome_variable(str(record["outcome"])) if "outcome" in record else None

@@ -18,6 +18,7 @@ from migratielab.cli.common import DelayedProgress, console, print_path, reporte
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
+from migratielab.presentation.scenarios import scenario_name
 from migratielab.presentation.scorecard import (
     Table as Rows,
 )
@@ -105,7 +106,7 @@ def scorecard_command(
         )
     else:
         _print(
-            text("scorecard.title", chosen, name=card.scenario.name),
+            text("scorecard.title", chosen, name=scenario_name(card.scenario, chosen)),
             scorecard_table(card, chosen),
             grouped=True,
         )

@@ -5,7 +5,7 @@ HTML reports)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 
 from migratielab.api.pool import Pool
 from migratielab.dashboard.pages import View, page, page_or_pending
@@ -14,6 +14,7 @@ from migratielab.models.variables import Language
 from migratielab.presentation.backtest import backtest_figures, backtest_rows, backtest_window_label
 from migratielab.presentation.forecast import evaluation_rows, forecast_figure
 from migratielab.presentation.formatting import format_number
+from migratielab.report.explore import render_exploration
 from migratielab.service import asylum, explore, forecast
 
 router = APIRouter(include_in_schema=False)
@@ -75,13 +76,10 @@ def explorations_page(request: Request, lang: Language = "nl") -> HTMLResponse:
 
 
 @router.get("/explorations/{exploration_id}/report")
-def exploration_report(exploration_id: str) -> FileResponse:
-    """The stored HTML report of one exploration (404 when the id or its report is unknown)."""
+def exploration_report(exploration_id: str, lang: Language = "nl") -> HTMLResponse:
+    """The HTML report of one stored exploration in ``lang`` (404 when the id is unknown)."""
     try:
-        folder = explore.exploration_folder(exploration_id)
+        view = explore.show_exploration(exploration_id)
     except InputError:
         raise HTTPException(404, f"no stored exploration {exploration_id!r}") from None
-    report = folder / "report.html"
-    if not report.is_file():
-        raise HTTPException(404, f"exploration {exploration_id!r} has no report")
-    return FileResponse(report, media_type="text/html")
+    return HTMLResponse(render_exploration(view.manifest, view.summaries, view.tables, lang))

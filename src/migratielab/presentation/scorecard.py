@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
-from migratielab.models.variables import Language, lookup
+from migratielab.models.variables import Language, Variable, lookup
 from migratielab.presentation.catalogue import catalogue, text
 from migratielab.presentation.charts import FanSeries, Figure, fan_chart
 from migratielab.presentation.formatting import MISSING, format_number, format_share
+from migratielab.presentation.scenarios import scenario_name
+from migratielab.presentation.sources import localized_sources
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
 from migratielab.service.plan_web import EXAMPLE_NAME, YOURS_NAME, PlanOutlook
@@ -61,10 +63,20 @@ def band(low: float, high: float, entry: Entry, lang: Language) -> str:
     return f"[{read(low, entry, lang)} – {read(high, entry, lang)}]"
 
 
+def missing_reason(result: EntryResult, lang: Language) -> str:
+    """Why an entry has no values, in the language: the pillars that did not run, or the horizon."""
+    if result.reason is None:
+        return result.missing or ""
+    kind, detail = result.reason
+    if kind == "pillars":
+        detail = ", ".join(text(f"module.{pillar}", lang) for pillar in detail.split(", "))
+    return text(f"scorecard.missing_{kind}", lang, detail=detail)
+
+
 def cell(result: EntryResult, lang: Language) -> str:
     """``median [p5 – p95]`` (leads read as leads, see ``read``), or why the entry is missing."""
     if result.values is None:
-        return text("scorecard.missing", lang, reason=result.missing or "")
+        return text("scorecard.missing", lang, reason=missing_reason(result, lang))
     median, low, high = (result.quantile(q) for q in (0.5, 0.05, 0.95))
     if median is None or low is None or high is None:
         return MISSING
@@ -107,7 +119,7 @@ def difference_text(difference: Difference | None, entry: Entry, lang: Language)
 
 def comparison_table(comparison: PlanComparison, lang: Language) -> Table:
     """One row per entry; a column per plan, later plans with their paired verdict against the first."""
-    names = [card.scenario.name for card in comparison.scorecards]
+    names = [scenario_name(card.scenario, lang) for card in comparison.scorecards]
     header = [
         "",
         text("scorecard.indicator", lang),
@@ -182,9 +194,21 @@ def share_lines(shares: dict[str, float], lang: Language) -> list[str]:
     return [f"{name}: {format_share(share, lang)}" for name, share in shares.items()]
 
 
+def variable_text(variable: Variable, lang: Language) -> str:
+    """A registry variable in the language: label, unit and pillar, then its IAMC name."""
+    return text(
+        "scorecard.variable", lang, label=variable.label(lang), unit=variable.unit.label(lang),
+        pillar=text(f"module.{variable.pillar}", lang), iamc=variable.iamc,
+    )  # fmt: skip
+
+
 def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
-    """Per entry: its label, then its variables, series and parameter references."""
-    return [f"{r.entry.label(lang)} [{r.entry.id}]: " + "; ".join(entry_sources(r.entry)) for r in results]
+    """Per entry: its label, then its variables (in the language), series and parameter references."""
+    return [
+        f"{r.entry.label(lang)}: "
+        + "; ".join(localized_sources(entry_sources(r.entry, lambda v: variable_text(v, lang)), lang))
+        for r in results
+    ]
 
 
 def plan_names(lang: Language) -> dict[str, str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import format_number
+from migratielab.presentation.scenarios import scenario_description, scenario_name
 from migratielab.presentation.scorecard import (
     comparison_table,
     finder_table,
@@ -34,8 +35,10 @@ def _sources(card: Scorecard, lang: Language) -> Section:
 def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -> Path:
     """The scorecard of one scenario, with definitions and sources."""
     header, rows = scorecard_table(card, lang)
-    title = text("scorecard.title", lang, name=card.scenario.name)
-    main = Section(title, runs_text(card.scenario, lang), tables_html=[table_html(header, rows)])
+    title = text("scorecard.title", lang, name=scenario_name(card.scenario, lang))
+    intro = f"{scenario_description(card.scenario, lang)} {runs_text(card.scenario, lang)}".strip()
+    table = table_html(header, rows, text_columns=(1, 2, 4, 5))
+    main = Section(text("scorecard.table", lang), intro, tables_html=[table])
     return write_report(path, title, [main, _sources(card, lang)], lang)
 
 
@@ -45,7 +48,7 @@ def write_comparison_report(path: Path, comparison: PlanComparison, lang: Langua
     first = comparison.scorecards[0]
     intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)}"
     title = text("compare.title", lang)
-    main = Section(title, intro, tables_html=[table_html(header, rows)])
+    main = Section(text("scorecard.table", lang), intro, [table_html(header, rows, text_columns=(1, 2, 3))])
     return write_report(path, title, [main, _sources(first, lang)], lang)
 
 

@@ -13,7 +13,9 @@ from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import to_plotly
 from migratielab.presentation.formatting import format_number, missing_note
 from migratielab.presentation.overview import panel_figure, panel_note, panel_title
+from migratielab.presentation.scenarios import scenario_description, scenario_name
 from migratielab.presentation.simulation import scorecard, simulation_figures, translated
+from migratielab.presentation.sources import localized_sources
 from migratielab.report.html import Section, table_html, write_report
 from migratielab.scenario import Scenario
 from migratielab.service import overview, web
@@ -24,8 +26,8 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
     """The scorecard as a table: dimension, indicator, unit and one cell per policy."""
     scenario = result.scenario
     intro = text(
-        "report.scorecard_text", lang, name=scenario.name, runs=format_number(scenario.runs, lang),
-        start=scenario.start_year, end=scenario.end_year,
+        "report.scorecard_text", lang, name=scenario_name(scenario, lang),
+        runs=format_number(scenario.runs, lang), start=scenario.start_year, end=scenario.end_year,
     )  # fmt: skip
     rows = [[row.dimension, row.label, row.unit, *row.cells] for row in scorecard(result, lang)]
     header = [text("dimension", lang), text("indicator", lang), text("unit", lang)]
@@ -33,8 +35,8 @@ def scorecard_section(result: SimulationResult, lang: Language) -> Section:
     note = missing_note([cell for row in rows for cell in row], lang)
     return Section(
         title=text("report.scorecard", lang),
-        text=" ".join(part for part in (intro + scenario.description, note) if part),
-        tables_html=[table_html(header, rows)],
+        text=" ".join(part for part in (intro + scenario_description(scenario, lang), note) if part),
+        tables_html=[table_html(header, rows, text_columns=(1, 2))],
     )
 
 
@@ -48,7 +50,7 @@ def state_sections(result: SimulationResult, lang: Language) -> list[Section]:
             title=panel_title(panel, lang),
             text=panel_note(panel, lang),
             figures=[to_plotly(panel_figure(panel, lang))],
-            sources=panel.sources,
+            sources=localized_sources(panel.sources, lang),
             sources_label=sources,
         )
         for panel in overview.overview()
@@ -59,7 +61,7 @@ def state_sections(result: SimulationResult, lang: Language) -> list[Section]:
             title=text("report.fans", lang),
             text=text("fans_note", lang),
             figures=[to_plotly(item) for item in simulation_figures(result, lang).values()],
-            sources=result.sources,
+            sources=localized_sources(result.sources, lang),
             sources_label=sources,
         )
     )

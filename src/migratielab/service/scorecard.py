@@ -9,7 +9,7 @@ scenario runs the chain alone (``service.asylum.evaluate_policy``). The catalogu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +30,7 @@ from migratielab.data import store
 from migratielab.errors import InputError
 from migratielab.models.population.paths import plan_builder
 from migratielab.models.system import SystemRun
-from migratielab.models.variables import lookup
+from migratielab.models.variables import Variable, lookup
 from migratielab.params import default_parameters
 from migratielab.scenario import Scenario
 from migratielab.service.asylum import evaluate_policy, policies_of
@@ -113,11 +113,13 @@ def entry_result(entry: Entry, datasets: Datasets, years: list[int]) -> EntryRes
     """One entry's values per run, or why it is missing (pillar not run, year outside the horizon)."""
     absent = sorted(pillar for pillar in entry.pillars if pillar not in datasets)
     if absent:
-        return EntryResult(entry, None, f"pillar not in this scenario: {', '.join(absent)}")
+        pillars = ", ".join(absent)
+        return EntryResult(entry, None, f"pillar not in this scenario: {pillars}", ("pillars", pillars))
     try:
         values = entry_values(entry, datasets, years, series_denominator(entry))
     except KeyError:
-        return EntryResult(entry, None, f"outside the horizon {years[0]}-{years[-1]}")
+        horizon = f"{years[0]}-{years[-1]}"
+        return EntryResult(entry, None, f"outside the horizon {horizon}", ("horizon", horizon))
     return EntryResult(entry, values)
 
 
@@ -204,11 +206,33 @@ def _with_differences(cards: list[Scorecard]) -> PlanComparison:
     return PlanComparison(cards, differences)
 
 
-def entry_sources(entry: Entry) -> list[str]:
-    """Where an entry comes from: its registry variables, statistics series and parameter references."""
-    lines = [line for key in (*entry.variables, *entry.per) for line in variable_sources(key)]
-    if entry.per_series:
-        lines.append(_series_citation(entry.per_series))
+def variable_line(variable: Variable) -> str:
+    """A registry variable as the JSON output names it: IAMC name, key, unit and pillar."""
+    return f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"
+
+
+def variable_sources(key: str, describe: Callable[[Variable], str] = variable_line) -> list[str]:
+    """Where a registered variable comes from: its registry line (worded by ``describe``) and the
+    statistics series observing it."""
+    variable = lookup(key)
+    return [describe(variable), *variable_citations(variable)]
+
+
+def entry_sources(entry: Entry, describe: Callable[[Variable], str] = variable_line) -> list[str]:
+    """Where an entry comes from: its registry variables (worded by ``describe``), the statistics
+    series that observe them, and the entry's own series and parameter references."""
+    lines = [line for key in (*entry.variables, *entry.per) for line in variable_sources(key, describe)]
+    return lines + entry_citations(entry)
+
+
+def variable_citations(variable: Variable) -> list[str]:
+    """The statistics series that observes a registry variable (none when it is not observed)."""
+    return [series_citation(variable.observed)] if variable.observed else []
+
+
+def entry_citations(entry: Entry) -> list[str]:
+    """An entry's own statistics series (its ``per_series``) and parameter references."""
+    lines = [series_citation(entry.per_series)] if entry.per_series else []
     for name in entry.parameters:
         pillar, parameter = name.split(".", 1)
         reference = default_parameters(pillar)[parameter].reference
@@ -220,16 +244,8 @@ def entry_sources(entry: Entry) -> list[str]:
     return lines
 
 
-def variable_sources(key: str) -> list[str]:
-    """Where a registered variable comes from: its registry line and the statistics series observing it."""
-    variable = lookup(key)
-    lines = [f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"]
-    if variable.observed:
-        lines.append(_series_citation(variable.observed))
-    return lines
-
-
-def _series_citation(series_id: str) -> str:
+def series_citation(series_id: str) -> str:
+    """A statistics series as ``statistics ID: publisher, table (date; confidence)``."""
     info = store.series_info(series_id)
     return (
         f"statistics {series_id}: {info.publisher}, {info.table} ({info.date}; confidence {info.confidence})"
