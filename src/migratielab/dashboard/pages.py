@@ -597,6 +597,11 @@ def municipal_page(
         "national": municipal_faces.national_note(
             municipal.national_per_year(result, indicator), indicator, lang
         ),
+        "balance": municipal_faces.balance_note(
+            municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+        )
+        if indicator in municipal_faces.BALANCE_INDICATORS
+        else "",
         "rows": rows,
         "runs": scenario.runs,
         "start": scenario.start_year,
@@ -627,7 +632,8 @@ def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTM
     except InputError as error:
         return HTMLResponse(f"<p>{html_escape(str(error))}</p>", status_code=404)
     shown, flags, peers = municipal_tables()
-    scenario = municipal.default_run().scenario
+    result = municipal.default_run()
+    scenario = result.scenario
     code = str(shown.index[position])
     rows = []
     for name in municipal.MONITOR_COLUMNS:  # indicators, not municipalities
@@ -644,4 +650,7 @@ def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTM
             }
         )
     town = {**shown.loc[code].to_dict(), "code": code}
-    return page(request, "municipality.html", lang, View({"town": town, "rows": rows}))
+    balance = municipal_faces.balance_note(
+        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+    )
+    return page(request, "municipality.html", lang, View({"town": town, "rows": rows, "balance": balance}))

@@ -166,6 +166,28 @@ def national_note(per_year: pd.Series | None, name: str, lang: Language) -> str:
     return text("municipal_national", lang, mean=mean, unit=unit_label(variable, lang), years=years)
 
 
+BALANCE_INDICATORS = ("task", "housed", "backlog", "realisation_share", "housed_per_1000")
+"""Indicators whose page shows the national housing balance (``balance_note``)."""
+
+
+def balance_note(balance: pd.Series, lang: Language, start: int, end: int) -> str:
+    """The national housing balance per year (``service.municipal.housing_balance``): task = housed +
+    written off + backlog change, persons per year through the formatter, with why the backlog stays
+    near 0 and why the municipal cells shown add up to less."""
+    variable = variable_of("housed")
+    values = {key: format_value(float(balance[key]), variable, lang) for key in balance.index}
+    return text(
+        "municipal_balance",
+        lang,
+        start=start,
+        end=end,
+        task=values["task"],
+        housed=values["housed"],
+        written_off=values["written_off"],
+        change=values["backlog_change"],
+    )
+
+
 def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
     """The colour bar of a map: the unit as title, thousands grouped (also 4 digits), shares in %."""
     bar: dict[str, Any] = {"title": {"text": unit_label(variable, lang)}, "separatethousands": True}

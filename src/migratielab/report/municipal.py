@@ -37,16 +37,20 @@ def intro_section(result: municipal.MunicipalRun, lang: Language) -> Section:
     shown, _ = municipal.protected_frame(municipal.raw_frame(result))
     covers = {name: faces.period(name, lang, scenario.start_year, scenario.end_year) for name in MAPPED}
     figures = [go.Figure(faces.map_figure(shown, name, lang, covers[name])) for name in MAPPED]
+    intro = text(
+        "municipal_report.intro",
+        lang,
+        name=scenario.name,
+        runs=format_number(scenario.runs, lang),
+        start=scenario.start_year,
+        end=scenario.end_year,
+    )
+    balance = faces.balance_note(
+        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+    )
     return Section(
         title=text("municipal_report.maps", lang),
-        text=text(
-            "municipal_report.intro",
-            lang,
-            name=scenario.name,
-            runs=format_number(scenario.runs, lang),
-            start=scenario.start_year,
-            end=scenario.end_year,
-        ),
+        text=f"{intro} {balance}",
         figures=figures,
         sources=[sources()["gemeenten_2024.csv"], sources()["gemeenten_2024.geojson"]],
         sources_label=text("sources", lang),

@@ -178,11 +178,27 @@ def national_per_year(result: MunicipalRun, name: str) -> pd.Series | None:
     return result.dataset[total].mean("run").to_series()
 
 
+def housing_balance(result: MunicipalRun) -> pd.Series:
+    """The national housing balance, persons per year (mean over the horizon's calendar years and the
+    runs): the task, those housed, those written off (offered but not filled: the chain had fewer
+    status holders ready to be housed, the half-yearly re-evaluation) and the change in the backlog,
+    with task = housed + written off + backlog change (the backlog starts at 0)."""
+    data = result.dataset
+    years = data.sizes["year"]
+    names = ("task", "housed", "written_off")
+    flows = {name: float(data[f"total_{name}"].mean("run").mean("year")) for name in names}
+    flows["backlog_change"] = float(data["total_backlog"].isel(year=-1).mean("run")) / years
+    return pd.Series(flows)
+
+
 def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frame after disclosure control, and a frame of flags (``r``, ``s``, ``s2``) per cell."""
     shown, flags = frame.copy(), pd.DataFrame("", index=frame.index, columns=frame.columns)
-    for name in (*COUNTS, "backlog"):
+    for name in COUNTS:
         shown[name], flags[name] = disclosure.protect_counts(frame[name], frame["province"])
+    shown["backlog"], flags["backlog"] = disclosure.protect_balance(
+        frame["backlog"], frame["housed"], flags["housed"]
+    )
     for name, count in AMOUNTS.items():
         shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
     shown["housed_per_1000"], flags["housed_per_1000"] = disclosure.protect_ratio(
