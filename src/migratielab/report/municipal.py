@@ -62,7 +62,7 @@ def benchmark_cell(value: str, peer: float, name: str, lang: Language) -> str:
     if math.isnan(peer):
         return value
     per_1000 = " ‰" if name in municipal.PEERS_PER_1000 else ""
-    return f"{value} ({format_value(peer, municipal.variable_of(name), lang)}{per_1000})"
+    return f"{value} ({faces.peer_text(peer, name, lang)}{per_1000})"
 
 
 def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section:
@@ -84,7 +84,9 @@ def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section
             )
             for name in TABULATED
         ]
-        rows.append([str(row["name"]), str(row["province"]), str(row["size_class"]), *cells])
+        rows.append(
+            [str(row["name"]), str(row["province"]), faces.size_label(str(row["size_class"]), lang), *cells]
+        )
     return Section(
         title=text("municipal_report.benchmark", lang),
         text=text("municipal_report.benchmark_text", lang),

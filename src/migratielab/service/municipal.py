@@ -202,8 +202,9 @@ def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for name, count in AMOUNTS.items():
         shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
     shown["housed_per_1000"], flags["housed_per_1000"] = disclosure.protect_ratio(
-        frame["housed_per_1000"], frame["housed"], frame["population"]
-    )
+        1000 * shown["housed"] / frame["population"], frame["housed"], frame["population"]
+    )  # from the rounded count: the unrounded one is not to be read back from the ratio
+    flags["housed_per_1000"] = flags["housed_per_1000"].where(shown["housed"].notna(), flags["housed"])
     for name, denominator in HORIZON_RATES.items():  # shares over the horizon: its persons the base
         base = frame[denominator] * frame.attrs["years"]
         shown[name], flags[name] = disclosure.protect_rate(frame[name], base)
