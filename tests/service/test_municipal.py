@@ -140,3 +140,11 @@ def test_the_api_marks_suppressed_cells(small_default: None, client: TestClient)
     assert len(records) == 342 and flagged and all(r["passed"] is None for r in flagged)
     one = client.get(f"/api/municipalities/{flagged[0]['code']}").json()
     assert one["passed"] is None and one["disclosure"]["passed"] in HIDDEN
+
+
+def test_the_spreading_points_compare_published_numbers_with_the_estimate() -> None:
+    provinces = municipal.spreading_table()
+    assert (provinces["key"] == provinces["published"]).all()  # by construction, which the pages say
+    points = municipal.spreading_points()
+    assert len(points) == 5 and points["published"].gt(0).all()
+    assert (points["key"] != points["published"]).any()  # a comparison that can show a difference

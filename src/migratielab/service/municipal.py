@@ -20,7 +20,12 @@ from migratielab.models.asylum.setup import scenario_parameters
 from migratielab.models.municipal import backtest as municipal_backtest
 from migratielab.models.municipal import setup as municipal_setup
 from migratielab.models.municipal import spreiding
-from migratielab.models.municipal.data import Municipalities, municipalities, provincial_targets
+from migratielab.models.municipal.data import (
+    Municipalities,
+    municipalities,
+    provincial_targets,
+    published_points,
+)
 from migratielab.models.variables import Variable, indicators, registry
 from migratielab.params import default_parameters
 from migratielab.scenario import MunicipalSection, Scenario, bundled_scenario_path, load_scenario
@@ -365,8 +370,29 @@ def compare_experiments(result: MunicipalRun) -> list[ExperimentComparison]:
     return comparisons
 
 
+def spreading_points() -> pd.DataFrame:
+    """The published indicative numbers of single municipalities next to the key's estimate for them
+    and a spread by population only (places, first cycle). The key's two proxy coefficients are fitted
+    to these five numbers, so the comparison is an in-sample fit, not an independent test."""
+    towns, targets = municipalities(), provincial_targets()
+    _, places = spreiding.places(targets.places.sum(), towns, targets)
+    points = published_points()
+    index = np.searchsorted(towns.codes, points["gemeentecode"].to_numpy(dtype=str))
+    return pd.DataFrame(
+        {
+            "municipality": towns.names[index],
+            "published": points["indicative_places"].to_numpy(dtype=float),
+            "key": places[index],
+            "population_only": np.round(targets.places.sum() * towns.population_share[index]),
+        },
+        index=towns.codes[index],
+    )
+
+
 def spreading_table() -> pd.DataFrame:
-    """Per province: the published target and the key's total, and the population-only spread."""
+    """Per province: the published target, the sum of the key's municipal estimates (equal to the
+    published target by construction: the provincial SES level is calibrated to it, so it is no check)
+    and the population-only spread."""
     towns, targets = municipalities(), provincial_targets()
     provinces, _ = spreiding.places(targets.places.sum(), towns, targets)
     population = np.array([towns.population[towns.province_codes == code].sum() for code in targets.codes])
