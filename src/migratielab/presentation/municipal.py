@@ -75,7 +75,7 @@ def per_1000_text(value: float, lang: Language) -> str:
 
 def size_label(size_class: str, lang: Language) -> str:
     """A size class (``SIZE_CLASSES`` label) in the page's language with its bounds through the
-    formatter: nl ``< 20.000 inw.``, ``20.000-50.000 inw.``, ``>= 100.000 inw.``."""
+    formatter: nl ``minder dan 20.000 inw.``, ``20.000-50.000 inw.``, ``100.000 inw. of meer``."""
     for low, high, label in SIZE_CLASSES:
         if label == size_class:
             kind = "below" if low == 0 else "above" if high >= 10**9 else "between"
@@ -203,13 +203,13 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language, covers: str = "")
 
 def scale_range(values: pd.Series) -> tuple[float, float]:
     """The colour scale of a map in the shown unit: the range of the values shown (lowest to highest),
-    so that differences between municipalities are visible; for values of both signs the range is
+    so that differences between municipalities are visible; where a value is negative the range is
     symmetric around 0 (a diverging scale with 0 in the middle). The range is stated under the map
     (``map_note``); docs/municipal.md gives the reasons."""
     if values.empty:
         return 0.0, 1.0
     low, high = float(values.min()), float(values.max())
-    if low < 0 < high:
+    if low < 0:  # signed values (a backlog or a lead): 0 in the middle
         bound = max(-low, high)
         return -bound, bound
     return (low, high) if high > low else (low - 0.5, high + 0.5)
