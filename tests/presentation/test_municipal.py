@@ -45,3 +45,8 @@ def test_size_and_urbanity_classes_speak_the_page_language() -> None:
     assert not any("k" in label.split()[0] for label in labels["nl"])
     assert faces.urbanity_label(1, "nl") == "1 (zeer sterk stedelijk)"
     assert faces.urbanity_label("5", "en") == "5 (not urban)"
+
+
+def test_amounts_in_millions_line_up() -> None:
+    cells = [faces.cell(value, "cost_eur", "", "nl") for value in (800_000.0, 1_750_000.0, 16_112_000.0)]
+    assert cells == ["0,80", "1,75", "16,11"]

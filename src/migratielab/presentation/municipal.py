@@ -58,19 +58,27 @@ PER_1000_DECIMALS = 2
 column reads 0,96 / 0,95 / 1,00 rather than 0,96 / 0,956 / 1)."""
 PER_1000_INDICATORS = ("housed_per_1000",)
 """Indicators that are per 1,000 inhabitants themselves."""
+FIXED_DECIMALS = {"cost_eur": 2, "reception_cost": 2, "reception_locations": 2}
+"""Other indicators shown with a fixed number of decimals in their shown unit (EUR million per year,
+locations), so that a column of them lines up (0,80 / 1,75 rather than 0,8 / 1,75)."""
 URBANITY_CLASSES = 5
 """CBS urbanity classes 1 (very strongly urban) to 5 (not urban)."""
 
 
-def per_1000_text(value: float, lang: Language) -> str:
-    """A figure per 1,000 inhabitants with ``PER_1000_DECIMALS`` decimals (nl ``0,96``); a nonzero
-    figure that would round to 0 keeps its significant digits instead (``0,004``)."""
+def fixed_text(value: float, lang: Language, decimals: int) -> str:
+    """A number with exactly ``decimals`` decimals (nl ``0,96``); a nonzero number that would round
+    to 0 keeps its significant digits instead (``0,004``)."""
     if math.isnan(value):
         return MISSING
-    if value != 0 and abs(value) < 0.5 * 10**-PER_1000_DECIMALS:
+    if value != 0 and abs(value) < 0.5 * 10**-decimals:
         return format_number(value, lang)
-    pattern = "#,##0." + "0" * PER_1000_DECIMALS
+    pattern = "#,##0." + "0" * decimals
     return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+
+
+def per_1000_text(value: float, lang: Language) -> str:
+    """A figure per 1,000 inhabitants with ``PER_1000_DECIMALS`` decimals (nl ``0,96``)."""
+    return fixed_text(value, lang, PER_1000_DECIMALS)
 
 
 def size_label(size_class: str, lang: Language) -> str:
@@ -123,6 +131,8 @@ def cell(value: object, name: str, flag: str, lang: Language) -> str:
         return MISSING
     if name in PER_1000_INDICATORS:
         return per_1000_text(float(value), lang)
+    if name in FIXED_DECIMALS:
+        return fixed_text(float(value) / variable_of(name).display_scale, lang, FIXED_DECIMALS[name])
     return format_value(float(value), variable_of(name), lang)
 
 
