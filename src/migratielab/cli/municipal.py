@@ -57,7 +57,9 @@ def _note() -> str:
         f"Disclosure control: counts < {disclosure.MIN_COUNT} suppressed ({SUPPRESSED}), others rounded to "
         f"{disclosure.ROUND_TO}; rates need >= {disclosure.MIN_DENOMINATOR} persons; one more cell per "
         "province suppressed where a single one would be revealed; medians of similar municipalities "
-        f"need >= {disclosure.MIN_GROUP} of them. Boundaries and population: CBS, Kadaster."
+        f"need >= {disclosure.MIN_GROUP} of them; the backlog (a balance, not a count) is rounded to "
+        f"{disclosure.ROUND_TO} and suppressed with the persons housed. Boundaries and population: CBS, "
+        "Kadaster."
     )
 
 
