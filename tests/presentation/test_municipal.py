@@ -50,3 +50,8 @@ def test_size_and_urbanity_classes_speak_the_page_language() -> None:
 def test_amounts_in_millions_line_up() -> None:
     cells = [faces.cell(value, "cost_eur", "", "nl") for value in (800_000.0, 1_750_000.0, 16_112_000.0)]
     assert cells == ["0,80", "1,75", "16,11"]
+
+
+def test_the_colour_bar_follows_the_unit_rule() -> None:
+    assert faces.colorbar(faces.variable_of("housed_per_1000"), "nl")["tickformat"] == ".2f"
+    assert faces.colorbar(faces.variable_of("pass_rate"), "nl")["tickformat"] == ".0%"

@@ -286,6 +286,8 @@ def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
     bar: dict[str, Any] = {"title": {"text": unit_label(variable, lang)}, "separatethousands": True}
     if variable.unit.code == "share":
         bar["tickformat"] = ".0%"
+    elif variable.name in PER_1000_INDICATORS:
+        bar["tickformat"] = f".{PER_1000_DECIMALS}f"  # the table's rule: 0,95 / 1,00 / 1,05
     return bar
 
 
