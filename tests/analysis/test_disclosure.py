@@ -55,3 +55,26 @@ def test_a_group_statistic_needs_enough_members() -> None:
     shown, flags = disclosure.protect_groups(values, pd.Series([2, 3, 1]))
     assert shown.iloc[[0, 2]].isna().all().all() and shown.iloc[1].tolist() == [2.0, 5.0]
     assert (flags.iloc[[0, 2]] == disclosure.SUPPRESSED).all().all() and (flags.iloc[1] == "").all()
+
+
+def test_a_balance_near_zero_is_shown_rounded_unless_built_on_a_small_count() -> None:
+    # backlogs of municipalities that keep up with their task: small balances, many persons housed
+    balance = pd.Series([0.4, -3.2, 7.6, -8.5, 2.0, 1.0])
+    housed = pd.Series([250.0, 120.0, 60.0, 40.0, 4.0, 300.0])
+    housed_flags = pd.Series(["r", "r", "r", "r", "s", "s2"])
+    shown, flags = disclosure.protect_balance(balance, housed, housed_flags)
+    assert shown.iloc[:4].tolist() == [0.0, -5.0, 10.0, -10.0]
+    assert np.isnan(shown.iloc[4]) and np.isnan(shown.iloc[5])
+    assert flags.tolist() == ["r", "r", "r", "r", disclosure.SUPPRESSED, disclosure.SECONDARY]
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.tuples(st.floats(-50, 50), st.floats(0, 500)), min_size=1, max_size=20))
+def test_a_balance_hides_exactly_where_its_count_is_hidden(cells: list[tuple[float, float]]) -> None:
+    balance, count = (pd.Series(column) for column in zip(*cells, strict=True))
+    count_shown, count_flags = disclosure.protect_counts(count, pd.Series(0, index=count.index))
+    shown, flags = disclosure.protect_balance(balance, count, count_flags)
+    hidden = shown.isna()
+    assert (hidden == count_shown.isna()).all() and (flags[hidden] == count_flags[hidden]).all()
+    assert np.all(shown.dropna() % disclosure.ROUND_TO == 0)
+    assert np.all((shown.dropna() - balance[~hidden]).abs() <= disclosure.ROUND_TO / 2)

@@ -1,6 +1,6 @@
 """The municipal pages as a reader meets them: figures that say which period they cover and add up to
-the national figures, a peers' median where one exists, a visible row order, a map scale from 0, each
-unit once, Dutch words and numbers on Dutch pages."""
+the national figures, a peers' median where one exists, a visible row order, a map scale over the
+values shown, each unit once, Dutch words and numbers on Dutch pages."""
 
 from __future__ import annotations
 
@@ -84,13 +84,18 @@ def test_sorting_by_name_and_no_empty_peer_column(small_default: None, client: T
     assert text("municipal_peers", "en") not in html  # no median for this indicator: no column of dashes
 
 
-def test_the_map_scale_starts_at_zero_and_its_range_is_stated(
+def test_the_map_scale_spans_the_values_shown_and_states_them(
     small_default: None, client: TestClient
 ) -> None:
+    shown, _ = municipal.protected_frame(municipal.raw_frame(municipal.default_run()))
+    values = shown["housed_per_1000"].dropna()
     html = client.get("/municipalities?lang=en&indicator=housed_per_1000").text
-    layer = re.search(r'"zmin":\s*([-\d.e]+)', html)
-    assert layer and float(layer.group(1)) == 0
-    assert re.search(r'id="map-note">The colours run from 0 to', html)
+    low = re.search(r'"zmin":\s*([-\d.e]+)', html)
+    high = re.search(r'"zmax":\s*([-\d.e]+)', html)
+    assert low and high and float(low.group(1)) == pytest.approx(values.min())
+    assert float(high.group(1)) == pytest.approx(values.max()) and values.min() > 0  # not from 0
+    lightest, darkest = (faces.per_1000_text(v, "en") for v in (values.min(), values.max()))
+    assert f"lightest {lightest}, darkest {darkest}" in html
 
 
 def test_every_unit_is_shown_once(small_default: None, client: TestClient) -> None:
@@ -132,3 +137,31 @@ def test_the_list_names_the_national_figure_of_every_year(
         assert f"{year}: {format_value(float(per_year.sel(year=year)), variable, 'nl')}" in html
     no_total = client.get("/municipalities?lang=nl&indicator=pass_rate").text
     assert 'id="national"' not in no_total
+
+
+def test_a_municipality_shows_one_figure_per_1000_one_way(small_default: None, client: TestClient) -> None:
+    html = client.get("/municipalities/GM0935?lang=nl").text
+    names = list(municipal.MONITOR_COLUMNS)
+    values, per_1000 = (
+        table_column(html, "municipality-table", 2),
+        table_column(html, "municipality-table", 3),
+    )
+    assert values[names.index("housed_per_1000")] == per_1000[names.index("housed")]  # the same quantity
+    figures = [cell for cell in per_1000 if cell and cell not in faces.MARKS.values()]
+    assert figures and all(re.fullmatch(r"-?\d+,\d{2}", cell) for cell in figures)  # one rule: 2 decimals
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_size_classes_urbanity_and_the_pass_rate_are_explained(
+    small_default: None, client: TestClient, lang: str
+) -> None:
+    page = re.sub(r"<[^>]+>", " ", client.get(f"/municipalities/GM0935?lang={lang}").text)
+    listing = re.sub(r"<[^>]+>", " ", client.get(f"/municipalities?lang={lang}&indicator=pass_rate").text)
+    assert "100k" not in page + listing and "20k" not in listing
+    bound = "100.000 inw." if lang == "nl" else "100,000 inhabitants"
+    assert bound in page and bound in listing
+    urban = "zeer sterk stedelijk" if lang == "nl" else "very strongly urban"
+    density = "2.500" if lang == "nl" else "2,500"
+    assert f"1 ({urban})" in page and density in page
+    lag = "instroomgroep" if lang == "nl" else "intake cohort"
+    assert lag in page and lag in listing

@@ -44,6 +44,17 @@ def test_the_report_carries_maps_tables_and_the_disclosure_rule(
     assert "◦" in page  # suppressed cells are marked
     assert "<h3>tiny</h3>" in page and "<h3>large</h3>" in page
     assert ("Gemeentemonitor" in page) == (lang == "nl")
+    assert "Sleutel nagerekend" not in page and "Key recomputed" not in page  # the check was circular
+    assert text("municipal_report.key_estimate", lang) in page and ">Heerlen<" in page
+
+
+def test_the_benchmark_table_is_grouped_by_province_and_scrolls(result: municipal.MunicipalRun) -> None:
+    section = report.benchmark_section(result, "nl")
+    table = section.tables_html[0]
+    assert table.startswith('<div class="wide">')
+    rows = re.findall(r"<tr><td class='text'>([^<]*)</td><td class='text'>([^<]*)</td>", table)
+    keys = [(province, name.lower()) for name, province in rows]
+    assert len(rows) == 342 and keys == sorted(keys)
 
 
 def test_nothing_is_written_when_a_section_fails(

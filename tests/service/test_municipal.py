@@ -51,6 +51,25 @@ def test_counts_are_per_year_and_add_up_to_the_chain_national_figures(result: mu
     assert municipal.national_per_year(result, "pass_rate") is None
 
 
+def test_the_backlog_is_shown_where_housed_is_not_a_small_count(result: municipal.MunicipalRun) -> None:
+    raw = municipal.raw_frame(result)
+    shown, flags = municipal.protected_frame(raw)
+    visible = shown["backlog"].notna()
+    assert visible.mean() > 0.8  # not blanked for the whole indicator
+    assert (visible == shown["housed"].notna()).all()  # hidden with the persons housed, same reason
+    assert (flags.loc[~visible, "backlog"] == flags.loc[~visible, "housed"]).all()
+
+
+def test_the_housing_balance_adds_up(result: municipal.MunicipalRun) -> None:
+    balance = municipal.housing_balance(result)
+    raw = municipal.raw_frame(result)
+    assert balance["task"] == pytest.approx(
+        balance["housed"] + balance["written_off"] + balance["backlog_change"], rel=1e-9
+    )
+    assert balance["task"] == pytest.approx(raw["task"].sum(), rel=1e-9)
+    assert balance["written_off"] == pytest.approx(raw["written_off"].sum(), rel=1e-9)
+
+
 def test_housed_per_1000_has_a_peers_median(result: municipal.MunicipalRun) -> None:
     peers = municipal.benchmarks(municipal.raw_frame(result))
     assert peers["housed_per_1000"].notna().sum() > len(peers) / 2
@@ -59,7 +78,8 @@ def test_housed_per_1000_has_a_peers_median(result: municipal.MunicipalRun) -> N
 def test_every_shown_count_is_rounded_and_not_small(result: municipal.MunicipalRun) -> None:
     raw = municipal.raw_frame(result)
     shown, flags = municipal.protected_frame(raw)
-    for name in (*municipal.COUNTS, "backlog"):
+    assert np.all(shown["backlog"].dropna() % disclosure.ROUND_TO == 0)  # a balance: rounded only
+    for name in municipal.COUNTS:
         visible = shown[name].dropna()
         assert np.all(visible % disclosure.ROUND_TO == 0)
         assert np.all(
@@ -120,3 +140,11 @@ def test_the_api_marks_suppressed_cells(small_default: None, client: TestClient)
     assert len(records) == 342 and flagged and all(r["passed"] is None for r in flagged)
     one = client.get(f"/api/municipalities/{flagged[0]['code']}").json()
     assert one["passed"] is None and one["disclosure"]["passed"] in HIDDEN
+
+
+def test_the_spreading_points_compare_published_numbers_with_the_estimate() -> None:
+    provinces = municipal.spreading_table()
+    assert (provinces["key"] == provinces["published"]).all()  # by construction, which the pages say
+    points = municipal.spreading_points()
+    assert len(points) == 5 and points["published"].gt(0).all()
+    assert (points["key"] != points["published"]).any()  # a comparison that can show a difference

@@ -12,7 +12,12 @@ Inkomensstatistiek", criteria for disclosure risk, 2021; CBS Kerncijfers wijken 
 * statistics of a group of municipalities (the median of similar municipalities) are shown only for
   groups of at least ``MIN_GROUP`` (3) municipalities, so no median is one municipality's own value;
 * secondary suppression: where a group (province) has exactly one suppressed count, the next smallest
-  count in that group is suppressed too, so the province total cannot reveal it.
+  count in that group is suppressed too, so the province total cannot reveal it;
+* balances of an administrative figure against persons (the housing backlog: the part of a task set by
+  law not yet met) are not counts of persons: a small balance reveals nobody, so it is rounded to
+  ``ROUND_TO`` like a count and suppressed only where the count of persons it is built from (those
+  housed) is a small count, with that count's flag (``protect_balance``). Treating the balance as a
+  count would suppress every municipality that keeps up with its task (a balance near 0).
 
 Administrative figures (tasks set by law, reception places and targets) are not about persons and are
 shown as they are. Every affected cell gets a flag: ``r`` rounded, ``s`` suppressed, ``s2`` suppressed
@@ -47,6 +52,20 @@ def protect_counts(values: pd.Series, groups: pd.Series) -> tuple[pd.Series, pd.
     secondary &= ~secondary.groupby(groups).cumsum().gt(1)  # one cell per group
     flags = pd.Series(np.where(secondary, SECONDARY, flags), index=values.index)
     return rounded.where(~(primary | secondary)), flags
+
+
+def protect_balance(
+    balance: pd.Series, count: pd.Series, count_flags: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """A balance (persons, may be negative) rounded to ``ROUND_TO``, suppressed where the count of persons
+    it is built from is a small count or is itself suppressed (``count_flags`` ``s``/``s2``), with the
+    reason as the flag (``s`` small count, ``s2`` protecting another cell)."""
+    rounded = (balance / ROUND_TO).round() * ROUND_TO + 0.0  # + 0.0: no negative zero
+    small = (count.abs() < MIN_COUNT) & (count != 0)
+    hidden = small | count_flags.isin([SUPPRESSED, SECONDARY])
+    reason = np.where(count_flags == SECONDARY, SECONDARY, SUPPRESSED)
+    flags = np.where(hidden, reason, np.where(rounded != balance, ROUNDED, ""))
+    return rounded.where(~hidden), pd.Series(flags, index=balance.index)
 
 
 def protect_rate(rate: pd.Series, denominator: pd.Series) -> tuple[pd.Series, pd.Series]:

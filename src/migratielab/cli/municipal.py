@@ -19,6 +19,7 @@ from rich.table import Table
 from migratielab.analysis import disclosure
 from migratielab.cli.common import fits, print_path, report_language, reported_input_errors, whole_words
 from migratielab.files import atomic_path
+from migratielab.presentation import municipal as faces
 from migratielab.report.municipal import write_municipal_report
 from migratielab.scenario import MunicipalSection, Scenario, load_scenario
 from migratielab.service import municipal
@@ -56,7 +57,9 @@ def _note() -> str:
         f"Disclosure control: counts < {disclosure.MIN_COUNT} suppressed ({SUPPRESSED}), others rounded to "
         f"{disclosure.ROUND_TO}; rates need >= {disclosure.MIN_DENOMINATOR} persons; one more cell per "
         "province suppressed where a single one would be revealed; medians of similar municipalities "
-        f"need >= {disclosure.MIN_GROUP} of them. Boundaries and population: CBS, Kadaster."
+        f"need >= {disclosure.MIN_GROUP} of them; the backlog (a balance, not a count) is rounded to "
+        f"{disclosure.ROUND_TO} and suppressed with the persons housed. Boundaries and population: CBS, "
+        "Kadaster."
     )
 
 
@@ -141,8 +144,9 @@ def show(
         typer.echo(json.dumps(record, ensure_ascii=False))
         return
     table = Table(
-        title=f"{row['name']} ({row['code']}), {row['province']}: {row['size_class']}, "
-        f"urbanity {row['urbanity']}"
+        title=f"{row['name']} ({row['code']}), {row['province']}: "
+        f"{faces.size_label(str(row['size_class']), 'en')}, "
+        f"urbanity {faces.urbanity_label(row['urbanity'], 'en')}"
     )
     for column in ("variable", "value", "peers: median per 1,000 inhabitants (counts) or value (rates)"):
         table.add_column(column, justify="right")
@@ -160,7 +164,11 @@ def spreading(as_json: AsJson = False) -> None:
     if as_json:
         typer.echo(frame.reset_index(names="code").to_json(orient="records", force_ascii=False))
         return
-    table = Table(title="Spreidingswet, first cycle: places per province")
+    table = Table(
+        title="Spreidingswet, first cycle: places per province",
+        caption="key: the sum of the estimated municipal numbers, equal to the published total by "
+        "construction (the provincial SES level is calibrated to it), so no check",
+    )
     for column in ("code", *frame.columns):
         table.add_column(column, justify="right")
     for code, row in frame.iterrows():

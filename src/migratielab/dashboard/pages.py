@@ -614,6 +614,14 @@ def municipal_page(
         "national": municipal_faces.national_note(
             municipal.national_per_year(result, indicator), indicator, lang
         ),
+        "balance": municipal_faces.balance_note(
+            municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+        )
+        if indicator in municipal_faces.BALANCE_INDICATORS
+        else "",
+        "pass_note": municipal_faces.pass_rate_note(result, lang)
+        if indicator in municipal_faces.PASS_INDICATORS
+        else "",
         "rows": rows,
         "runs": scenario.runs,
         "start": scenario.start_year,
@@ -644,7 +652,8 @@ def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTM
     except InputError as error:
         return HTMLResponse(f"<p>{html_escape(str(error))}</p>", status_code=404)
     shown, flags, peers = municipal_tables()
-    scenario = municipal.default_run().scenario
+    result = municipal.default_run()
+    scenario = result.scenario
     code = str(shown.index[position])
     rows = []
     for name in municipal.MONITOR_COLUMNS:  # indicators, not municipalities
@@ -660,5 +669,19 @@ def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTM
                 "peers": row["peers"] if municipal_faces.has_peers(peers, name) else "",
             }
         )
-    town = {**shown.loc[code].to_dict(), "code": code}
-    return page(request, "municipality.html", lang, View({"town": town, "rows": rows}))
+    town = {
+        **shown.loc[code].to_dict(),
+        "code": code,
+        "size_label": municipal_faces.size_label(str(shown.at[code, "size_class"]), lang),
+        "urbanity_label": municipal_faces.urbanity_label(shown.at[code, "urbanity"], lang),
+    }
+    pass_note = municipal_faces.pass_rate_note(result, lang)
+    balance = municipal_faces.balance_note(
+        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+    )
+    return page(
+        request,
+        "municipality.html",
+        lang,
+        View({"town": town, "rows": rows, "balance": balance, "pass_note": pass_note}),
+    )

@@ -9,13 +9,27 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.numbers import format_decimal
 
 from migratielab.analysis import disclosure
-from migratielab.models.municipal.data import BOUNDARY_CREDIT, boundaries
+from migratielab.models.municipal.data import BOUNDARY_CREDIT, SIZE_CLASSES, boundaries
 from migratielab.models.variables import Language, Variable
 from migratielab.presentation.catalogue import text
-from migratielab.presentation.formatting import MISSING, format_value, plotly_separators, unit_label
-from migratielab.service.municipal import MONITOR_COLUMNS, PEERS_PER_1000, PERIODS, variable_of
+from migratielab.presentation.formatting import (
+    LOCALES,
+    MISSING,
+    format_number,
+    format_value,
+    plotly_separators,
+    unit_label,
+)
+from migratielab.service.municipal import (
+    MONITOR_COLUMNS,
+    PEERS_PER_1000,
+    PERIODS,
+    MunicipalRun,
+    variable_of,
+)
 
 SUPPRESSED_GREY = "#d9d9d9"
 BOUNDARIES_URL = "/static/gemeenten_2024.geojson"
@@ -33,7 +47,57 @@ EMPTY_WORLD: dict[str, Any] = {
 }
 """plotly's world base map, empty: maps are drawn from the bundled boundaries only, nothing fetched."""
 SCALE = "Blues"
+DIVERGING = "RdBu_r"
+"""Colour scales: sequential (light = lowest shown value) and, for values of both signs, diverging
+around 0 (blue below, red above)."""
 MARKS = {disclosure.SUPPRESSED: "◦", disclosure.SECONDARY: "◦◦", disclosure.ROUNDED: ""}
+
+
+PER_1000_DECIMALS = 2
+"""Figures per 1,000 inhabitants are shown with this many decimals (one rule for the unit, so that a
+column reads 0,96 / 0,95 / 1,00 rather than 0,96 / 0,956 / 1)."""
+PER_1000_INDICATORS = ("housed_per_1000",)
+"""Indicators that are per 1,000 inhabitants themselves."""
+FIXED_DECIMALS = {"cost_eur": 2, "reception_cost": 2, "reception_locations": 2}
+"""Other indicators shown with a fixed number of decimals in their shown unit (EUR million per year,
+locations), so that a column of them lines up (0,80 / 1,75 rather than 0,8 / 1,75)."""
+URBANITY_CLASSES = 5
+"""CBS urbanity classes 1 (very strongly urban) to 5 (not urban)."""
+
+
+def fixed_text(value: float, lang: Language, decimals: int) -> str:
+    """A number with exactly ``decimals`` decimals (nl ``0,96``); a nonzero number that would round
+    to 0 keeps its significant digits instead (``0,004``)."""
+    if math.isnan(value):
+        return MISSING
+    if value != 0 and abs(value) < 0.5 * 10**-decimals:
+        return format_number(value, lang)
+    pattern = "#,##0." + "0" * decimals
+    return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+
+
+def per_1000_text(value: float, lang: Language) -> str:
+    """A figure per 1,000 inhabitants with ``PER_1000_DECIMALS`` decimals (nl ``0,96``)."""
+    return fixed_text(value, lang, PER_1000_DECIMALS)
+
+
+def size_label(size_class: str, lang: Language) -> str:
+    """A size class (``SIZE_CLASSES`` label) in the page's language with its bounds through the
+    formatter: nl ``minder dan 20.000 inw.``, ``20.000-50.000 inw.``, ``100.000 inw. of meer``."""
+    for low, high, label in SIZE_CLASSES:
+        if label == size_class:
+            kind = "below" if low == 0 else "above" if high >= 10**9 else "between"
+            bounds = {"low": format_number(low, lang), "high": format_number(high, lang)}
+            return text(f"municipal_size_class.{kind}", lang, **bounds)
+    return size_class
+
+
+def urbanity_label(code: object, lang: Language) -> str:
+    """A CBS urbanity class with its name: nl ``1 (zeer sterk stedelijk)``."""
+    value = int(str(code)) if str(code).isdigit() else 0
+    if not 1 <= value <= URBANITY_CLASSES:
+        return str(code)
+    return f"{value} ({text(f'municipal_urbanity.{value}', lang)})"
 
 
 SORTS = ("value", "name")
@@ -65,14 +129,29 @@ def cell(value: object, name: str, flag: str, lang: Language) -> str:
         return MARKS[flag]
     if not isinstance(value, float | int) or math.isnan(float(value)):
         return MISSING
+    if name in PER_1000_INDICATORS:
+        return per_1000_text(float(value), lang)
+    if name in FIXED_DECIMALS:
+        return fixed_text(float(value) / variable_of(name).display_scale, lang, FIXED_DECIMALS[name])
     return format_value(float(value), variable_of(name), lang)
+
+
+def peer_text(peer: float, name: str, lang: Language) -> str:
+    """The peers' median: per 1,000 inhabitants (counts, per-1,000 indicators) with the unit's fixed
+    decimals, otherwise in the indicator's unit; ``MISSING`` where there is none."""
+    if math.isnan(peer):
+        return MISSING
+    if name in PEERS_PER_1000 or name in PER_1000_INDICATORS:
+        return per_1000_text(peer, lang)
+    return format_value(peer, variable_of(name), lang)
 
 
 def map_figure(shown: pd.DataFrame, name: str, lang: Language, covers: str = "") -> dict[str, Any]:
     """A choropleth of one indicator per municipality from the bundled boundaries (no tiles, offline).
 
     Suppressed municipalities are grey; the hover shows the formatted value; the title names the
-    period the figures cover (``covers``, see ``period``); the colours start at 0 (``scale_range``).
+    period the figures cover (``covers``, see ``period``); the colours span the values shown
+    (``scale_range``).
     Both layers name the boundaries by ``BOUNDARIES_URL``, so a page carries them once.
     """
     variable = variable_of(name)
@@ -100,7 +179,7 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language, covers: str = "")
             locations=shown["code"][visible],
             featureidkey="properties.code",
             z=values[visible],
-            colorscale=SCALE,
+            colorscale=DIVERGING if low < 0 < high else SCALE,
             zmin=low,
             zmax=high,
             marker_line_width=0.3,
@@ -133,25 +212,28 @@ def map_figure(shown: pd.DataFrame, name: str, lang: Language, covers: str = "")
 
 
 def scale_range(values: pd.Series) -> tuple[float, float]:
-    """The colour scale of a map in the shown unit: from 0 (or the lowest value, if negative) to the
-    highest value, so that a nearly uniform indicator looks nearly uniform."""
+    """The colour scale of a map in the shown unit: the range of the values shown (lowest to highest),
+    so that differences between municipalities are visible; where a value is negative the range is
+    symmetric around 0 (a diverging scale with 0 in the middle). The range is stated under the map
+    (``map_note``); docs/municipal.md gives the reasons."""
     if values.empty:
         return 0.0, 1.0
-    low, high = min(0.0, float(values.min())), max(0.0, float(values.max()))
-    return low, high if high > low else low + 1.0
+    low, high = float(values.min()), float(values.max())
+    if low < 0:  # signed values (a backlog or a lead): 0 in the middle
+        bound = max(-low, high)
+        return -bound, bound
+    return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
 def map_note(shown: pd.DataFrame, name: str, lang: Language) -> str:
-    """What the map's colours span and where the municipalities lie (the shown values)."""
+    """What the map's colours span (the range of the shown values, stated as lightest and darkest)."""
     variable = variable_of(name)
     values = shown[name].astype(float).dropna()
     if values.empty:
         return ""
     low, high = (value * variable.display_scale for value in scale_range(values / variable.display_scale))
-    formatted = (format_value(value, variable, lang) for value in (low, high, values.min(), values.max()))
-    return text(
-        "municipal_map_range", lang, **dict(zip(("low", "high", "least", "most"), formatted, strict=True))
-    )
+    key = "municipal_map_diverging" if low < 0 < high else "municipal_map_range"
+    return text(key, lang, low=cell(low, name, "", lang), high=cell(high, name, "", lang))
 
 
 def national_note(per_year: pd.Series | None, name: str, lang: Language) -> str:
@@ -166,11 +248,46 @@ def national_note(per_year: pd.Series | None, name: str, lang: Language) -> str:
     return text("municipal_national", lang, mean=mean, unit=unit_label(variable, lang), years=years)
 
 
+BALANCE_INDICATORS = ("task", "housed", "backlog", "realisation_share", "housed_per_1000")
+"""Indicators whose page shows the national housing balance (``balance_note``)."""
+
+
+def balance_note(balance: pd.Series, lang: Language, start: int, end: int) -> str:
+    """The national housing balance per year (``service.municipal.housing_balance``): task = housed +
+    written off + backlog change, persons per year through the formatter, with why the backlog stays
+    near 0 and why the municipal cells shown add up to less."""
+    variable = variable_of("housed")
+    values = {key: format_value(float(balance[key]), variable, lang) for key in balance.index}
+    return text(
+        "municipal_balance",
+        lang,
+        start=start,
+        end=end,
+        task=values["task"],
+        housed=values["housed"],
+        written_off=values["written_off"],
+        change=values["backlog_change"],
+    )
+
+
+PASS_INDICATORS = ("obliged_started", "passed", "pass_rate", "months_to_pass")
+"""Indicators whose page explains the pass rate's definition and time lag (``pass_rate_note``)."""
+
+
+def pass_rate_note(result: MunicipalRun, lang: Language) -> str:
+    """Why the pass rate (per intake cohort, within the term) is higher than passed over newly obliged
+    in the same years: passing lags housing by the months to pass."""
+    months = format_number(float(result.months_to_pass.mean()), lang, digits=2)
+    return text("municipal_pass_rate_note", lang, end=result.scenario.end_year, months=months)
+
+
 def colorbar(variable: Variable, lang: Language) -> dict[str, Any]:
     """The colour bar of a map: the unit as title, thousands grouped (also 4 digits), shares in %."""
     bar: dict[str, Any] = {"title": {"text": unit_label(variable, lang)}, "separatethousands": True}
     if variable.unit.code == "share":
         bar["tickformat"] = ".0%"
+    elif variable.name in PER_1000_INDICATORS:
+        bar["tickformat"] = f".{PER_1000_DECIMALS}f"  # the table's rule: 0,95 / 1,00 / 1,05
     return bar
 
 
@@ -209,7 +326,7 @@ def per_1000_cell(value: object, population: float, name: str, flag: str, lang: 
         return MARKS[flag]
     if not isinstance(value, float | int) or math.isnan(float(value)):
         return MISSING
-    return format_value(1000 * float(value) / population, variable_of(name), lang)
+    return per_1000_text(1000 * float(value) / population, lang)
 
 
 def table_rows(
@@ -227,11 +344,11 @@ def table_rows(
                 "code": str(code),
                 "name": str(row["name"]),
                 "province": str(row["province"]),
-                "size_class": str(row["size_class"]),
-                "urbanity": str(row["urbanity"]),
+                "size_class": size_label(str(row["size_class"]), lang),
+                "urbanity": urbanity_label(row["urbanity"], lang),
                 "value": cell(row[name], name, flag, lang),
                 "per_1000": per_1000_cell(row[name], float(row["population"]), name, flag, lang),
-                "peers": MISSING if math.isnan(peer) else format_value(peer, variable_of(name), lang),
+                "peers": peer_text(peer, name, lang),
                 "flag": flag,
             }
         )

@@ -37,16 +37,20 @@ def intro_section(result: municipal.MunicipalRun, lang: Language) -> Section:
     shown, _ = municipal.protected_frame(municipal.raw_frame(result))
     covers = {name: faces.period(name, lang, scenario.start_year, scenario.end_year) for name in MAPPED}
     figures = [go.Figure(faces.map_figure(shown, name, lang, covers[name])) for name in MAPPED]
+    intro = text(
+        "municipal_report.intro",
+        lang,
+        name=scenario.name,
+        runs=format_number(scenario.runs, lang),
+        start=scenario.start_year,
+        end=scenario.end_year,
+    )
+    balance = faces.balance_note(
+        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
+    )
     return Section(
         title=text("municipal_report.maps", lang),
-        text=text(
-            "municipal_report.intro",
-            lang,
-            name=scenario.name,
-            runs=format_number(scenario.runs, lang),
-            start=scenario.start_year,
-            end=scenario.end_year,
-        ),
+        text=f"{intro} {balance}",
         figures=figures,
         sources=[sources()["gemeenten_2024.csv"], sources()["gemeenten_2024.geojson"]],
         sources_label=text("sources", lang),
@@ -58,11 +62,12 @@ def benchmark_cell(value: str, peer: float, name: str, lang: Language) -> str:
     if math.isnan(peer):
         return value
     per_1000 = " ‰" if name in municipal.PEERS_PER_1000 else ""
-    return f"{value} ({format_value(peer, municipal.variable_of(name), lang)}{per_1000})"
+    return f"{value} ({faces.peer_text(peer, name, lang)}{per_1000})"
 
 
 def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section:
-    """Every municipality: the tabulated indicators after disclosure control, with the peers' median."""
+    """Every municipality (by province, then name): the tabulated indicators after disclosure control,
+    with the peers' median; the table scrolls sideways inside the text column where it is wider."""
     raw = municipal.raw_frame(result)
     shown, flags = municipal.protected_frame(raw)
     peers = municipal.benchmarks(raw)
@@ -70,7 +75,7 @@ def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section
     start, end = result.scenario.start_year, result.scenario.end_year
     header += [f"{faces.heading(n, lang)}, {faces.period(n, lang, start, end)}" for n in TABULATED]
     rows = []
-    for code, row in shown.iterrows():  # rows of a rendered table
+    for code, row in by_province(shown).iterrows():  # rows of a rendered table
         cells = [
             benchmark_cell(
                 faces.cell(row[name], name, str(flags.at[code, name]), lang),
@@ -80,29 +85,47 @@ def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section
             )
             for name in TABULATED
         ]
-        rows.append([str(row["name"]), str(row["province"]), str(row["size_class"]), *cells])
+        rows.append(
+            [str(row["name"]), str(row["province"]), faces.size_label(str(row["size_class"]), lang), *cells]
+        )
     return Section(
         title=text("municipal_report.benchmark", lang),
         text=text("municipal_report.benchmark_text", lang),
-        tables_html=[table_html(header, rows)],
+        tables_html=[f'<div class="wide">{table_html(header, rows, text_columns=(0, 1, 2))}</div>'],
     )
 
 
+def by_province(shown: pd.DataFrame) -> pd.DataFrame:
+    """The rows grouped as the table reads: by province, then by municipality name (case-insensitive)."""
+    keys = pd.DataFrame({"province": shown["province"], "name": shown["name"].str.lower()})
+    order = keys.sort_values(["province", "name"], kind="stable").index
+    return shown.loc[order]
+
+
+SPREADING_COLUMNS = ("published", "key", "population_only")
+
+
 def spreading_section(lang: Language) -> Section:
-    """The Spreidingswet key recomputed next to the published provincial totals."""
-    frame = municipal.spreading_table()
-    header = [text("municipal_province", lang)] + [
-        text(f"municipal_report.{key}", lang) for key in ("published", "key", "population_only")
+    """The Spreidingswet key per province next to the published totals (equal by construction, said
+    so), and the five published municipal numbers next to the key's estimate (an in-sample fit)."""
+    names = [text(f"municipal_report.{key}", lang) for key in SPREADING_COLUMNS]
+    provinces = [
+        [row["province"], *(format_number(row[key], lang) for key in SPREADING_COLUMNS)]
+        for _, row in municipal.spreading_table().iterrows()  # provinces
     ]
-    rows = [
-        [row["province"], *(format_number(row[key], lang) for key in ("published", "key", "population_only"))]
-        for _, row in frame.iterrows()  # provinces
+    points = [
+        [row["municipality"], *(format_number(row[key], lang) for key in SPREADING_COLUMNS)]
+        for _, row in municipal.spreading_points().iterrows()  # five published numbers
     ]
+    point_names = [names[0], text("municipal_report.key_estimate", lang), names[2]]
     return Section(
         title=text("municipal_report.spreading", lang),
         text=text("municipal_report.spreading_text", lang),
-        tables_html=[table_html(header, rows)],
-        sources=[sources()["spreidingswet_provinces.csv"]],
+        tables_html=[
+            table_html([text("municipal_province", lang), *names], provinces),
+            table_html([text("municipal_report.municipality", lang), *point_names], points),
+        ],
+        sources=[sources()["spreidingswet_provinces.csv"], sources()["spreidingswet_municipal_points.csv"]],
         sources_label=text("sources", lang),
     )
 

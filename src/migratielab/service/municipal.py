@@ -20,7 +20,12 @@ from migratielab.models.asylum.setup import scenario_parameters
 from migratielab.models.municipal import backtest as municipal_backtest
 from migratielab.models.municipal import setup as municipal_setup
 from migratielab.models.municipal import spreiding
-from migratielab.models.municipal.data import Municipalities, municipalities, provincial_targets
+from migratielab.models.municipal.data import (
+    Municipalities,
+    municipalities,
+    provincial_targets,
+    published_points,
+)
 from migratielab.models.variables import Variable, indicators, registry
 from migratielab.params import default_parameters
 from migratielab.scenario import MunicipalSection, Scenario, bundled_scenario_path, load_scenario
@@ -178,16 +183,33 @@ def national_per_year(result: MunicipalRun, name: str) -> pd.Series | None:
     return result.dataset[total].mean("run").to_series()
 
 
+def housing_balance(result: MunicipalRun) -> pd.Series:
+    """The national housing balance, persons per year (mean over the horizon's calendar years and the
+    runs): the task, those housed, those written off (offered but not filled: the chain had fewer
+    status holders ready to be housed, the half-yearly re-evaluation) and the change in the backlog,
+    with task = housed + written off + backlog change (the backlog starts at 0)."""
+    data = result.dataset
+    years = data.sizes["year"]
+    names = ("task", "housed", "written_off")
+    flows = {name: float(data[f"total_{name}"].mean("run").mean("year")) for name in names}
+    flows["backlog_change"] = float(data["total_backlog"].isel(year=-1).mean("run")) / years
+    return pd.Series(flows)
+
+
 def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frame after disclosure control, and a frame of flags (``r``, ``s``, ``s2``) per cell."""
     shown, flags = frame.copy(), pd.DataFrame("", index=frame.index, columns=frame.columns)
-    for name in (*COUNTS, "backlog"):
+    for name in COUNTS:
         shown[name], flags[name] = disclosure.protect_counts(frame[name], frame["province"])
+    shown["backlog"], flags["backlog"] = disclosure.protect_balance(
+        frame["backlog"], frame["housed"], flags["housed"]
+    )
     for name, count in AMOUNTS.items():
         shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
     shown["housed_per_1000"], flags["housed_per_1000"] = disclosure.protect_ratio(
-        frame["housed_per_1000"], frame["housed"], frame["population"]
-    )
+        1000 * shown["housed"] / frame["population"], frame["housed"], frame["population"]
+    )  # from the rounded count: the unrounded one is not to be read back from the ratio
+    flags["housed_per_1000"] = flags["housed_per_1000"].where(shown["housed"].notna(), flags["housed"])
     for name, denominator in HORIZON_RATES.items():  # shares over the horizon: its persons the base
         base = frame[denominator] * frame.attrs["years"]
         shown[name], flags[name] = disclosure.protect_rate(frame[name], base)
@@ -348,8 +370,29 @@ def compare_experiments(result: MunicipalRun) -> list[ExperimentComparison]:
     return comparisons
 
 
+def spreading_points() -> pd.DataFrame:
+    """The published indicative numbers of single municipalities next to the key's estimate for them
+    and a spread by population only (places, first cycle). The key's two proxy coefficients are fitted
+    to these five numbers, so the comparison is an in-sample fit, not an independent test."""
+    towns, targets = municipalities(), provincial_targets()
+    _, places = spreiding.places(targets.places.sum(), towns, targets)
+    points = published_points()
+    index = np.searchsorted(towns.codes, points["gemeentecode"].to_numpy(dtype=str))
+    return pd.DataFrame(
+        {
+            "municipality": towns.names[index],
+            "published": points["indicative_places"].to_numpy(dtype=float),
+            "key": places[index],
+            "population_only": np.round(targets.places.sum() * towns.population_share[index]),
+        },
+        index=towns.codes[index],
+    )
+
+
 def spreading_table() -> pd.DataFrame:
-    """Per province: the published target and the key's total, and the population-only spread."""
+    """Per province: the published target, the sum of the key's municipal estimates (equal to the
+    published target by construction: the provincial SES level is calibrated to it, so it is no check)
+    and the population-only spread."""
     towns, targets = municipalities(), provincial_targets()
     provinces, _ = spreiding.places(targets.places.sum(), towns, targets)
     population = np.array([towns.population[towns.province_codes == code].sum() for code in targets.codes])
