@@ -163,6 +163,9 @@ function liveForm(form) {
     refresh();
   });
   updateActiveFields(form);
+  // The server checks the levers and answers in the page's language (the browser's own bubbles would
+  // block the request and speak the browser's language); without JavaScript the browser still checks.
+  form.noValidate = true;
   // Back or Forward to another set of levers: load that address (the server renders its form and results).
   window.addEventListener("popstate", () => window.location.reload());
 }
