@@ -405,6 +405,11 @@ async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> 
     return timed(View(context, figures), started)
 
 
+POPULATION_LEVERS = ("net_migration", "tfr", "e0_male", "e0_female")
+"""The long-term page's demographic levers a refusal names (a plan is shown next to its variant,
+which has the form's net migration)."""
+
+
 async def population_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
     """The long-term page's results: the variant alone, or the migration plan next to it (422 in the
     page's language, naming the levers, when they drive some age group below zero)."""
@@ -412,15 +417,10 @@ async def population_view(form: PopulationForm, pool: SimulationPool, wait: floa
     try:
         view = await chosen(form, pool, wait)
     except RefusedOutcomeError:
-        names = ["tfr", "e0_male", "e0_female"] if form.mode == "plan" else POPULATION_LEVERS
-        levers = {name: float(getattr(form, name)) for name in names}
+        levers = {name: float(getattr(form, name)) for name in POPULATION_LEVERS}
         raise HTTPException(422, refused_projection(levers, form.end, form.lang)) from None
     view.context["run_choices"] = list(POPULATION_RUN_CHOICES)
     return view
-
-
-POPULATION_LEVERS = ["net_migration", "tfr", "e0_male", "e0_female"]
-"""The long-term page's demographic levers (variant mode), as a refusal names them."""
 
 
 async def with_choices(view: Awaitable[View]) -> View:
