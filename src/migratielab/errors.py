@@ -19,7 +19,12 @@ class InputError(ValueError):
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
         """Rebuild from the three parts, so the error crosses process boundaries intact."""
-        return (InputError, (self.source, self.key, self.expected))
+        return (type(self), (self.source, self.key, self.expected))
+
+
+class RefusedOutcomeError(InputError):
+    """Valid inputs that together drive the model somewhere it cannot follow (a population that runs
+    out): the message names the inputs; the dashboard words it in the page's language."""
 
 
 class ConservationError(RuntimeError):
@@ -38,6 +43,6 @@ def refused_outcomes(source: str, inputs: str) -> Iterator[None]:
     try:
         yield
     except InfeasibleRunError as error:
-        raise InputError(
+        raise RefusedOutcomeError(
             source, inputs, f"inputs under which every stock stays finite and non-negative ({error})"
         ) from None

@@ -53,11 +53,17 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def validation_error(request: Request, error: Exception) -> Response:
-    """Request validation: FastAPI's 422 JSON for the API, the reasons as an HTML page for the dashboard."""
+    """Request validation: FastAPI's 422 JSON for the API; for the dashboard the reasons in the page's
+    language (field label and expectation), as an HTML page or, for a results fragment that
+    dashboard.js fetches, as JSON ``{"detail": message, "fields": [names]}``."""
     assert isinstance(error, RequestValidationError)
-    if wants_json(request):
-        return JSONResponse({"detail": plain_errors(error)}, status_code=422)
     lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"detail": plain_errors(error)}, status_code=422)
+    if wants_json(request):  # a dashboard fragment: the page's message, and the fields to mark
+        fields = [str(e["loc"][-1]) for e in error.errors() if e.get("loc")]
+        body = {"detail": form_errors(error.errors(), lang), "fields": fields}
+        return JSONResponse(body, status_code=422)
     return error_response(request, 422, form_errors(error.errors(), lang))
 
 

@@ -8,11 +8,11 @@ the same service calls.
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,7 +34,8 @@ from migratielab.dashboard.forms import (
     PopulationForm,
 )
 from migratielab.data import store
-from migratielab.errors import InputError
+from migratielab.errors import InputError, RefusedOutcomeError
+from migratielab.models.municipal.data import municipalities
 from migratielab.models.variables import Language
 from migratielab.params import default_parameters
 from migratielab.presentation import labour as labour_rows
@@ -53,6 +54,7 @@ from migratielab.presentation.datapage import (
     unit_text,
 )
 from migratielab.presentation.formatting import format_number, format_share, missing_note
+from migratielab.presentation.messages import refused_projection
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
@@ -136,10 +138,14 @@ def page(request: Request, template: str, lang: Language, view: View, status_cod
     return HTMLResponse(html, status_code=status_code)
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """A dashboard page (navigation, language switch) that says why a request was refused."""
+def error_page(
+    request: Request, status: int, message: str, links: list[tuple[str, str]] | None = None
+) -> HTMLResponse:
+    """A dashboard page (navigation, language switch) that says why a request was refused, with
+    optional ``(address, label)`` links to pages the visitor may have meant."""
     lang: Language = "en" if request.query_params.get("lang") == "en" else "nl"
-    return page(request, "error.html", lang, View({"message": message, "status": status}), status)
+    context = {"message": message, "status": status, "links": links or []}
+    return page(request, "error.html", lang, View(context), status)
 
 
 async def page_or_pending(
@@ -380,7 +386,9 @@ def projection_view(
         "form": form,
         "header": header,
         "rows": rows,
-        "missing_note": missing_note([cell for row in rows for cell in row], form.lang),
+        "missing_note": text("population_missing_note", form.lang, end=str(form.end))
+        if missing_note([cell for row in rows for cell in row], form.lang)
+        else "",
         "figure_ids": list(figures),
         "sources": [text("population_sources", form.lang)],
     }
@@ -408,10 +416,20 @@ async def plan_view(form: PopulationForm, pool: SimulationPool, wait: float) -> 
     return timed(View(context, figures), started)
 
 
+POPULATION_LEVERS = ("net_migration", "tfr", "e0_male", "e0_female")
+"""The long-term page's demographic levers a refusal names (a plan is shown next to its variant,
+which has the form's net migration)."""
+
+
 async def population_view(form: PopulationForm, pool: SimulationPool, wait: float) -> View:
-    """The long-term page's results: the variant alone, or the migration plan next to it."""
+    """The long-term page's results: the variant alone, or the migration plan next to it (422 in the
+    page's language, naming the levers, when they drive some age group below zero)."""
     chosen = plan_view if form.mode == "plan" else long_term_view
-    view = await chosen(form, pool, wait)
+    try:
+        view = await chosen(form, pool, wait)
+    except RefusedOutcomeError:
+        levers = {name: float(getattr(form, name)) for name in POPULATION_LEVERS}
+        raise HTTPException(422, refused_projection(levers, form.end, form.lang)) from None
     view.context["run_choices"] = list(POPULATION_RUN_CHOICES)
     return view
 
@@ -643,14 +661,28 @@ def municipal_csv() -> Response:
     return Response(body, media_type="text/csv", headers=headers)
 
 
+def similar_towns(wanted: str, count: int = 5) -> list[tuple[str, str]]:
+    """Up to ``count`` municipalities whose names resemble ``wanted`` (difflib, case-insensitive), as
+    ``(code, name)``, most similar first; none for an unknown code (similar code numbers are not
+    related places)."""
+    towns = municipalities()
+    pairs = zip(towns.codes.tolist(), towns.names.tolist(), strict=True)
+    by_name = {name.lower(): (code, name) for code, name in pairs}
+    close = difflib.get_close_matches(wanted.strip().lower(), list(by_name), count, cutoff=0.6)
+    return [by_name[name] for name in close]
+
+
 @router.get("/municipalities/{code}")
 def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTMLResponse:
     """One municipality: every indicator with the period it covers, per 1,000 inhabitants (counts)
     and next to the median of similar municipalities."""
     try:
         position = municipal.find(code)
-    except InputError as error:
-        return HTMLResponse(f"<p>{html_escape(str(error))}</p>", status_code=404)
+    except InputError:
+        similar = similar_towns(code)
+        links = [(f"/municipalities/{town}?lang={lang}", f"{name} ({town})") for town, name in similar]
+        message = text("municipality_unknown", lang, code=code)
+        return error_page(request, 404, message + (" " + text("did_you_mean", lang) if links else ""), links)
     shown, flags, peers = municipal_tables()
     result = municipal.default_run()
     scenario = result.scenario

@@ -51,3 +51,11 @@ def choices(name: str, expected: str, lang: Language) -> str:
 def form_errors(errors: Sequence[Mapping[str, Any]], lang: Language) -> str:
     """Every validation error of a form submission, joined with ``; ``."""
     return "; ".join(field_reason(error, lang) for error in errors)
+
+
+def refused_projection(levers: Mapping[str, float], end: int, lang: Language) -> str:
+    """The refusal of a projection in which some age group would fall below zero, naming each lever
+    (form label and value, in the page's format) and the end year."""
+    named = [f"{field_label(name, lang)} {format_number(value, lang)}" for name, value in levers.items()]
+    named.append(f"{field_label('end', lang)} {end}")
+    return text("error.population_runs_out", lang, levers="; ".join(named))

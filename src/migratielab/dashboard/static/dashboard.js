@@ -44,8 +44,39 @@ function updateActiveFields(form) {
   }
 }
 
-function errorDetail(body) {
-  return Array.isArray(body.detail) ? body.detail.map((e) => e.msg).join("; ") : body.detail;
+// A refused request: the server's message (in the page's language, naming the field) next to the
+// button, the refused fields marked, and the results of the last valid request dimmed with a note.
+function showRefusal(form, status, body) {
+  setStatus(status, "failed", status.dataset.refused + ": " + body.detail);
+  for (const name of body.fields || []) {
+    const input = form.elements[name];
+    if (input instanceof Element) {
+      input.setAttribute("aria-invalid", "true");
+    }
+  }
+  markStale(true);
+  status.scrollIntoView({ block: "nearest" });
+}
+
+function clearRefusal(form) {
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+  }
+}
+
+function markStale(stale) {
+  const results = document.getElementById("results");
+  const status = document.getElementById("status");
+  results.classList.toggle("stale", stale);
+  let note = document.getElementById("stale-note");
+  if (stale && !note) {
+    note = document.createElement("p");
+    note.id = "stale-note";
+    note.textContent = status.dataset.stale;
+    results.prepend(note);
+  } else if (!stale && note) {
+    note.remove();
+  }
 }
 
 function liveForm(form) {
@@ -98,13 +129,18 @@ function liveForm(form) {
       const response = await fetchResults(query, pending.signal);
       const body = await response.json();
       clearInterval(clock);
+      clearRefusal(form);
       if (!response.ok) {
-        setStatus(status, "failed", status.dataset.failed + ": " + errorDetail(body));
+        showRefusal(form, status, body);
         return;
       }
       results.innerHTML = body.html;
+      results.classList.remove("stale");
       drawFigures(body.figures);
-      window.history.replaceState(null, "", window.location.pathname + "?" + query);
+      // A new history entry per accepted change: Back returns to the levers before it (popstate).
+      if (window.location.search !== "?" + query) {
+        window.history.pushState(null, "", window.location.pathname + "?" + query);
+      }
       updateLanguageLink(query);
       status.dataset.revision = String(Number(status.dataset.revision) + 1);
       setStatus(status, "ready", status.dataset.ready);
@@ -112,6 +148,7 @@ function liveForm(form) {
       if (error.name !== "AbortError") {
         clearInterval(clock);
         setStatus(status, "failed", status.dataset.failed);
+        markStale(true);
       }
     }
   }
@@ -126,6 +163,11 @@ function liveForm(form) {
     refresh();
   });
   updateActiveFields(form);
+  // The server checks the levers and answers in the page's language (the browser's own bubbles would
+  // block the request and speak the browser's language); without JavaScript the browser still checks.
+  form.noValidate = true;
+  // Back or Forward to another set of levers: load that address (the server renders its form and results).
+  window.addEventListener("popstate", () => window.location.reload());
 }
 
 document.addEventListener("DOMContentLoaded", () => {
