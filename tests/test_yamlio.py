@@ -80,3 +80,12 @@ def test_bad_parameter_files_give_one_clear_message(tmp_path: Path, body: str, e
     with pytest.raises(InputError, match=expected) as caught:
         load_parameter_overrides(path, "asylum")
     assert str(path) in str(caught.value)
+
+
+def test_every_further_problem_is_named_by_its_key(tmp_path: Path) -> None:
+    """A file with several mistakes names the first in full and the keys of the others."""
+    path = write(tmp_path, "name: x\nrunz: 3\nende: 2030\npolicies: [{name: a}]\n")
+    with pytest.raises(InputError) as raised:
+        load_scenario(path)
+    message = str(raised.value)
+    assert "runz" in message and "(and 1 more problem: ende)" in message

@@ -83,16 +83,16 @@ def parse_yaml(text: str, source: str | Path) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(source, where, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise InputError(source, where, f"expected valid YAML ({getattr(exc, 'problem', exc)})") from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer with more than 4,300 digits
-        raise InputError(source, "", f"valid YAML ({str(exc).split(';')[0]})") from None
+        raise InputError(source, "", f"expected valid YAML ({str(exc).split(';')[0]})") from None
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
     """Read a YAML file that must hold a mapping at the top level."""
     content = parse_yaml(read_text_file(path), path)
     if not isinstance(content, dict):
-        raise InputError(path, "", "a mapping of keys to values at the top level")
+        raise InputError(path, "", "expected a mapping of keys to values at the top level")
     return content
 
 
@@ -178,8 +178,18 @@ def validation_error_to_input_error(
         key = ".".join(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
     if others:
-        message += f" (and {len(others)} more problem{'s' if len(others) > 1 else ''})"
+        message += more_problems(others)
     return InputError(source, key, message)
+
+
+def more_problems(others: list[ErrorDetails], named: int = 3) -> str:
+    """`` (and N more problems: key, key, ...)``: the keys of the further pydantic errors, at most
+    ``named`` of them, so a user can fix every problem of a file in one go."""
+    keys = list(
+        dict.fromkeys(".".join(str(part) for part in error["loc"]) or "(top level)" for error in others)
+    )
+    shown = ", ".join(keys[:named]) + (", ..." if len(keys) > named else "")
+    return f" (and {len(others)} more problem{'s' if len(others) > 1 else ''}: {shown})"
 
 
 def load_model(path: str | Path, model: type[ModelT]) -> ModelT:
