@@ -16,7 +16,7 @@ import xarray as xr
 from migratielab.models.asylum.chain import QUEUE_MONTHS, Flows, State
 
 POPULATE_BYTES = 64 * 2**20  # recordings this large are mapped with their pages populated at once
-KEPT_BYTES = 2**30  # mapped blocks given back, kept for reuse up to this many bytes in all
+KEPT_BYTES = 2**29  # mapped blocks given back, kept for reuse up to this many bytes in all (512 MiB)
 
 
 @dataclass(frozen=True)
