@@ -37,7 +37,8 @@ from migratielab.service import explore as service
 
 runs_app = typer.Typer(help="Browse stored explorations.", no_args_is_help=True)
 StoreOption = Annotated[
-    Path | None, typer.Option(help="Exploration store folder; default $MIGRATIELAB_HOME/explorations")
+    Path | None,
+    typer.Option(help="Exploration store folder; default: the folder explorations in $MIGRATIELAB_HOME"),
 ]
 
 
