@@ -632,9 +632,7 @@ def municipal_page(
         "national": municipal_faces.national_note(
             municipal.national_per_year(result, indicator), indicator, lang
         ),
-        "balance": municipal_faces.balance_note(
-            municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
-        )
+        "balance": municipal_faces.balance_note(result, lang)
         if indicator in municipal_faces.BALANCE_INDICATORS
         else "",
         "pass_note": municipal_faces.pass_rate_note(result, lang)
@@ -708,9 +706,7 @@ def municipality_page(request: Request, code: str, lang: Language = "nl") -> HTM
         "urbanity_label": municipal_faces.urbanity_label(shown.at[code, "urbanity"], lang),
     }
     pass_note = municipal_faces.pass_rate_note(result, lang)
-    balance = municipal_faces.balance_note(
-        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
-    )
+    balance = municipal_faces.balance_note(result, lang)
     return page(
         request,
         "municipality.html",

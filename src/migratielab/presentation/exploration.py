@@ -61,6 +61,10 @@ def threshold_heading(column: str, lang: Language) -> str | None:
     return f" {text('and', lang)} ".join(shown)
 
 
+OUTCOME_COLUMNS = ("outcome", "output", "variable")
+"""Columns that name a registered outcome variable (shown by its label, with its unit)."""
+
+
 def column_heading(column: Hashable, lang: Language) -> str:
     """The heading of an analysis column: its catalogue text (``explore.column.<name>``), a threshold
     in words, or the name with spaces."""
@@ -74,13 +78,13 @@ def column_heading(column: Hashable, lang: Language) -> str:
 def is_share_column(column: Hashable) -> bool:
     """True for columns holding a share of futures (robustness thresholds, ``share_best``)."""
     name = str(column)
-    return name in SHARE_COLUMNS or threshold_heading(name, "en") is not None
+    return name in SHARE_COLUMNS or all(THRESHOLD.fullmatch(part) for part in name.split(" and "))
 
 
 def analysis_cell(column: Hashable, value: object, entry: Variable | None, lang: Language) -> str:
     """One cell of an analysis table: outcome names by label; figures in the outcome's unit
     (``IN_OUTCOME_UNITS``) in its shown unit; shares of futures as %; other numbers compactly."""
-    if column in ("outcome", "output", "variable"):
+    if column in OUTCOME_COLUMNS:
         return outcome_label(str(value), lang)
     if isinstance(value, bool) or not isinstance(value, float | int):
         return str(value)

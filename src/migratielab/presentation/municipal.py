@@ -28,6 +28,7 @@ from migratielab.service.municipal import (
     PEERS_PER_1000,
     PERIODS,
     MunicipalRun,
+    housing_balance,
     variable_of,
 )
 
@@ -252,17 +253,17 @@ BALANCE_INDICATORS = ("task", "housed", "backlog", "realisation_share", "housed_
 """Indicators whose page shows the national housing balance (``balance_note``)."""
 
 
-def balance_note(balance: pd.Series, lang: Language, start: int, end: int) -> str:
-    """The national housing balance per year (``service.municipal.housing_balance``): task = housed +
-    written off + backlog change, persons per year through the formatter, with why the backlog stays
-    near 0 and why the municipal cells shown add up to less."""
-    variable = variable_of("housed")
+def balance_note(result: MunicipalRun, lang: Language) -> str:
+    """The national housing balance per year of ``result`` (``service.municipal.housing_balance``):
+    task = housed + written off + backlog change, persons per year through the formatter, with why
+    the backlog stays near 0 and why the municipal cells shown add up to less."""
+    balance, variable = housing_balance(result), variable_of("housed")
     values = {key: format_value(float(balance[key]), variable, lang) for key in balance.index}
     return text(
         "municipal_balance",
         lang,
-        start=start,
-        end=end,
+        start=result.scenario.start_year,
+        end=result.scenario.end_year,
         task=values["task"],
         housed=values["housed"],
         written_off=values["written_off"],

@@ -46,7 +46,7 @@ def headline(item: Headline, lang: Language) -> dict[str, str]:
         when = text(key, lang, year=item.year)
     return {
         "label": text(f"headline.{item.key}", lang),
-        "value": VALUE_MARKS.get(next((flag for flag in item.flags if flag in VALUE_MARKS), ""), "") + value,
+        "value": next((VALUE_MARKS[flag] for flag in item.flags if flag in VALUE_MARKS), "") + value,
         "when": when,
         "quality": headline_quality(item, lang),
         "source": short_source(item.source),

@@ -12,12 +12,14 @@ from migratielab.experiments.store import Manifest
 from migratielab.models.variables import Language, Variable, outcome_variable, variable
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import fan_chart, frame_fan, to_plotly
-from migratielab.presentation.exploration import IN_OUTCOME_UNITS, analysis_cell, column_heading
+from migratielab.presentation.exploration import (
+    IN_OUTCOME_UNITS,
+    OUTCOME_COLUMNS,
+    analysis_cell,
+    column_heading,
+)
 from migratielab.presentation.formatting import format_number, plotly_separators, unit_label
 from migratielab.report.html import Section, render_report, table_html, write_report
-
-OUTCOME_COLUMNS = ("outcome", "output", "variable")
-"""Columns that name a registered outcome variable (shown by its label, with its unit)."""
 
 
 def outcome_of(record: Mapping[Hashable, object]) -> Variable | None:

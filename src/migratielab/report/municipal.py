@@ -45,9 +45,7 @@ def intro_section(result: municipal.MunicipalRun, lang: Language) -> Section:
         start=scenario.start_year,
         end=scenario.end_year,
     )
-    balance = faces.balance_note(
-        municipal.housing_balance(result), lang, scenario.start_year, scenario.end_year
-    )
+    balance = faces.balance_note(result, lang)
     return Section(
         title=text("municipal_report.maps", lang),
         text=f"{intro} {balance}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import xarray as xr
 from pydantic import BaseModel, Field
 
 from migratielab.models.variables import lookup
@@ -24,7 +23,7 @@ from migratielab.scenario import (
 )
 from migratielab.service.population import with_asylum_chain
 from migratielab.service.scorecard import PlanComparison, compare_plans_and_paths, variable_sources
-from migratielab.service.web import quantile_lists, quantiles_over_runs
+from migratielab.service.web import year_fan
 from migratielab.service.web_models import REQUEST_CONFIG, PlanLevels, PlanRequest, YearFan
 from migratielab.yamlio import WholeNumber
 
@@ -99,13 +98,6 @@ class PlanOutlook:
         return [line for key in self.paths for line in variable_sources(key)]
 
 
-def year_fan(key: str, values: xr.DataArray) -> YearFan:
-    """Quantiles over runs per year of a (run, year) variable (NaN years stay gaps)."""
-    years = [int(year) for year in values["year"].to_numpy()]
-    quantiles = quantiles_over_runs(values.transpose("run", "year").to_numpy())
-    return YearFan(variable=key, years=years, quantiles=quantile_lists(quantiles, 4))
-
-
 def plan_outlook(request: PlanScorecardRequest) -> PlanOutlook:
     """The example plan and the requested plan on the same futures: scorecards, paired differences and
     the yearly paths of ``PLAN_PATHS`` from the same runs."""
@@ -117,8 +109,3 @@ def plan_outlook(request: PlanScorecardRequest) -> PlanOutlook:
         for key in PLAN_PATHS
     }
     return PlanOutlook(comparison, fans)
-
-
-def plan_scorecard(request: PlanScorecardRequest) -> PlanComparison:
-    """The example plan and the requested plan on the same futures: scorecards and paired differences."""
-    return plan_outlook(request).comparison

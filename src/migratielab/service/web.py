@@ -367,20 +367,17 @@ def compare(request: CompareRequest) -> SimulationResult:
 # ------------------------------------------------------------------ population and migration plans
 
 
+def year_fan(key: str, values: xr.DataArray) -> YearFan:
+    """Quantiles over runs per year of a (run, year) variable (NaN years stay gaps)."""
+    years = [int(year) for year in values["year"].to_numpy()]
+    quantiles = quantiles_over_runs(values.transpose("run", "year").to_numpy())
+    return YearFan(variable=key, years=years, quantiles=quantile_lists(quantiles, 4))
+
+
 def projection_fans(result: xr.Dataset) -> dict[str, YearFan]:
     """Yearly fan quantiles of the headline population variables (a year without values, such as the
     last year of a flow, stays a gap)."""
-    years = [int(year) for year in result["year"].to_numpy()]
-    return {
-        name: YearFan(
-            variable=name,
-            years=years,
-            quantiles=quantile_lists(
-                quantiles_over_runs(result[name].transpose("run", "year").to_numpy()), 4
-            ),
-        )
-        for name in POPULATION_FANS
-    }
+    return {name: year_fan(name, result[name]) for name in POPULATION_FANS}
 
 
 def summary_of(result: xr.Dataset) -> list[dict[str, float | int | None]]:

@@ -67,8 +67,7 @@ class MappedBlocks:
     def _give_back(self, mapped: mmap.mmap) -> None:
         """Keep ``mapped`` for reuse when it fits under ``KEPT_BYTES``, else unmap it."""
         with self._lock:
-            kept = sum(size * len(blocks) for size, blocks in self._kept.items())
-            if kept + len(mapped) <= KEPT_BYTES:
+            if self.kept_bytes() + len(mapped) <= KEPT_BYTES:
                 self._kept.setdefault(len(mapped), []).append(mapped)
                 return
         mapped.close()
