@@ -99,6 +99,7 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
         "departures_independent",
         "departures_forced",
         "departures_unsupervised",
+        "permits",
     }
     assert {record["variable"] for record in records} == variables
     assert {record["year"] for record in records} == set(range(2014, 2026))
@@ -113,6 +114,10 @@ def test_backtest_json_lists_every_variable_for_every_year() -> None:
         year for year in published.index if 2014 <= year <= 2025
     }
     assert all(penalties[year] == published[year] for year in published.index if year in penalties)
+    permits = {r["year"]: r["observed"] for r in records if r["variable"] == "permits"}
+    assert {year for year, value in permits.items() if value is not None} == set(range(2014, 2021))
+    assert permits[2016] == store.annual("ind.asylum_permits")[2016] == 37_000  # CBS, rounded
+    assert permits[2021] is None  # only the first half-year is published
 
 
 def test_backtest_table_reports_the_error() -> None:

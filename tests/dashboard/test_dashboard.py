@@ -221,7 +221,8 @@ def test_backtest_page_compares_model_and_observations(client: TestClient) -> No
     """The backtest page shows a chart per variable (model and observed) and the mean errors."""
     html = client.get("/backtest?lang=en").text
     figures = embedded_figures(html)
-    assert len(figures) == 9  # occupancy, backlog, holders, wait, penalties, departures in total and by type
+    # occupancy, backlog, holders, wait, penalties, departures in total and by type, permits granted
+    assert len(figures) == 10
     occupancy = figures["coa_occupancy_end"]["data"]  # type: ignore[index]
     assert [trace["name"] for trace in occupancy] == ["model", "observed"]  # type: ignore[index]
     headings = [

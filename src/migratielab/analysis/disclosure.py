@@ -54,15 +54,12 @@ def protect_counts(values: pd.Series, groups: pd.Series) -> tuple[pd.Series, pd.
     return rounded.where(~(primary | secondary)), flags
 
 
-def protect_balance(
-    balance: pd.Series, count: pd.Series, count_flags: pd.Series
-) -> tuple[pd.Series, pd.Series]:
+def protect_balance(balance: pd.Series, count_flags: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A balance (persons, may be negative) rounded to ``ROUND_TO``, suppressed where the count of persons
-    it is built from is a small count or is itself suppressed (``count_flags`` ``s``/``s2``), with the
-    reason as the flag (``s`` small count, ``s2`` protecting another cell)."""
+    it is built from is suppressed (``count_flags`` from ``protect_counts``: ``s`` a small count, ``s2``
+    protecting another cell), with the same reason as the flag."""
     rounded = (balance / ROUND_TO).round() * ROUND_TO + 0.0  # + 0.0: no negative zero
-    small = (count.abs() < MIN_COUNT) & (count != 0)
-    hidden = small | count_flags.isin([SUPPRESSED, SECONDARY])
+    hidden = count_flags.isin([SUPPRESSED, SECONDARY])
     reason = np.where(count_flags == SECONDARY, SECONDARY, SUPPRESSED)
     flags = np.where(hidden, reason, np.where(rounded != balance, ROUNDED, ""))
     return rounded.where(~hidden), pd.Series(flags, index=balance.index)

@@ -136,5 +136,6 @@ def annual_values(monthly: xr.Dataset) -> xr.Dataset:
             "housed": flows["housed"],
             "grants": flows["grants_first_instance"] + flows["grants_appeal"],
             "family_arrivals": flows["family_arrivals"],
+            "permits": flows["grants_first_instance"] + flows["grants_appeal"] + flows["family_arrivals"],
         }
     )

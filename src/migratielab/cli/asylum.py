@@ -122,6 +122,7 @@ MAPE_VARIABLES = (
     "departures_independent",
     "departures_forced",
     "departures_unsupervised",
+    "permits",
 )
 
 

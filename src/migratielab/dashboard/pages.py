@@ -8,7 +8,6 @@ the same service calls.
 
 from __future__ import annotations
 
-import difflib
 import json
 import time
 from collections.abc import Awaitable
@@ -664,10 +663,8 @@ def similar_towns(wanted: str, count: int = 5) -> list[tuple[str, str]]:
     ``(code, name)``, most similar first; none for an unknown code (similar code numbers are not
     related places)."""
     towns = municipalities()
-    pairs = zip(towns.codes.tolist(), towns.names.tolist(), strict=True)
-    by_name = {name.lower(): (code, name) for code, name in pairs}
-    close = difflib.get_close_matches(wanted.strip().lower(), list(by_name), count, cutoff=0.6)
-    return [by_name[name] for name in close]
+    nearest = towns.nearest(wanted, count, cutoff=0.6, codes=False)
+    return [(str(towns.codes[i]), str(towns.names[i])) for i in nearest]
 
 
 @router.get("/municipalities/{code}")

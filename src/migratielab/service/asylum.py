@@ -243,6 +243,7 @@ BACKTEST_OBSERVED = {
     "departures_independent": "departures.independent",
     "departures_forced": "departures.forced",
     "departures_unsupervised": "departures.unsupervised",
+    "permits": "ind.asylum_permits",
 }
 
 

@@ -201,9 +201,7 @@ def protected_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown, flags = frame.copy(), pd.DataFrame("", index=frame.index, columns=frame.columns)
     for name in COUNTS:
         shown[name], flags[name] = disclosure.protect_counts(frame[name], frame["province"])
-    shown["backlog"], flags["backlog"] = disclosure.protect_balance(
-        frame["backlog"], frame["housed"], flags["housed"]
-    )
+    shown["backlog"], flags["backlog"] = disclosure.protect_balance(frame["backlog"], flags["housed"])
     for name, count in AMOUNTS.items():
         shown[name], flags[name] = disclosure.follow(frame[name], flags[count])
     shown["housed_per_1000"], flags["housed_per_1000"] = disclosure.protect_ratio(

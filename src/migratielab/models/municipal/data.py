@@ -82,16 +82,18 @@ class Municipalities:
         )
         if exact.size:
             return int(exact[0])
-        candidates = [*self.names.tolist(), *self.codes.tolist()]
-        lowered = {c.lower(): c for c in candidates}
-        nearest = difflib.get_close_matches(wanted.lower(), list(lowered), n=5, cutoff=0.5)
-        hint = ", ".join(self.label(lowered[n]) for n in nearest) if nearest else "none close"
+        nearest = self.nearest(wanted)
+        hint = ", ".join(f"{self.names[i]} ({self.codes[i]})" for i in nearest) if nearest else "none close"
         raise InputError(source, wanted, f"a known municipality code or name; nearest: {hint}")
 
-    def label(self, code_or_name: str) -> str:
-        """``Name (GM....)`` for a known code or name."""
-        hit = np.flatnonzero((self.codes == code_or_name) | (self.names == code_or_name))[0]
-        return f"{self.names[hit]} ({self.codes[hit]})"
+    def nearest(self, text: str, count: int = 5, cutoff: float = 0.5, codes: bool = True) -> list[int]:
+        """Positions of up to ``count`` municipalities whose name (or, with ``codes``, CBS code)
+        resembles ``text`` (difflib ratio at least ``cutoff``, case-insensitive), most similar first."""
+        keys = {name.lower(): i for i, name in enumerate(self.names.tolist())}
+        if codes:
+            keys.update({code.lower(): i for i, code in enumerate(self.codes.tolist())})
+        close = difflib.get_close_matches(text.strip().lower(), list(keys), n=count, cutoff=cutoff)
+        return list(dict.fromkeys(keys[key] for key in close))
 
 
 def _as_code(text: str) -> str:
