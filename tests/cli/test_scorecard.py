@@ -45,6 +45,20 @@ def test_scorecard_json_and_dutch_report(tmp_path: Path) -> None:
     assert "Humanitair" in page and "hier en nu" in page and "Definities en bronnen" in page
 
 
+def test_scorecard_speaks_dutch_by_default_like_every_report(tmp_path: Path) -> None:
+    """Without --lang the table and the report are Dutch (as ``migratielab report``); an unknown
+    language exits 2 before any run, naming the choices, and writes nothing."""
+    plan, report = short_plan(tmp_path), tmp_path / "kaart.html"
+    result = runner.invoke(app, ["scorecard", str(plan), "--report", str(report)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "Humanitair" in result.output and "Humanitarian" not in result.output
+    assert "<html lang='nl'>" in report.read_text(encoding="utf-8")
+    other = tmp_path / "other.html"
+    refused = runner.invoke(app, ["scorecard", str(plan), "--report", str(other), "--lang", "de"])
+    assert refused.exit_code == 2 and "--lang must be one of" in refused.output and "'de'" in refused.output
+    assert not other.exists() and "Traceback" not in refused.output
+
+
 def test_compare_plans_marks_robust_differences(tmp_path: Path) -> None:
     """Three times the non-EU labour migration: robustly better for the labour force, in the table too."""
     first, second = short_plan(tmp_path, "base"), short_plan(tmp_path, "more", 3.0)
@@ -53,7 +67,9 @@ def test_compare_plans_marks_robust_differences(tmp_path: Path) -> None:
     data = json.loads(result.output)
     labour = next(entry for entry in data["entries"] if entry["id"] == "labour_force_end")
     assert labour["differences_to_first"][0]["verdict"] == "better" and "90%" in data["rule"]
-    table = runner.invoke(app, ["compare-plans", str(first), str(second)], env={"COLUMNS": "250"})
+    table = runner.invoke(
+        app, ["compare-plans", str(first), str(second), "--lang", "en"], env={"COLUMNS": "250"}
+    )
     assert table.exit_code == 0 and "robustly better" in table.output
 
 
@@ -91,7 +107,7 @@ def test_infeasible_limits_exit_1_naming_the_limit(tmp_path: Path) -> None:
         limits=[{"indicator": "labour_force_end", "at_least": 5.0e7}],
         objectives=[{"indicator": "chain_cost"}],
     )
-    result = runner.invoke(app, ["find-plan", str(limits)], env={"COLUMNS": "250"})
+    result = runner.invoke(app, ["find-plan", str(limits), "--lang", "en"], env={"COLUMNS": "250"})
     assert result.exit_code == 1, result.output
     assert "No plan meets every limit" in result.output and "labour_force_end at least 5e+07" in result.output
 
@@ -119,7 +135,9 @@ def test_scorecard_table_keeps_words_and_figures_whole_at_80_columns(tmp_path: P
     no line is wider than the terminal, and the report path is printed whole."""
     plan = short_plan(tmp_path)
     report = tmp_path / "a-folder-with-a-long-name" / "scorecard-report.html"
-    narrow = runner.invoke(app, ["scorecard", str(plan), "--report", str(report)], env={"COLUMNS": "80"})
+    narrow = runner.invoke(
+        app, ["scorecard", str(plan), "--report", str(report), "--lang", "en"], env={"COLUMNS": "80"}
+    )
     as_json = runner.invoke(app, ["scorecard", str(plan), "--json"])
     assert narrow.exit_code == 0 and as_json.exit_code == 0, narrow.output
     lines = narrow.output.splitlines()

@@ -14,7 +14,14 @@ import typer
 from rich.table import Table
 
 from migratielab.analysis.planfinder import load_limits
-from migratielab.cli.common import DelayedProgress, console, print_path, reported_input_errors, whole_words
+from migratielab.cli.common import (
+    DelayedProgress,
+    console,
+    print_path,
+    report_language,
+    reported_input_errors,
+    whole_words,
+)
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
@@ -34,14 +41,7 @@ from migratielab.service.finder import FinderResult, find_plans, finder_records
 from migratielab.service.scorecard import compare_plans, comparison_records, scorecard, scorecard_records
 
 NO_PLAN_EXIT_CODE = 1
-Lang = Annotated[str, typer.Option("--lang", help="Language of tables and reports: en or nl")]
-
-
-def language(value: str) -> Language:
-    """The language option, checked."""
-    if value not in ("en", "nl"):
-        raise InputError("--lang", "lang", "en or nl")
-    return "nl" if value == "nl" else "en"
+Lang = Annotated[str, typer.Option("--lang", help="Language of tables and reports: nl (default) or en")]
 
 
 def scenario_argument(path: str, runs: int | None, seed: int | None) -> Scenario:
@@ -94,11 +94,11 @@ def scorecard_command(
     seed: Seed = None,
     as_json: AsJson = False,
     report: Report = None,
-    lang: Lang = "en",
+    lang: Lang = "nl",
 ) -> None:
     """One integral scorecard (humanitarian, social, economic) of a scenario, with 5-95% bands."""
     with reported_input_errors():
-        chosen = language(lang)
+        chosen = report_language(lang)
         card = scorecard(scenario_argument(scenario, runs, seed))
     if as_json:
         _json(
@@ -125,11 +125,11 @@ def compare_plans_command(
     seed: Seed = None,
     as_json: AsJson = False,
     report: Report = None,
-    lang: Lang = "en",
+    lang: Lang = "nl",
 ) -> None:
     """Plans side by side on the same futures; differences robust across runs are marked."""
     with reported_input_errors():
-        chosen = language(lang)
+        chosen = report_language(lang)
         comparison = compare_plans([scenario_argument(plan, runs, seed) for plan in plans])
     if as_json:
         _json(comparison_records(comparison))
@@ -186,11 +186,11 @@ def find_plan_command(
     write_plans: Annotated[
         Path | None, typer.Option(help="Folder to write each plan found as a scenario YAML")
     ] = None,
-    lang: Lang = "en",
+    lang: Lang = "nl",
 ) -> None:
     """Search plans within the bands that meet the limits in the stated share of futures (NSGA-II/III)."""
     with reported_input_errors():
-        chosen = language(lang)
+        chosen = report_language(lang)
         spec = load_limits(limits)
         with DelayedProgress("searching plans"):
             result = find_plans(spec, limits)
