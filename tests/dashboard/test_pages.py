@@ -17,3 +17,20 @@ def test_series_page_shows_flags_and_notes(client: TestClient) -> None:
 def test_a_flag_the_note_already_names_is_not_repeated(client: TestClient) -> None:
     english = client.get("/data/series/ind.decision_wait?lang=en").text
     assert "derived: 2024 (53 weeks)" in english and "derived; derived" not in english
+
+
+def test_series_page_charts_half_years_and_dated_counts_not_only_years(client: TestClient) -> None:
+    """The quota is set per half-year and the waiting list is counted on dates: each value is drawn
+    (the chart used to show only the values of whole years)."""
+    from migratielab.data import store
+    from tests.dashboard.test_dashboard import embedded_figures
+
+    quota = embedded_figures(client.get("/data/series/municipal.housing_quota?lang=en").text)["series"]
+    half_years = next(trace for trace in quota["data"] if trace["name"] == "per half-year")  # type: ignore[index]
+    stored = store.get_series("municipal.housing_quota")
+    assert sorted(v for v in half_years["y"] if v is not None) == sorted(
+        float(v) for p, v in zip(stored["period"], stored["value"], strict=True) if "-H" in str(p)
+    )
+    holders = embedded_figures(client.get("/data/series/coa.status_holders_waiting").text)["series"]
+    (levels,) = holders["data"]  # type: ignore[index]
+    assert sum(v is not None for v in levels["y"]) == len(store.get_series("coa.status_holders_waiting"))

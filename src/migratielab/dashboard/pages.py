@@ -42,7 +42,7 @@ from migratielab.presentation import municipal as municipal_faces
 from migratielab.presentation import overview, population, simulation
 from migratielab.presentation import scorecard as scorecard_tables
 from migratielab.presentation.catalogue import Translator, catalogue, text
-from migratielab.presentation.charts import Figure, Series, line_chart
+from migratielab.presentation.charts import Figure
 from migratielab.presentation.datapage import (
     SHARE_UNITS,
     citation,
@@ -54,6 +54,7 @@ from migratielab.presentation.datapage import (
 )
 from migratielab.presentation.formatting import format_number, format_share, missing_note
 from migratielab.presentation.messages import refused_projection
+from migratielab.presentation.series_chart import series_figure
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
@@ -341,14 +342,16 @@ def data_view(lang: Language) -> View:
 
 
 def series_page_view(series_id: str, lang: Language) -> View:
-    """One stored series: its annual values as a chart, every value with its source, the sources."""
+    """One stored series: every value at its period as a chart (``series_figure``), every value with
+    its source, the sources."""
     shown = data.show_series(series_id)
     info = shown.info
     description = series_description(series_id, info.description, lang)
-    annual = store.annual(series_id)
-    figure = line_chart(
-        [Series(description, [int(year) for year in annual.index], [float(v) for v in annual])],
-        text("annual_values", lang),
+    charted = [value for value in shown.values if "partial" not in value.flags]
+    figure = series_figure(
+        [value.period for value in charted],
+        [value.value for value in charted],
+        info.kind,
         unit_text(info.unit, lang),
         lang,
     )
@@ -373,7 +376,7 @@ def series_page_view(series_id: str, lang: Language) -> View:
             {"key": key, **item} for key, item in zip(info.sources, series_sources(series_id), strict=True)
         ],
     }
-    return View(context, {"series": figure} if len(annual) else {})
+    return View(context, {"series": figure} if figure is not None else {})
 
 
 def projection_view(

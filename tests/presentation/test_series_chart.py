@@ -1,0 +1,57 @@
+"""The data page's chart of one series (``presentation/series_chart.py``): every value at its period."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migratielab.presentation.series_chart import STOCK_GAP_DAYS, series_figure
+
+
+def test_whole_years_stay_a_year_axis_with_missing_years_as_gaps() -> None:
+    figure = series_figure(["2016", "2014", "2015", "2018"], [3.0, 1.0, 2.0, 5.0], "flow", "persons", "en")
+    assert figure is not None
+    (trace,) = figure["data"]
+    assert trace["x"] == [2014, 2015, 2016, 2017, 2018] and trace["y"] == [1.0, 2.0, 3.0, None, 5.0]
+    assert figure["layout"]["title"]["text"] == "Annual values"
+
+
+def test_half_years_are_drawn_at_their_middle_and_apart_from_a_year() -> None:
+    periods = ["2019-H1", "2019-H2", "2020", "2021-H2", "2022-H1"]
+    figure = series_figure(periods, [6000, 6000, 12000, 11000, 9979], "flow", "personen", "nl")
+    assert figure is not None
+    by_name = {trace["name"]: trace for trace in figure["data"]}
+    half = by_name["per half jaar"]
+    assert half["x"] == ["2019-04-01", "2019-09-30", "2019-12-31", "2021-09-30", "2022-04-01"]
+    assert half["y"] == [6000, 6000, None, 11000, 9979]  # 2020-H1 to 2021-H1 are missing: a gap
+    assert by_name["per jaar"]["x"] == ["2020-07-01"] and by_name["per jaar"]["y"] == [12000]
+
+
+def test_stock_counts_sit_on_their_day_and_a_year_without_counts_breaks_the_line() -> None:
+    periods = ["2022", "2023-04", "2024-07", "2024-11-30", "2025"]
+    figure = series_figure(periods, [16750, 16000, 16000, 19000, 18420], "stock", "persons", "en")
+    assert figure is not None
+    (trace,) = figure["data"]
+    assert trace["x"] == ["2022-12-31", "2023-04-30", "2023-05-01", "2024-07-31", "2024-11-30", "2025-12-31"]
+    assert trace["y"] == [16750, 16000, None, 16000, 19000, 18420]
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=st.lists(st.dates(min_value=date(2000, 1, 1)), min_size=1, max_size=30, unique=True))
+def test_every_stock_count_is_drawn_once_and_only_long_silences_break_the_line(days: list) -> None:
+    periods = [day.isoformat() for day in days]
+    figure = series_figure(periods, [float(i) for i in range(len(days))], "stock", "persons", "en")
+    assert figure is not None
+    (trace,) = figure["data"]
+    drawn = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+    assert sorted(x for x, _ in drawn) == sorted(periods) == [x for x, _ in drawn]
+    ordered = sorted(days)
+    silences = sum((b - a).days > STOCK_GAP_DAYS for a, b in pairwise(ordered))
+    assert trace["y"].count(None) == silences
+
+
+def test_no_values_no_chart() -> None:
+    assert series_figure([], [], "flow", "persons", "en") is None
