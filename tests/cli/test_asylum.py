@@ -125,6 +125,7 @@ def test_backtest_table_reports_the_error() -> None:
     assert result.exit_code == 0, result.output
     assert "out of sample" in result.output and "in sample" in result.output
     assert "Forward run start" in result.output
+    assert "over every dated count" in result.output and "coa.status_holders_waiting 17" in result.output
 
 
 @pytest.mark.parametrize("columns", [80, 200])

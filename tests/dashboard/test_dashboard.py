@@ -223,6 +223,10 @@ def test_backtest_page_compares_model_and_observations(client: TestClient) -> No
     figures = embedded_figures(html)
     # occupancy, backlog, holders, wait, penalties, departures in total and by type, permits granted
     assert len(figures) == 10
+    assert "Mean absolute percentage error over every dated count" in html
+    assert "Status holders in COA reception waiting for municipal housing (17 counts)" in html
+    dutch = client.get("/backtest").text
+    assert "over elke gedateerde telling" in dutch and "(21 tellingen)" in dutch
     occupancy = figures["coa_occupancy_end"]["data"]  # type: ignore[index]
     assert [trace["name"] for trace in occupancy] == ["model", "observed"]  # type: ignore[index]
     headings = [

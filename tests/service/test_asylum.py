@@ -99,3 +99,35 @@ def test_backtest_reaches_the_stated_tolerances() -> None:
     assert backlog <= 12.0
     observed_years = [r.year for r in records if r.variable == "coa_occupancy_end" and r.observed]
     assert len([year for year in observed_years if year <= 2023]) == 8  # 2014-2019, 2022, 2023
+
+
+def test_count_backtest_scores_every_dated_count_against_the_free_replay() -> None:
+    """Each stored count of the three stocks in 2014-2025 appears once, next to the free replay's
+    value at the end of its month; a lower bound the model reaches is no error."""
+    counts = service.count_backtest()
+    monthly = setup.replay(service.default_parameters("asylum"), 2025).monthly.isel(run=0)
+    for series_id, name in service.SNAPSHOT_VARIABLES.items():
+        stored = store_periods(series_id)
+        assert [c.period for c in counts if c.series_id == series_id] == stored
+        for record in (c for c in counts if c.series_id == series_id):
+            month = history.snapshot_month(record.period)
+            assert month is not None and record.year == month.year
+            assert record.modelled == pytest.approx(float(monthly[name].sel(time=month)), rel=1e-12)
+    holders = [c for c in counts if c.series_id == "coa.status_holders_waiting"]
+    assert len(holders) == 17 and any(c.lower_bound for c in holders)
+    reached = service.CountRecord("2024-11", 2024, "x", 21000.0, 19000.0, True, "out")
+    missed = service.CountRecord("2024-11", 2024, "x", 9500.0, 19000.0, True, "out")
+    assert reached.error == 0.0 and missed.error == pytest.approx(-0.5)
+    in_sample = service.mean_count_error(counts, "coa.status_holders_waiting", (2014, 2019))
+    by_hand = np.mean([abs(c.error) for c in holders if c.year <= 2019]) * 100.0
+    assert in_sample == pytest.approx(by_hand) and np.isnan(
+        service.mean_count_error(counts, "x", (2014, 2024))
+    )
+
+
+def store_periods(series_id: str) -> list[str]:
+    """The stored periods of a stock that fall in a month of 2014-2025."""
+    from migratielab.data import store
+
+    periods = [str(period) for period in store.get_series(series_id)["period"]]
+    return [p for p in periods if (m := history.snapshot_month(p)) is not None and 2014 <= m.year <= 2025]

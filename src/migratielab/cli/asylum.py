@@ -93,6 +93,7 @@ def backtest(
         return
     console.print(records_table(records))
     console.print(mape_table(records))
+    console.print(count_table(service.count_backtest()))
     console.print(start_table(service.forward_start(load_scenario(bundled_scenario_path()))))
 
 
@@ -146,6 +147,27 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
             mape = service.mean_absolute_percentage_error(records, variable, years)
             cells.append(format_share(mape / 100.0, LANG))
         table.add_row(variable, *cells)
+    return table
+
+
+def count_table(records: list[service.CountRecord]) -> Table:
+    """The mean error over every dated count of each stock, per window (– without a count)."""
+    ids = list(service.SNAPSHOT_VARIABLES)
+    numbers = ", ".join(f"{series_id} {sum(r.series_id == series_id for r in records)}" for series_id in ids)
+    table = Table(
+        title="Mean absolute percentage error over every dated count (free replay)",
+        caption=f"counts within the year too ({numbers}); a lower bound counts only where the model "
+        "stays below it",
+    )
+    table.add_column("stock", no_wrap=True, min_width=max(map(len, ids)))
+    for window, years in service.BACKTEST_WINDOWS.items():
+        table.add_column(backtest_window_label(window, years, LANG), justify="right")
+    for series_id in ids:
+        cells = [
+            format_share(service.mean_count_error(records, series_id, years) / 100.0, LANG)
+            for years in service.BACKTEST_WINDOWS.values()
+        ]
+        table.add_row(series_id, *cells)
     return table
 
 

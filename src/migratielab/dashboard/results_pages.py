@@ -11,7 +11,12 @@ from migratielab.api.pool import Pool
 from migratielab.dashboard.pages import View, page, page_or_pending
 from migratielab.errors import InputError
 from migratielab.models.variables import Language
-from migratielab.presentation.backtest import backtest_figures, backtest_rows, backtest_window_label
+from migratielab.presentation.backtest import (
+    backtest_figures,
+    backtest_rows,
+    backtest_window_label,
+    count_rows,
+)
 from migratielab.presentation.forecast import evaluation_rows, forecast_figure
 from migratielab.presentation.formatting import format_number
 from migratielab.report.explore import render_exploration
@@ -32,7 +37,22 @@ async def backtest_view(pool: Pool, lang: Language) -> View:
     }
     figures = backtest_figures(records, lang)
     windows = [backtest_window_label(key, years, lang) for key, years in asylum.BACKTEST_WINDOWS.items()]
-    context = {"rows": backtest_rows(errors, lang), "figure_ids": list(figures), "windows": windows}
+    counts = await pool.run(asylum.count_backtest, wait=8.0)
+    count_errors = {
+        series_id: [
+            asylum.mean_count_error(counts, series_id, years) for years in asylum.BACKTEST_WINDOWS.values()
+        ]
+        for series_id in asylum.SNAPSHOT_VARIABLES
+    }
+    numbers = {
+        series_id: sum(c.series_id == series_id for c in counts) for series_id in asylum.SNAPSHOT_VARIABLES
+    }
+    context = {
+        "rows": backtest_rows(errors, lang),
+        "count_rows": count_rows(count_errors, numbers, lang),
+        "figure_ids": list(figures),
+        "windows": windows,
+    }
     return View(context, figures)
 
 

@@ -6,9 +6,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from migratielab.data import store
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import Figure, Series, line_chart
+from migratielab.presentation.datapage import series_description
 from migratielab.presentation.formatting import format_number
 
 SCALE = {"penalties_eur": 1e-6}
@@ -66,11 +68,32 @@ def backtest_rows(errors: Mapping[str, Sequence[float]], lang: Language) -> list
     """Per variable its label and mean absolute percentage error per window, percent (– without
     observations in the window)."""
     return [
-        {
-            "label": text(f"backtest.{name}", lang),
-            "errors": [
-                "–" if math.isnan(error) else f"{format_number(error, lang)}%" for error in window_errors
-            ],
-        }
+        {"label": text(f"backtest.{name}", lang), "errors": error_cells(window_errors, lang)}
         for name, window_errors in errors.items()
     ]
+
+
+def count_rows(
+    errors: Mapping[str, Sequence[float]], counts: Mapping[str, int], lang: Language
+) -> list[dict[str, object]]:
+    """Per stock (series id) its description, the number of dated counts and the mean absolute
+    percentage error of the counts per window."""
+    return [
+        {
+            "label": text(
+                "backtest_counts_row", lang, name=series_label(series_id, lang), n=counts[series_id]
+            ),
+            "errors": error_cells(window_errors, lang),
+        }
+        for series_id, window_errors in errors.items()
+    ]
+
+
+def series_label(series_id: str, lang: Language) -> str:
+    """A stored series' description in ``lang``."""
+    return series_description(series_id, store.series_info(series_id).description, lang)
+
+
+def error_cells(window_errors: Sequence[float], lang: Language) -> list[str]:
+    """Errors in percent as shown (– where a window has no observation)."""
+    return ["–" if math.isnan(error) else f"{format_number(error, lang)}%" for error in window_errors]

@@ -344,19 +344,65 @@ SNAPSHOT_VARIABLES = {
 }
 
 
-def snapshot_comparison(monthly: xr.Dataset, series_id: str, years: tuple[int, int]) -> pd.DataFrame:
-    """Every observed stock value of ``series_id`` in ``years`` next to the modelled run-0 value."""
-    variable = monthly[SNAPSHOT_VARIABLES[series_id]].isel(run=0)
-    frame = store.get_series(series_id)
-    rows = []
-    for period, observed in zip(frame["period"], frame["value"], strict=True):
-        month = snapshot_month(str(period))
-        if month is None or not years[0] <= month.year <= years[1] or month not in variable["time"]:
-            continue
-        rows.append(
-            {"period": period, "observed": float(observed), "modelled": float(variable.sel(time=month))}
-        )
-    return pd.DataFrame(rows, columns=["period", "observed", "modelled"])
+@dataclass(frozen=True)
+class CountRecord:
+    """One dated count of a stock (reception occupancy, IND backlog, status holders waiting) next to
+    the free replay's value at the end of its month (persons or cases)."""
+
+    period: str  # as published: a year (its year-end level), a month or a day
+    year: int  # the year of the month compared
+    series_id: str
+    modelled: float
+    observed: float
+    lower_bound: bool  # published as "more than": a modelled value above it is no error
+    sample: str  # "in" (a year of the calibration window) or "out"
+
+    @property
+    def error(self) -> float:
+        """Relative error; 0 for a lower bound the model reaches."""
+        if self.lower_bound and self.modelled >= self.observed:
+            return 0.0
+        return (self.modelled - self.observed) / self.observed
+
+
+def count_backtest(
+    parameters: ParameterSet | None = None, years: tuple[int, int] = BACKTEST_YEARS
+) -> list[CountRecord]:
+    """Every dated count of the three assimilated stocks in ``years`` against the free replay (no
+    state correction): a longer record than the year-end values of ``backtest``."""
+    chosen = parameters if parameters is not None else default_parameters("asylum")
+    monthly = replay(chosen, years[1]).monthly
+    records = []
+    for series_id, name in SNAPSHOT_VARIABLES.items():
+        variable = monthly[name].isel(run=0)
+        frame = store.get_series(series_id)
+        for period, observed, flags in zip(frame["period"], frame["value"], frame["flags"], strict=True):
+            month = snapshot_month(str(period))
+            if month is None or not years[0] <= month.year <= years[1]:
+                continue
+            records.append(
+                CountRecord(
+                    period=str(period),
+                    year=month.year,
+                    series_id=series_id,
+                    modelled=float(variable.sel(time=month)),
+                    observed=float(observed),
+                    lower_bound="lower_bound" in str(flags).split("|"),
+                    sample="in" if month.year <= TRAINING_YEARS[1] else "out",
+                )
+            )
+    return records
+
+
+def mean_count_error(records: list[CountRecord], series_id: str, years: tuple[int, int]) -> float:
+    """Mean absolute relative error (percent) of the dated counts of ``series_id`` in ``years``
+    (the year of the count's month); NaN where there is none."""
+    errors = [
+        abs(record.error)
+        for record in records
+        if record.series_id == series_id and years[0] <= record.year <= years[1]
+    ]
+    return float(np.mean(errors) * 100.0) if errors else float("nan")
 
 
 @dataclass(frozen=True)
