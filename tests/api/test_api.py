@@ -14,6 +14,7 @@ from migratielab.service import asylum
 from migratielab.service import overview as panels
 from migratielab.service import web as service
 from migratielab.service import web_models as models
+from migratielab.service.citations import Citation
 from migratielab.service.web_models import Panel
 
 SMALL = {"runs": 20, "end_year": 2027}
@@ -168,10 +169,18 @@ def test_parameters_carry_a_reference_or_an_estimate(client: TestClient) -> None
 
 
 def test_overview_panels_name_their_sources(client: TestClient) -> None:
-    """Every overview panel has data and at least one source."""
+    """Every overview panel has data and at least one source: ``sources`` the English lines (series by
+    id), ``citations`` the same sources as data."""
     panels = client.get("/api/overview").json()
     assert panels[0]["key"] == "immigration_by_motive"
     assert all(panel["sources"] and panel["series"] for panel in panels)
+    for panel in panels:
+        citations = [Citation.model_validate(item) for item in panel["citations"]]
+        assert panel["sources"] == [citation.line() for citation in citations]
+        heads = [f"{c.key} (" for c in citations if c.kind == "series"]
+        assert all(any(line.startswith(head) for line in panel["sources"]) for head in heads)
+        if panel["key"] != "immigration_by_motive":  # a stored panel cites each series it draws
+            assert [c.key for c in citations] == [series["key"] for series in panel["series"]]
 
 
 def test_backtest_reports_records_and_errors(client: TestClient) -> None:

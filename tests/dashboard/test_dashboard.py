@@ -9,6 +9,10 @@ import time
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from migratielab.data import store
+from migratielab.presentation.datapage import dutch
 
 PAGES = ("/overview", "/whatif?runs=20&end_year=2026", "/compare?runs=20&end_year=2026", "/data",
          "/long-term?runs=2&end=2030", "/labour")  # fmt: skip
@@ -61,6 +65,17 @@ def test_overview_shows_every_panel_with_sources(client: TestClient) -> None:
     ]  # fmt: skip
     assert html.count('<details class="sources"') == 6
     assert "COA" in html and "IND" in html and "DT&amp;V" in html
+
+
+def test_dutch_overview_sources_name_series_by_their_dutch_description(client: TestClient) -> None:
+    """A Dutch page cites ``coa.occupancy`` by its Dutch description, not by id and English text; the
+    English page by its English description."""
+    info = store.series_info("coa.occupancy")
+    dutch_html, english_html = (client.get(f"/overview?lang={lang}").text for lang in ("nl", "en"))
+    assert f"<li>{escape(dutch()['series']['coa.occupancy'])}: " in dutch_html
+    assert f"<li>{escape(info.description)}: " in english_html
+    for html in (dutch_html, english_html):
+        assert "coa.occupancy (" not in html
 
 
 def test_what_if_levers_reach_the_figures(client: TestClient) -> None:

@@ -1,37 +1,63 @@
-"""Source lines in the page's language: series and parameters by their description, not their id."""
+"""Source lines in the page's language: series and parameters by their description, not their id;
+the citation itself as published."""
 
 from __future__ import annotations
 
 from migratielab.analysis.scorecard import catalogue
+from migratielab.data import store
+from migratielab.models.variables import lookup
 from migratielab.params import default_parameters
+from migratielab.presentation.catalogue import text
 from migratielab.presentation.datapage import dutch
-from migratielab.presentation.sources import localized_sources
-from migratielab.service import overview
+from migratielab.presentation.sources import citation_line, variable_text
+from migratielab.service.citations import parameter_citation, series_citation
 from migratielab.service.scorecard import entry_citations
 
 
-def test_overview_lines_name_series_and_parameters_in_dutch() -> None:
-    """``historical_immigration (persons per year): …`` reads as the Dutch description and unit; the
-    citation after the colon is kept as published."""
-    parameters = default_parameters("population")
-    lines = overview.parameter_citations(parameters, overview.MOTIVE_PARAMETERS)
-    lines += [overview.series_citation("coa.occupancy")]
-    shown = localized_sources(lines, "nl")
-    for line, before in zip(shown, lines, strict=True):
-        assert line.endswith(": " + before.split("): ", 1)[1])  # the citation is kept as published
-        assert not line.startswith(("historical_", "coa.")) and "persons per year" not in line.split(": ")[0]
-    assert shown[0].startswith(
-        dutch()["parameters"]["population.historical_immigration"] + " (personen per jaar): "
+def test_a_dutch_series_line_names_the_series_in_dutch_and_keeps_the_publication() -> None:
+    """``coa.occupancy`` reads as its Dutch description followed by the sources' titles as published."""
+    citation = series_citation("coa.occupancy")
+    line = citation_line(citation, "nl")
+    assert line == f"{dutch()['series']['coa.occupancy']}: {citation.text}"
+    assert "coa.occupancy" not in line and store.series_info("coa.occupancy").description not in line
+    assert all(source.title in line for source in store.series_info("coa.occupancy").sources.values())
+    assert (
+        citation_line(citation, "en") == f"{store.series_info('coa.occupancy').description}: {citation.text}"
     )
-    assert shown[-1].startswith(dutch()["series"]["coa.occupancy"] + ": ")
 
 
-def test_scorecard_citations_name_series_and_parameters_by_description() -> None:
-    """``statistics ID: …`` and ``parameter MODULE.NAME: …`` lose their ids in both languages."""
-    entries = [entry for entry in catalogue().indicators if entry.per_series or entry.parameters]
-    lines = [line for entry in entries for line in entry_citations(entry)]
-    assert any(line.startswith("statistics ") for line in lines)
-    assert any(line.startswith("parameter ") for line in lines)
+def test_a_dutch_parameter_line_gives_the_dutch_description_and_unit() -> None:
+    """``historical_immigration (persons per year)`` reads as the Dutch description and Dutch unit."""
+    citation = parameter_citation("population", "historical_immigration")
+    assert citation.unit in dutch()["units"] and dutch()["units"][citation.unit] != citation.unit
+    line = citation_line(citation, "nl")
+    described = dutch()["parameters"]["population.historical_immigration"]
+    assert line == f"{described} ({dutch()['units'][citation.unit]}): {citation.text}"
+    assert citation_line(citation, "en") == f"{citation.label} ({citation.unit}): {citation.text}"
+
+
+def test_scorecard_citations_name_series_parameters_and_variables_by_description() -> None:
+    """No scorecard source line starts with an id; a variable reads as the registry describes it."""
+    citations = {c for entry in catalogue().indicators for c in entry_citations(entry)}
+    assert {c.kind for c in citations} == {"series", "parameter", "variable"}
     for lang in ("nl", "en"):
-        for line in localized_sources(lines, lang):
-            assert not line.startswith(("statistics ", "parameter ")), line
+        for citation in citations:
+            line = citation_line(citation, lang)
+            assert not line.startswith(citation.key), line
+            if citation.kind == "variable":
+                assert line == variable_text(lookup(citation.key), lang)
+            else:
+                assert line.endswith(": " + citation.text)
+
+
+def test_an_estimate_says_so_in_the_language_and_keeps_its_english_reasoning() -> None:
+    """An estimated parameter reads ``schatting, toelichting in het Engels: reasoning`` in Dutch and
+    ``estimate: reasoning`` in English."""
+    parameters = default_parameters("asylum")
+    name = next(name for name, parameter in parameters.items() if parameter.reference is None)
+    citation = parameter_citation("asylum", name)
+    assert citation.estimate
+    dutch_line, english_line = (citation_line(citation, lang) for lang in ("nl", "en"))
+    assert dutch_line.endswith(f"): {text('estimate_reasoning', 'nl')}: {parameters[name].reasoning}")
+    assert english_line.endswith(f"): estimate: {parameters[name].reasoning}")
+    assert "estimate" not in dutch_line.split(": ", 1)[0]

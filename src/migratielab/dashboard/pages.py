@@ -55,6 +55,7 @@ from migratielab.presentation.datapage import (
 from migratielab.presentation.formatting import format_number, format_share, missing_note
 from migratielab.presentation.messages import refused_projection
 from migratielab.presentation.series_chart import series_figure
+from migratielab.presentation.sources import citation_lines
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
@@ -252,7 +253,10 @@ def overview_view(lang: Language) -> View:
     """The headline figures (latest value and its year) and the overview panels with their figures,
     notes and sources."""
     shown = panels.overview()
-    items = [{"key": p.key, "note": overview.panel_note(p, lang), "sources": p.sources} for p in shown]
+    items = [
+        {"key": p.key, "note": overview.panel_note(p, lang), "sources": citation_lines(p.citations, lang)}
+        for p in shown
+    ]
     headlines = [overview.headline(item, lang) for item in panels.headlines()]
     return View(
         {"panels": items, "headlines": headlines}, {p.key: overview.panel_figure(p, lang) for p in shown}
@@ -270,7 +274,7 @@ def simulation_view(result: SimulationResult, form: LeverForm, started: float) -
         "scorecard": scorecard,
         "missing_note": missing_note([cell for row in scorecard for cell in row.cells], form.lang),
         "figure_ids": list(figures),
-        "sources": shown.sources,
+        "sources": citation_lines(shown.citations, form.lang),
         "band_note": "" if form.inflow == "stochastic" else text("band_note", form.lang),
     }
     return timed(View(context, figures), started)
@@ -466,7 +470,7 @@ async def integral_view(form: PlanForm, pool: SimulationPool, wait: float) -> Vi
         "rule": scorecard_tables.robust_rule(lang),
         "missing_note": missing_note([cell for row in rows for cell in row], lang),
         "sources": scorecard_tables.source_lines(comparison.scorecards[0].results, lang),
-        "path_sources": outlook.sources(),
+        "path_sources": citation_lines(outlook.citations(), lang),
     }
     return timed(View(context, figures), started)
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
-from migratielab.models.variables import Language, Variable, lookup
+from migratielab.models.variables import Language, lookup
 from migratielab.presentation.catalogue import catalogue, text
 from migratielab.presentation.charts import FanSeries, Figure, fan_chart
 from migratielab.presentation.formatting import MISSING, format_number, format_share
 from migratielab.presentation.scenarios import scenario_name
-from migratielab.presentation.sources import localized_sources
+from migratielab.presentation.sources import citation_lines
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
 from migratielab.service.plan_web import EXAMPLE_NAME, YOURS_NAME, PlanOutlook
-from migratielab.service.scorecard import PlanComparison, Scorecard, entry_sources
+from migratielab.service.scorecard import PlanComparison, Scorecard, entry_citations
 from migratielab.service.web_models import YearFan
 
 Table = tuple[list[str], list[list[str]]]
@@ -194,19 +194,10 @@ def share_lines(shares: dict[str, float], lang: Language) -> list[str]:
     return [f"{name}: {format_share(share, lang)}" for name, share in shares.items()]
 
 
-def variable_text(variable: Variable, lang: Language) -> str:
-    """A registry variable in the language: label, unit and pillar, then its IAMC name."""
-    return text(
-        "scorecard.variable", lang, label=variable.label(lang), unit=variable.unit.label(lang),
-        pillar=text(f"module.{variable.pillar}", lang), iamc=variable.iamc,
-    )  # fmt: skip
-
-
 def source_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
     """Per entry: its label, then its variables (in the language), series and parameter references."""
     return [
-        f"{r.entry.label(lang)}: "
-        + "; ".join(localized_sources(entry_sources(r.entry, lambda v: variable_text(v, lang)), lang))
+        f"{r.entry.label(lang)}: " + "; ".join(citation_lines(entry_citations(r.entry), lang))
         for r in results
     ]
 

@@ -15,7 +15,7 @@ from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import Figure, Series, fan_chart, frame_fan, to_plotly
 from migratielab.presentation.formatting import format_range, unit_label
 from migratielab.report.html import Section, table_html, write_report
-from migratielab.service.overview import parameter_origin
+from migratielab.service.citations import parameter_origin
 
 LANG: Language = "en"
 

@@ -15,7 +15,7 @@ from migratielab.presentation.formatting import format_number, missing_note
 from migratielab.presentation.overview import panel_figure, panel_note, panel_title
 from migratielab.presentation.scenarios import scenario_description, scenario_name
 from migratielab.presentation.simulation import scorecard, simulation_figures, translated
-from migratielab.presentation.sources import localized_sources
+from migratielab.presentation.sources import citation_lines
 from migratielab.report.html import Section, table_html, write_report
 from migratielab.scenario import Scenario
 from migratielab.service import overview, web
@@ -50,7 +50,7 @@ def state_sections(result: SimulationResult, lang: Language) -> list[Section]:
             title=panel_title(panel, lang),
             text=panel_note(panel, lang),
             figures=[to_plotly(panel_figure(panel, lang))],
-            sources=localized_sources(panel.sources, lang),
+            sources=citation_lines(panel.citations, lang),
             sources_label=sources,
         )
         for panel in overview.overview()
@@ -61,7 +61,7 @@ def state_sections(result: SimulationResult, lang: Language) -> list[Section]:
             title=text("report.fans", lang),
             text=text("fans_note", lang),
             figures=[to_plotly(item) for item in simulation_figures(result, lang).values()],
-            sources=localized_sources(result.sources, lang),
+            sources=citation_lines(result.citations, lang),
             sources_label=sources,
         )
     )

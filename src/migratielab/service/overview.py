@@ -12,8 +12,9 @@ from migratielab.data import store
 from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.setup import historical_arrivals
-from migratielab.params import Parameter, ParameterSet, default_parameters
+from migratielab.params import ParameterSet, default_parameters
 from migratielab.service.asylum import latest_observation
+from migratielab.service.citations import Citation, parameter_citation, parameter_origin, series_citation
 from migratielab.service.web_models import Panel, PanelSeries, ParameterRow
 
 OVERVIEW_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -41,30 +42,11 @@ MOTIVE_PARAMETERS = (
 PARAMETER_MODULES = ("asylum", "population", "labour", "municipal")
 
 
-def series_citation(series_id: str) -> str:
-    """``series_id (description): citation of each source`` of a stored series."""
-    info = store.series_info(series_id)
-    return f"{series_id} ({info.description}): " + "; ".join(
-        source.citation() for source in info.sources.values()
-    )
-
-
-def parameter_origin(parameter: Parameter) -> str:
-    """Where a parameter comes from: its reference with date (and URL), or why it is an estimate."""
-    reference = parameter.reference
-    if reference is None:
-        return f"estimate: {parameter.reasoning}"
-    return f"{reference.publisher}, {reference.title} ({reference.date})" + (
-        f". {reference.url}" if reference.url else ""
-    )
-
-
-def parameter_citations(parameters: ParameterSet, names: tuple[str, ...] | None = None) -> list[str]:
-    """One line per parameter: name, unit and its reference (or that it is an estimate, and why)."""
-    return [
-        f"{name} ({parameters[name].unit}): {parameter_origin(parameters[name])}"
-        for name in names or tuple(parameters)
-    ]
+def parameter_citations(
+    module: str, parameters: ParameterSet, names: tuple[str, ...] | None = None
+) -> list[Citation]:
+    """The citation of each named parameter of a module (every one when ``names`` is None)."""
+    return [parameter_citation(module, name, parameters[name]) for name in names or tuple(parameters)]
 
 
 def parameter_rows(module: str) -> list[ParameterRow]:
@@ -105,7 +87,7 @@ def store_panel(key: str) -> Panel:
         values = store.annual(series_id)
         values = values[values.index >= OVERVIEW_SINCE]
         series.append(PanelSeries(key=series_id, years=list(map(int, values.index)), values=list(values)))
-    return Panel(key=key, unit=unit, series=series, sources=[series_citation(s) for s in series_ids])
+    return Panel(key=key, unit=unit, series=series, citations=[series_citation(s) for s in series_ids])
 
 
 ASYLUM_MOTIVE_SERIES = ("asylum.first_applications", "asylum.family_followers")
@@ -156,7 +138,7 @@ def motive_panel() -> Panel:
             PanelSeries(key=category, years=list(MOTIVE_YEARS), values=[round(float(v)) for v in values])
             for category, values in merged.items()
         ],
-        sources=parameter_citations(parameters, MOTIVE_PARAMETERS)
+        citations=parameter_citations("population", parameters, MOTIVE_PARAMETERS)
         + [series_citation(series_id) for series_id in ASYLUM_MOTIVE_SERIES],
         note="derived",
     )

@@ -21,8 +21,9 @@ from migratielab.scenario import (
     Scenario,
     StableStaffing,
 )
+from migratielab.service.citations import Citation
 from migratielab.service.population import with_asylum_chain
-from migratielab.service.scorecard import PlanComparison, compare_plans_and_paths, variable_sources
+from migratielab.service.scorecard import PlanComparison, compare_plans_and_paths, variable_citations
 from migratielab.service.web import year_fan
 from migratielab.service.web_models import REQUEST_CONFIG, PlanLevels, PlanRequest, YearFan
 from migratielab.yamlio import WholeNumber
@@ -93,9 +94,9 @@ class PlanOutlook:
             for key, fans in self.paths.items()
         }
 
-    def sources(self) -> list[str]:
-        """Where the paths' variables come from (registry lines and observing statistics)."""
-        return [line for key in self.paths for line in variable_sources(key)]
+    def citations(self) -> list[Citation]:
+        """Where the paths' variables come from (registry variables and observing statistics)."""
+        return [citation for key in self.paths for citation in variable_citations(key)]
 
 
 def plan_outlook(request: PlanScorecardRequest) -> PlanOutlook:

@@ -9,7 +9,7 @@ scenario runs the chain alone (``service.asylum.evaluate_policy``). The catalogu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,10 +30,11 @@ from migratielab.data import store
 from migratielab.errors import InputError
 from migratielab.models.population.paths import plan_builder
 from migratielab.models.system import SystemRun
-from migratielab.models.variables import Variable, lookup
+from migratielab.models.variables import lookup
 from migratielab.params import default_parameters
 from migratielab.scenario import Scenario
 from migratielab.service.asylum import evaluate_policy, policies_of
+from migratielab.service.citations import Citation, parameter_citation, series_citation, variable_citation
 from migratielab.service.population import (
     MAX_RUNS_PER_CHUNK,
     Ensemble,
@@ -206,50 +207,21 @@ def _with_differences(cards: list[Scorecard]) -> PlanComparison:
     return PlanComparison(cards, differences)
 
 
-def variable_line(variable: Variable) -> str:
-    """A registry variable as the JSON output names it: IAMC name, key, unit and pillar."""
-    return f"{variable.iamc} ({variable.key}, {variable.unit.en}): {variable.pillar} pillar variable"
-
-
-def variable_sources(key: str, describe: Callable[[Variable], str] = variable_line) -> list[str]:
-    """Where a registered variable comes from: its registry line (worded by ``describe``) and the
-    statistics series observing it."""
+def variable_citations(key: str) -> list[Citation]:
+    """A registered variable and the statistics series observing it (none when it is not observed)."""
     variable = lookup(key)
-    return [describe(variable), *variable_citations(variable)]
+    observed = [series_citation(variable.observed)] if variable.observed else []
+    return [variable_citation(variable), *observed]
 
 
-def entry_sources(entry: Entry, describe: Callable[[Variable], str] = variable_line) -> list[str]:
-    """Where an entry comes from: its registry variables (worded by ``describe``), the statistics
-    series that observe them, and the entry's own series and parameter references."""
-    lines = [line for key in (*entry.variables, *entry.per) for line in variable_sources(key, describe)]
-    return lines + entry_citations(entry)
-
-
-def variable_citations(variable: Variable) -> list[str]:
-    """The statistics series that observes a registry variable (none when it is not observed)."""
-    return [series_citation(variable.observed)] if variable.observed else []
-
-
-def entry_citations(entry: Entry) -> list[str]:
-    """An entry's own statistics series (its ``per_series``) and parameter references."""
-    lines = [series_citation(entry.per_series)] if entry.per_series else []
-    for name in entry.parameters:
-        pillar, parameter = name.split(".", 1)
-        reference = default_parameters(pillar)[parameter].reference
-        if reference is not None:
-            table = f", table {reference.table}" if reference.table else ""
-            lines.append(
-                f"parameter {name}: {reference.publisher}, {reference.title}{table} ({reference.date})"
-            )
-    return lines
-
-
-def series_citation(series_id: str) -> str:
-    """A statistics series as ``statistics ID: publisher, table (date; confidence)``."""
-    info = store.series_info(series_id)
-    return (
-        f"statistics {series_id}: {info.publisher}, {info.table} ({info.date}; confidence {info.confidence})"
-    )
+def entry_citations(entry: Entry) -> list[Citation]:
+    """Where an entry comes from: its registry variables and the series observing them, then its own
+    statistics series (``per_series``) and its parameters."""
+    citations = [citation for key in (*entry.variables, *entry.per) for citation in variable_citations(key)]
+    if entry.per_series:
+        citations.append(series_citation(entry.per_series))
+    modules_and_names = (name.split(".", 1) for name in entry.parameters)
+    return citations + [parameter_citation(module, name) for module, name in modules_and_names]
 
 
 def _summary(values: np.ndarray | None) -> dict[str, float | None]:
@@ -271,7 +243,7 @@ def scorecard_records(card: Scorecard) -> list[dict[str, object]]:
             "better": str(result.entry.better),
             **_summary(result.values),
             "missing": result.missing,
-            "sources": entry_sources(result.entry),
+            "sources": [citation.line() for citation in entry_citations(result.entry)],
         }
         for result in card.results
     ]

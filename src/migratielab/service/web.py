@@ -36,7 +36,8 @@ from migratielab.service.chain_runs import (
     batch_key,
     run_jobs,
 )
-from migratielab.service.overview import parameter_citations, series_citation
+from migratielab.service.citations import Citation, series_citation
+from migratielab.service.overview import parameter_citations
 from migratielab.service.web_models import (
     MAX_HORIZON_YEARS,
     MAX_POLICIES,
@@ -277,11 +278,11 @@ def observed_history(scenario: Scenario) -> dict[str, ObservedSeries]:
     return observed
 
 
-def simulation_sources(scenario: Scenario) -> list[str]:
+def simulation_citations(scenario: Scenario) -> list[Citation]:
     """Citations of the observed series and of the scenario's parameters."""
     shown = [*asylum.OBSERVED_OVERLAY.values(), *APPLICATION_SERIES, *BUDGET_SERIES]
     series = [series_citation(series_id) for series_id in shown]
-    return series + parameter_citations(asylum.checked_parameters(scenario))
+    return series + parameter_citations("asylum", asylum.checked_parameters(scenario))
 
 
 def answer(scenario: Scenario, jobs: list[Job], outcomes: list[Trajectories | Exception]) -> SimulationResult:
@@ -291,11 +292,11 @@ def answer(scenario: Scenario, jobs: list[Job], outcomes: list[Trajectories | Ex
         if isinstance(outcome, Exception):
             raise outcome
         results.append(policy_result(job.policy, outcome, scenario.start_year))
-    observed, sources = history_and_sources(scenario)
-    return SimulationResult(scenario=scenario, results=results, observed=observed, sources=sources)
+    observed, citations = history_and_citations(scenario)
+    return SimulationResult(scenario=scenario, results=results, observed=observed, citations=citations)
 
 
-def history_and_sources(scenario: Scenario) -> tuple[dict[str, ObservedSeries], list[str]]:
+def history_and_citations(scenario: Scenario) -> tuple[dict[str, ObservedSeries], list[Citation]]:
     """Observed history and citations of a scenario, remembered per start year and parameter overrides."""
     section = asylum.asylum_section(scenario)
     return remembered_history(
@@ -304,14 +305,14 @@ def history_and_sources(scenario: Scenario) -> tuple[dict[str, ObservedSeries], 
 
 
 @lru_cache(maxsize=8)
-def remembered_history(start_year: int, overrides: str) -> tuple[dict[str, ObservedSeries], list[str]]:
-    """``observed_history`` and ``simulation_sources`` of a scenario with these overrides (JSON)."""
+def remembered_history(start_year: int, overrides: str) -> tuple[dict[str, ObservedSeries], list[Citation]]:
+    """``observed_history`` and ``simulation_citations`` of a scenario with these overrides (JSON)."""
     scenario = bundled_scenario("default").scenario
     data = scenario.model_dump(by_alias=True)
     data.update(start_year=start_year, end_year=max(start_year, scenario.end_year))
     data["asylum"]["parameters"] = json.loads(overrides)
     shown = Scenario.model_validate(data)
-    return observed_history(shown), simulation_sources(shown)
+    return observed_history(shown), simulation_citations(shown)
 
 
 def simulate(scenario: Scenario) -> SimulationResult:

@@ -28,6 +28,7 @@ from migratielab.scenario import (
     load_scenario,
 )
 from migratielab.service import demography
+from migratielab.service.citations import Cited
 from migratielab.yamlio import WholeNumber, integral
 
 MAX_RUNS = 5_000
@@ -191,13 +192,12 @@ class PolicyResult(BaseModel):
     fans: dict[str, Fan]
 
 
-class SimulationResult(BaseModel):
+class SimulationResult(Cited):
     """The outcome of a what-if or a comparison: per policy, plus observed history and sources."""
 
     scenario: Scenario
     results: list[PolicyResult]
     observed: dict[str, ObservedSeries]
-    sources: list[str]
 
 
 # ------------------------------------------------------------------ population and migration plans
@@ -382,14 +382,13 @@ class PanelSeries(BaseModel):
     values: list[float]
 
 
-class Panel(BaseModel):
+class Panel(Cited):
     """One overview chart's data: series, unit code (``models/units.yaml``) and the sources of every
     figure; ``note`` names an explanatory note (``derived``) or is empty."""
 
     key: str
     unit: str
     series: list[PanelSeries]
-    sources: list[str]
     note: str = ""
 
 
