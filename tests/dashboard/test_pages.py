@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -34,3 +35,16 @@ def test_series_page_charts_half_years_and_dated_counts_not_only_years(client: T
     holders = embedded_figures(client.get("/data/series/coa.status_holders_waiting").text)["series"]
     (levels,) = holders["data"]  # type: ignore[index]
     assert sum(v is not None for v in levels["y"]) == len(store.get_series("coa.status_holders_waiting"))
+
+
+def test_a_share_series_is_charted_in_percent_like_its_axis(client: TestClient) -> None:
+    """The recognition rate is stored as a share (0-1) and its axis says %: the points are percent."""
+    from migratielab.data import store
+    from tests.dashboard.test_dashboard import embedded_figures
+
+    figure = embedded_figures(client.get("/data/series/ind.recognition_rate").text)["series"]
+    drawn = sorted(v for trace in figure["data"] for v in trace["y"] if v is not None)  # type: ignore[index]
+    stored = store.get_series("ind.recognition_rate")
+    kept = stored[~stored["flags"].astype(str).str.contains("partial")]
+    assert drawn == pytest.approx(sorted(100.0 * kept["value"].astype(float)))
+    assert figure["layout"]["yaxis"]["title"]["text"] == "%"  # type: ignore[index]

@@ -56,3 +56,30 @@ def test_other_entries_keep_their_minus_sign() -> None:
     assert negative_word(entry, "nl") is None
     assert cell(result("fiscal_contribution", [-2.0e10, -1.0e10, -0.5e10]), "nl").startswith("-")
     assert negative_word(catalogue().entry("housing_backlog_end"), "en") == "ahead"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_known_weakness_in_status_holders_is_marked_wherever_the_scorecard_shows_them(
+    lang: Language,
+) -> None:
+    """The what-if chart warns that the waiting list falls too fast; the scorecard's line and the
+    plan page's path of the same variable now carry that warning too, and only they."""
+    from migratielab.presentation.catalogue import text
+    from migratielab.presentation.scorecard import CAVEAT_MARK, caveat_lines, entry_caveat, plan_path_figures
+    from migratielab.service.plan_web import PlanOutlook
+    from migratielab.service.web_models import YearFan
+
+    holders, wait = result("holders_waiting", [3000.0, 3300.0]), result("decision_wait", [40.0, 50.0])
+    warning = text("caveat.holders_waiting", lang)
+    assert entry_caveat(holders.entry, lang) == warning and entry_caveat(wait.entry, lang) is None
+    assert caveat_lines([wait, holders], lang) == [f"{CAVEAT_MARK} {holders.entry.label(lang)}: {warning}"]
+    quantiles: dict[str, list[float | None]] = {
+        q: [1.0, 2.0] for q in ("0.05", "0.25", "0.5", "0.75", "0.95")
+    }
+    fan = YearFan(variable="x", years=[2025, 2026], quantiles=quantiles)
+    paths = {"asylum.holders_waiting": {"a": fan}, "labour.unfilled_total": {"a": fan}}
+    outlook = PlanOutlook(comparison=None, paths=paths)  # type: ignore[arg-type]
+    figures = plan_path_figures(outlook, lang)
+    notes = [a["text"] for a in figures["asylum_holders_waiting"]["layout"].get("annotations", [])]
+    assert any(warning.split()[0] in note for note in notes)
+    assert not figures["labour_unfilled_total"]["layout"].get("annotations")

@@ -28,6 +28,8 @@ def test_half_years_are_drawn_at_their_middle_and_apart_from_a_year() -> None:
     assert half["x"] == ["2019-04-01", "2019-09-30", "2019-12-31", "2021-09-30", "2022-04-01"]
     assert half["y"] == [6000, 6000, None, 11000, 9979]  # 2020-H1 to 2021-H1 are missing: a gap
     assert by_name["per jaar"]["x"] == ["2020-07-01"] and by_name["per jaar"]["y"] == [12000]
+    assert half["customdata"] == ["2019-H1", "2019-H2", "", "2021-H2", "2022-H1"]
+    assert by_name["per jaar"]["customdata"] == ["2020"]
 
 
 def test_stock_counts_sit_on_their_day_and_a_year_without_counts_breaks_the_line() -> None:
@@ -37,6 +39,9 @@ def test_stock_counts_sit_on_their_day_and_a_year_without_counts_breaks_the_line
     (trace,) = figure["data"]
     assert trace["x"] == ["2022-12-31", "2023-04-30", "2023-05-01", "2024-07-31", "2024-11-30", "2025-12-31"]
     assert trace["y"] == [16750, 16000, None, 16000, 19000, 18420]
+    # the hover names the period as published, a year's level as its year end (not "Dec 2022")
+    assert trace["customdata"] == ["end 2022", "2023-04", "", "2024-07", "2024-11-30", "end 2025"]
+    assert "%{customdata}" in trace["hovertemplate"] and figure["layout"]["hovermode"] == "closest"
 
 
 @settings(max_examples=60, deadline=None)

@@ -61,3 +61,14 @@ def test_an_estimate_says_so_in_the_language_and_keeps_its_english_reasoning() -
     assert dutch_line.endswith(f"): {text('estimate_reasoning', 'nl')}: {parameters[name].reasoning}")
     assert english_line.endswith(f"): estimate: {parameters[name].reasoning}")
     assert "estimate" not in dutch_line.split(": ", 1)[0]
+
+
+def test_a_description_that_ends_with_its_unit_is_not_given_the_unit_twice() -> None:
+    """The emergency-shelter time constants are described "... (maanden)" in Dutch: once is enough."""
+    from migratielab.params import default_parameters
+    from migratielab.presentation.sources import citation_line
+    from migratielab.service.citations import parameter_citation
+
+    lines = [citation_line(parameter_citation("asylum", name), "nl") for name in default_parameters("asylum")]
+    assert all("(maanden) (maanden)" not in line for line in lines)
+    assert any("(maanden):" in line for line in lines)

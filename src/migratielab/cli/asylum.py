@@ -82,10 +82,13 @@ def summary_table(comparison: service.Comparison) -> Table:
 def backtest(
     as_json: Annotated[bool, typer.Option("--json", help="Print records as JSON")] = False,
 ) -> None:
-    """Replay 2012-2025 with observed inflow only; compare with observed values in and out of sample.
+    """Replay 2012-2025 with observed inputs and compare with observations.
 
-    Parameters are calibrated on 2012-2019 (the training window); later years, 2025 included, are
-    out of sample. The table ends with the forward run's start against the latest observations.
+    The replay follows applications, follow-on family, IND decisions,
+    housing quotas and housing counts where published (no correction to
+    observed stocks). Parameters are calibrated on 2012-2019; 2020-2025
+    are out of sample. Tables: year-end values, errors per window, errors
+    over every dated count, and where forward runs start.
     """
     records = service.backtest()
     if as_json:

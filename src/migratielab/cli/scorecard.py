@@ -30,6 +30,7 @@ from migratielab.presentation.scorecard import (
     Table as Rows,
 )
 from migratielab.presentation.scorecard import (
+    caveat_lines,
     comparison_table,
     finder_table,
     robust_rule,
@@ -108,6 +109,7 @@ def scorecard_command(
         _print(
             text("scorecard.title", chosen, name=scenario_name(card.scenario, chosen)),
             scorecard_table(card, chosen),
+            "\n".join(caveat_lines(card.results, chosen)),
             grouped=True,
         )
     if report is not None:
@@ -137,7 +139,7 @@ def compare_plans_command(
         _print(
             text("compare.title", chosen),
             comparison_table(comparison, chosen),
-            robust_rule(chosen),
+            "\n".join([robust_rule(chosen), *caveat_lines(comparison.scorecards[0].results, chosen)]),
             grouped=True,
         )
     if report is not None:

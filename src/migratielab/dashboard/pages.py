@@ -352,9 +352,10 @@ def series_page_view(series_id: str, lang: Language) -> View:
     info = shown.info
     description = series_description(series_id, info.description, lang)
     charted = [value for value in shown.values if "partial" not in value.flags]
+    scale = 100.0 if info.unit in SHARE_UNITS else 1.0  # a share is drawn in percent, as its unit says
     figure = series_figure(
         [value.period for value in charted],
-        [value.value for value in charted],
+        [value.value * scale for value in charted],
         info.kind,
         unit_text(info.unit, lang),
         lang,
@@ -469,6 +470,7 @@ async def integral_view(form: PlanForm, pool: SimulationPool, wait: float) -> Vi
         "runs_note": scorecard_tables.runs_text(scenario, lang),
         "rule": scorecard_tables.robust_rule(lang),
         "missing_note": missing_note([cell for row in rows for cell in row], lang),
+        "caveats": scorecard_tables.caveat_lines(comparison.scorecards[0].results, lang),
         "sources": scorecard_tables.source_lines(comparison.scorecards[0].results, lang),
         "path_sources": citation_lines(outlook.citations(), lang),
     }

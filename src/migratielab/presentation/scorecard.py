@@ -14,6 +14,7 @@ from migratielab.presentation.catalogue import catalogue, text
 from migratielab.presentation.charts import FanSeries, Figure, fan_chart
 from migratielab.presentation.formatting import MISSING, format_number, format_share
 from migratielab.presentation.scenarios import scenario_name
+from migratielab.presentation.simulation import variable_caveat, with_caveat
 from migratielab.presentation.sources import citation_lines
 from migratielab.scenario import Scenario
 from migratielab.service.finder import FinderResult
@@ -83,8 +84,28 @@ def cell(result: EntryResult, lang: Language) -> str:
     return f"{read(median, result.entry, lang)} {band(low, high, result.entry, lang)}"
 
 
+CAVEAT_MARK = "⚠"
+"""Marks an indicator whose variable the model is known to get wrong (``entry_caveat``)."""
+
+
 def _label_columns(entry: Entry, lang: Language) -> list[str]:
-    return [text(f"group.{entry.group}", lang), entry.label(lang), text(f"theme.{entry.theme}", lang)]
+    label = entry.label(lang) + (f" {CAVEAT_MARK}" if entry_caveat(entry, lang) else "")
+    return [text(f"group.{entry.group}", lang), label, text(f"theme.{entry.theme}", lang)]
+
+
+def entry_caveat(entry: Entry, lang: Language) -> str | None:
+    """The known weakness of the model in one of an entry's variables (the what-if chart's caveat)."""
+    notes = (variable_caveat(key, lang) for key in entry.variables)
+    return next((note for note in notes if note is not None), None)
+
+
+def caveat_lines(results: Sequence[EntryResult], lang: Language) -> list[str]:
+    """``⚠ label: caveat`` for every entry with a known weakness, to print under a scorecard."""
+    return [
+        f"{CAVEAT_MARK} {r.entry.label(lang)}: {note}"
+        for r in results
+        if (note := entry_caveat(r.entry, lang)) is not None
+    ]
 
 
 def scorecard_table(card: Scorecard, lang: Language) -> Table:
@@ -224,5 +245,8 @@ def plan_path_figures(outlook: PlanOutlook, lang: Language) -> dict[str, Figure]
             for name, fan in fans.items()
         ]
         title, unit = entry.label(lang), entry.shown_unit.label(lang)
-        figures[key.replace(".", "_")] = fan_chart(series, title, unit, lang)
+        figure = fan_chart(series, title, unit, lang)
+        if (note := variable_caveat(key, lang)) is not None:
+            with_caveat(figure, note)
+        figures[key.replace(".", "_")] = figure
     return figures

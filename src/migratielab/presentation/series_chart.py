@@ -10,7 +10,8 @@ a month's value the level at the end of the month). A line breaks where a period
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from migratielab.data.periods import Period, PeriodKind, parse_period
 from migratielab.models.variables import Language
@@ -34,7 +35,8 @@ def series_figure(
     periods: Sequence[str], values: Sequence[float], kind: str, unit: str, lang: Language
 ) -> Figure | None:
     """The data page's chart of a series (``kind``: flow, stock or ratio; values in ``unit``), or None
-    when there are no values."""
+    when there are no values. On a date axis each point's hover names its period as published (a
+    year-end level as ``end YYYY``), not the day it is drawn at."""
     if not periods:
         return None
     parsed = [(parse_period(period), value) for period, value in zip(periods, values, strict=True)]
@@ -43,42 +45,64 @@ def series_figure(
         years = Series(text("annual_values", lang), [y for y, _ in ordered], [v for _, v in ordered])
         return line_chart([years], text("annual_values", lang), unit, lang)
     if kind == "stock":
-        series = [Series(text("series_levels", lang), *stock_line(parsed))]
+        lines = [(text("series_levels", lang), stock_line(parsed, lang))]
     else:
         lengths = dict.fromkeys(period.kind for period, _ in sorted(parsed, key=lambda item: item[0].start))
-        series = [
-            Series(text(FLOW_LABELS[length], lang), *flow_line([p for p in parsed if p[0].kind == length]))
+        lines = [
+            (text(FLOW_LABELS[length], lang), flow_line([p for p in parsed if p[0].kind == length]))
             for length in lengths
         ]
-    return line_chart(series, text("series_chart_title", lang), unit, lang)
+    figure = line_chart(
+        [Series(name, line.x, line.y) for name, line in lines], text("series_chart_title", lang), unit, lang
+    )
+    for trace, (_, line) in zip(figure["data"], lines, strict=True):
+        trace["customdata"] = line.labels
+        trace["hovertemplate"] = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
+    figure["layout"]["hovermode"] = "closest"
+    figure["layout"]["showlegend"] = True
+    return figure
 
 
-def flow_line(points: Sequence[tuple[Period, float]]) -> tuple[list[str], list[float | None]]:
-    """Flows of one period length at the middle day of their periods (ISO dates), in date order, with
-    None between two periods that do not follow each other (a missing period breaks the line)."""
-    x: list[str] = []
-    y: list[float | None] = []
+@dataclass(frozen=True)
+class DatedLine:
+    """Points on a date axis: ISO dates, values (None breaks the line) and each point's period label."""
+
+    x: list[str]
+    y: list[float | None]
+    labels: list[str]
+
+    def add(self, day: date, value: float | None, label: str) -> None:
+        """Append one point (a gap: ``value`` None and an empty label)."""
+        self.x.append(day.isoformat())
+        self.y.append(value)
+        self.labels.append(label)
+
+
+def flow_line(points: Sequence[tuple[Period, float]]) -> DatedLine:
+    """Flows of one period length at the middle day of their periods, in date order, with a gap
+    between two periods that do not follow each other (a missing period breaks the line)."""
+    line = DatedLine([], [], [])
     previous: Period | None = None
     for period, value in sorted(points, key=lambda item: item[0].start):
         if previous is not None and period.start != previous.end + timedelta(days=1):
-            x.append(previous.end.isoformat())
-            y.append(None)
-        x.append((period.start + (period.end - period.start) / 2).isoformat())
-        y.append(value)
+            line.add(previous.end, None, "")
+        line.add(period.start + (period.end - period.start) / 2, value, period.text)
         previous = period
-    return x, y
+    return line
 
 
-def stock_line(points: Sequence[tuple[Period, float]]) -> tuple[list[str], list[float | None]]:
+def stock_line(points: Sequence[tuple[Period, float]], lang: Language) -> DatedLine:
     """Levels at the last day of their periods (a year's value is its year-end level), in date
-    order, with None between two counts more than ``STOCK_GAP_DAYS`` apart."""
-    levels = sorted((period.end, value) for period, value in points)
-    x: list[str] = []
-    y: list[float | None] = []
-    for index, (day, value) in enumerate(levels):
+    order, with a gap between two counts more than ``STOCK_GAP_DAYS`` apart."""
+    levels = sorted((period.end, value, level_label(period, lang)) for period, value in points)
+    line = DatedLine([], [], [])
+    for index, (day, value, label) in enumerate(levels):
         if index and (day - levels[index - 1][0]).days > STOCK_GAP_DAYS:
-            x.append((levels[index - 1][0] + timedelta(days=1)).isoformat())
-            y.append(None)
-        x.append(day.isoformat())
-        y.append(value)
-    return x, y
+            line.add(levels[index - 1][0] + timedelta(days=1), None, "")
+        line.add(day, value, label)
+    return line
+
+
+def level_label(period: Period, lang: Language) -> str:
+    """How a stock's period reads: ``end 2025`` for a year's (year-end) level, else as published."""
+    return text("series_year_end", lang, year=period.year) if period.kind == "annual" else period.text

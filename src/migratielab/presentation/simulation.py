@@ -79,9 +79,16 @@ def asylum_fan(result: SimulationResult, name: str, lang: Language) -> Figure:
     label = text(f"observed.{name}", lang) if f"observed.{name}" in catalogue() else text("observed", lang)
     observed = None if seen is None else Series(label, seen.time, list(seen.values))
     figure = fan_chart(series, entry.label(lang), entry.shown_unit.label(lang), lang, observed)
-    if f"caveat.{name}" in catalogue():
-        with_caveat(figure, text(f"caveat.{name}", lang))
+    if (note := variable_caveat(f"asylum.{name}", lang)) is not None:
+        with_caveat(figure, note)
     return figure
+
+
+def variable_caveat(key: str, lang: Language) -> str | None:
+    """A known weakness of the model in a registry variable (``pillar.name``: the catalogue's
+    ``caveat.name``), in the language; None where there is none."""
+    name = key.split(".", 1)[-1]
+    return text(f"caveat.{name}", lang) if f"caveat.{name}" in catalogue() else None
 
 
 def with_caveat(figure: Figure, note: str) -> None:

@@ -34,8 +34,10 @@ def citation_line(citation: Citation, lang: Language) -> str:
         return f"{series_description(citation.key, citation.label, lang)}: {citation.text}"
     module, name = citation.key.split(".", 1)
     described = parameter_description(module, name, citation.label, lang)
+    unit = f"({unit_text(citation.unit, lang)})"
+    named = described if described.endswith(unit) else f"{described} {unit}"  # the unit once
     origin = f"{text('estimate_reasoning', lang)}: {citation.text}" if citation.estimate else citation.text
-    return f"{described} ({unit_text(citation.unit, lang)}): {origin}"
+    return f"{named}: {origin}"
 
 
 def citation_lines(citations: Iterable[Citation], lang: Language) -> list[str]:

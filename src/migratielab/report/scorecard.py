@@ -10,6 +10,7 @@ from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import format_number
 from migratielab.presentation.scenarios import scenario_description, scenario_name
 from migratielab.presentation.scorecard import (
+    caveat_lines,
     comparison_table,
     finder_table,
     robust_rule,
@@ -38,7 +39,8 @@ def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -
     title = text("scorecard.title", lang, name=scenario_name(card.scenario, lang))
     intro = f"{scenario_description(card.scenario, lang)} {runs_text(card.scenario, lang)}".strip()
     table = table_html(header, rows, text_columns=(1, 2, 4, 5))
-    main = Section(text("scorecard.table", lang), intro, tables_html=[table])
+    notes = " ".join(caveat_lines(card.results, lang))
+    main = Section(text("scorecard.table", lang), f"{intro} {notes}".strip(), tables_html=[table])
     return write_report(path, title, [main, _sources(card, lang)], lang)
 
 
@@ -46,7 +48,8 @@ def write_comparison_report(path: Path, comparison: PlanComparison, lang: Langua
     """Plans side by side with robust differences marked, with definitions and sources."""
     header, rows = comparison_table(comparison, lang)
     first = comparison.scorecards[0]
-    intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)}"
+    notes = " ".join(caveat_lines(first.results, lang))
+    intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)} {notes}".strip()
     title = text("compare.title", lang)
     main = Section(text("scorecard.table", lang), intro, [table_html(header, rows, text_columns=(1, 2, 3))])
     return write_report(path, title, [main, _sources(first, lang)], lang)
