@@ -48,3 +48,13 @@ def test_a_share_series_is_charted_in_percent_like_its_axis(client: TestClient) 
     kept = stored[~stored["flags"].astype(str).str.contains("partial")]
     assert drawn == pytest.approx(sorted(100.0 * kept["value"].astype(float)))
     assert figure["layout"]["yaxis"]["title"]["text"] == "%"  # type: ignore[index]
+
+
+def test_source_lists_link_their_web_addresses(client: TestClient) -> None:
+    """A source's address is a link on the dashboard, as it is on the data pages."""
+    import re
+
+    html = client.get("/").text
+    sources = re.findall(r'<details class="sources">.*?</details>', html, re.S)
+    assert sources and all("<script" not in block for block in sources)
+    assert any(re.search(r'<a href="https://[^"]+"[^>]*target="_blank"', block) for block in sources)

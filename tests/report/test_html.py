@@ -50,3 +50,13 @@ def test_report_figures_are_drawn_offline(tmp_path: Path) -> None:
         assert page.locator("div.report-figure .main-svg").count() >= 3
         browser.close()
     assert not errors
+
+
+def test_web_addresses_in_source_lines_become_links_without_the_citation_punctuation() -> None:
+    from migratielab.report.html import linked
+
+    line = "CBS, X (2024). https://cbs.nl/a?b=1&c=2; IND <Y> (2020). https://ind.nl/x.aspx"
+    shown = linked(line)
+    assert "<a href='https://cbs.nl/a?b=1&amp;c=2' target='_blank'>" in shown
+    assert "</a>; IND &lt;Y&gt;" in shown  # the separator stays outside, the rest is escaped
+    assert shown.endswith("<a href='https://ind.nl/x.aspx' target='_blank'>https://ind.nl/x.aspx</a>")

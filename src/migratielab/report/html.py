@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import gzip
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +32,16 @@ td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.88rem}
 td.text,th.text{text-align:left}details{margin:.3rem 0}summary{cursor:pointer}
 .wide{overflow-x:auto}.wide table{font-size:.8rem}
 """
+
+
+URL = re.compile(r"https?://[^\s<>\"']+?(?=[.,;)]?(?:\s|$))")
+"""A web address in a source line, without the punctuation that ends the citation after it."""
+
+
+def linked(text: str) -> str:
+    """``text`` escaped for HTML, with every web address a link (opening in a new tab)."""
+    escaped = html.escape(text)
+    return URL.sub(lambda match: f"<a href='{match.group(0)}' target='_blank'>{match.group(0)}</a>", escaped)
 
 
 @dataclass(frozen=True)
@@ -112,9 +123,9 @@ def render_report(title: str, sections: Sequence[Section], lang: str = "en", hea
         parts.extend(section.tables_html)
         parts.extend(figure_div(figure) for figure in section.figures)
         if section.sources:
-            items = "".join(f"<li>{html.escape(source)}</li>" for source in section.sources)
+            items = "".join(f"<li>{linked(source)}</li>" for source in section.sources)
             label = html.escape(section.sources_label)
-            parts.append(f"<div class='sources'>{label}:<ul lang='en'>{items}</ul></div>")
+            parts.append(f"<div class='sources'>{label}:<ul>{items}</ul></div>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)
