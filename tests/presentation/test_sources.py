@@ -18,7 +18,8 @@ def test_a_dutch_series_line_names_the_series_in_dutch_and_keeps_the_publication
     """``coa.occupancy`` reads as its Dutch description followed by the sources' titles as published."""
     citation = series_citation("coa.occupancy")
     line = citation_line(citation, "nl")
-    assert line == f"{dutch()['series']['coa.occupancy']}: {citation.text}"
+    assert line == f"{dutch()['series']['coa.occupancy']}: {in_dutch_dates(citation.text)}"
+    assert "(2020, afgeleid)" in line and "inferred" not in line  # how a date was found, in Dutch
     assert "coa.occupancy" not in line and store.series_info("coa.occupancy").description not in line
     assert all(source.title in line for source in store.series_info("coa.occupancy").sources.values())
     assert (
@@ -47,7 +48,8 @@ def test_scorecard_citations_name_series_parameters_and_variables_by_description
             if citation.kind == "variable":
                 assert line == variable_text(lookup(citation.key), lang)
             else:
-                assert line.endswith(": " + citation.text)
+                published = in_dutch_dates(citation.text) if lang == "nl" else citation.text
+                assert line.endswith(": " + published)
 
 
 def test_an_estimate_says_so_in_the_language_and_keeps_its_english_reasoning() -> None:
@@ -72,3 +74,8 @@ def test_a_description_that_ends_with_its_unit_is_not_given_the_unit_twice() -> 
     lines = [citation_line(parameter_citation("asylum", name), "nl") for name in default_parameters("asylum")]
     assert all("(maanden) (maanden)" not in line for line in lines)
     assert any("(maanden):" in line for line in lines)
+
+
+def in_dutch_dates(cited: str) -> str:
+    """An English citation with the words for how a date was found in Dutch."""
+    return cited.replace(", inferred)", ", afgeleid)").replace(", retrieved)", ", geraadpleegd)")

@@ -45,9 +45,11 @@ class Source(Strict):
     via: str | None = Field(default=None, description="outlet that reported the publisher's figures")
     note: str | None = None
 
-    def citation(self) -> str:
-        """One-line citation: ``publisher, title, table, via outlet (date). url``."""
-        dated = self.date if self.date_basis == "published" else f"{self.date}, {self.date_basis}"
+    def citation(self, basis_words: Mapping[str, str] | None = None) -> str:
+        """One-line citation: ``publisher, title, table, via outlet (date). url``; a date that is not
+        the publication date says how it was found (``basis_words`` words it, e.g. in Dutch)."""
+        basis = (basis_words or {}).get(self.date_basis, self.date_basis)
+        dated = self.date if self.date_basis == "published" else f"{self.date}, {basis}"
         via = f"via {self.via}" if self.via else None
         text = ", ".join(part for part in (self.publisher, self.title, self.table, via) if part)
         return f"{text} ({dated})" + (f". {self.url}" if self.url else "")

@@ -31,7 +31,9 @@ def citation_line(citation: Citation, lang: Language) -> str:
     if citation.kind == "variable":
         return variable_text(lookup(citation.key), lang)
     if citation.kind == "series":
-        return f"{series_description(citation.key, citation.label, lang)}: {citation.text}"
+        words = {basis: text(f"date_basis.{basis}", lang) for basis in ("inferred", "retrieved")}
+        cited = "; ".join(source.citation(words) for source in citation.published) or citation.text
+        return f"{series_description(citation.key, citation.label, lang)}: {cited}"
     module, name = citation.key.split(".", 1)
     described = parameter_description(module, name, citation.label, lang)
     unit = f"({unit_text(citation.unit, lang)})"

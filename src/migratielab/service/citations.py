@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from migratielab.data import store
+from migratielab.data.registry import Source
 from migratielab.models.variables import Variable, lookup
 from migratielab.params import Parameter, default_parameters
 
@@ -30,6 +31,9 @@ class Citation(BaseModel):
     unit: str = Field(default="", description="English unit of a parameter or variable")
     text: str = Field(description="the citation as published, or why the parameter is an estimate")
     estimate: bool = Field(default=False, description="a parameter without a source: text is the reasoning")
+    published: tuple[Source, ...] = Field(
+        default=(), description="a series' sources as registered (``text`` cites them in English)"
+    )
 
     def line(self) -> str:
         """The English source line: ``id (description): text`` for a series, ``name (unit): text``
@@ -58,7 +62,8 @@ def series_citation(series_id: str) -> Citation:
     """A stored series with the citation of each of its sources (``; ``-separated)."""
     info = store.series_info(series_id)
     text = "; ".join(source.citation() for source in info.sources.values())
-    return Citation(kind="series", key=series_id, label=info.description, text=text)
+    published = tuple(info.sources.values())
+    return Citation(kind="series", key=series_id, label=info.description, text=text, published=published)
 
 
 def origin(text: str, estimate: bool) -> str:
