@@ -7,6 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from migratielab.api import routes
@@ -188,6 +189,17 @@ def test_backtest_reports_records_and_errors(client: TestClient) -> None:
     body = client.get("/api/backtest").json()
     assert {record["year"] for record in body["records"]} == set(range(2014, 2026))
     assert body["mape_percent"]["coa_occupancy_end"] is not None
+    counts = body["counts"]
+    holders = [c for c in counts if c["series_id"] == "coa.status_holders_waiting"]
+    assert len(holders) == 17 and {c["period"] for c in holders} >= {"2018-03", "2024-11", "2025"}
+    errors = [
+        0.0 if c["lower_bound"] and c["modelled"] >= c["observed"] else abs(c["modelled"] / c["observed"] - 1)
+        for c in holders
+        if 2014 <= c["year"] <= 2024
+    ]
+    assert body["counts_mape_percent"]["coa.status_holders_waiting"] == pytest.approx(
+        100 * sum(errors) / len(errors)
+    )
 
 
 def test_explorations_list_and_unknown_id(client: TestClient) -> None:

@@ -57,11 +57,26 @@ class BacktestRecord(BaseModel):
     sample: str = Field(description="'in': a year of the calibration window (2012-2019); 'out': after it")
 
 
+class CountRecord(BaseModel):
+    """One dated count of a stock next to the free replay's value at the end of its month."""
+
+    period: str = Field(description="as published: a year (its year-end level), a month or a day")
+    year: int
+    series_id: str
+    modelled: float
+    observed: float
+    lower_bound: bool = Field(description="published as 'more than': a modelled value above it is no error")
+    sample: str
+
+
 class Backtest(BaseModel):
-    """The replay of 2014-2024 against observed values, with the mean absolute percentage errors."""
+    """The replay of 2014-2024 against observed values, with the mean absolute percentage errors;
+    and every dated count of occupancy, backlog and status holders with their mean error per stock."""
 
     records: list[BacktestRecord]
     mape_percent: dict[str, float | None]
+    counts: list[CountRecord]
+    counts_mape_percent: dict[str, float | None]
 
 
 @router.get("/health")
@@ -172,9 +187,16 @@ async def backtest(pool: Pool) -> Backtest:
         variable: web.finite(asylum.mean_absolute_percentage_error(records, variable, BACKTEST_MAPE_YEARS))
         for variable in dict.fromkeys(record.variable for record in records)
     }
+    counts = await pool.run(asylum.count_backtest)
+    count_mape = {
+        series_id: web.finite(asylum.mean_count_error(counts, series_id, BACKTEST_MAPE_YEARS))
+        for series_id in asylum.SNAPSHOT_VARIABLES
+    }
     return Backtest(
         records=[BacktestRecord(**asdict(record)) for record in records],
         mape_percent=mape,
+        counts=[CountRecord(**asdict(count)) for count in counts],
+        counts_mape_percent=count_mape,
     )
 
 
