@@ -359,6 +359,7 @@ def series_page_view(series_id: str, lang: Language) -> View:
         info.kind,
         unit_text(info.unit, lang),
         lang,
+        ["lower_bound" in value.flags for value in charted],
     )
     share = info.unit in SHARE_UNITS
     values = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from migratielab.data.periods import Period, PeriodKind, parse_period
 from migratielab.models.variables import Language
@@ -31,36 +32,71 @@ FLOW_LABELS: dict[PeriodKind, str] = {
 }
 
 
+DASHES: dict[PeriodKind, str] = {
+    "annual": "solid",
+    "half-year": "dash",
+    "quarterly": "dot",
+    "monthly": "dashdot",
+    "snapshot": "solid",
+}
+"""Line styles per period length, so the lines differ for readers who cannot tell the colours apart."""
+
+BOUND_SYMBOL = "triangle-up-open"
+"""The marker of a value published as a lower bound ("more than"); other values are dots."""
+
+
 def series_figure(
-    periods: Sequence[str], values: Sequence[float], kind: str, unit: str, lang: Language
+    periods: Sequence[str],
+    values: Sequence[float],
+    kind: str,
+    unit: str,
+    lang: Language,
+    lower_bounds: Sequence[bool] = (),
 ) -> Figure | None:
     """The data page's chart of a series (``kind``: flow, stock or ratio; values in ``unit``), or None
     when there are no values. On a date axis each point's hover names its period as published (a
-    year-end level as ``end YYYY``), not the day it is drawn at."""
+    year-end level as ``end YYYY``), not the day it is drawn at. A value published as a lower bound
+    (``lower_bounds``, per value) is an open triangle and reads ``≥`` in the hover."""
     if not periods:
         return None
-    parsed = [(parse_period(period), value) for period, value in zip(periods, values, strict=True)]
-    if all(period.kind == "annual" for period, _ in parsed):
-        ordered = sorted((period.year, value) for period, value in parsed)
-        years = Series(text("annual_values", lang), [y for y, _ in ordered], [v for _, v in ordered])
-        return line_chart([years], text("annual_values", lang), unit, lang)
+    bounds = list(lower_bounds) or [False] * len(periods)
+    parsed = [(parse_period(p), v, b) for p, v, b in zip(periods, values, bounds, strict=True)]
+    if all(period.kind == "annual" for period, _, _ in parsed):
+        ordered = sorted((period.year, value, bound) for period, value, bound in parsed)
+        years = Series(text("annual_values", lang), [y for y, _, _ in ordered], [v for _, v, _ in ordered])
+        figure = line_chart([years], text("annual_values", lang), unit, lang)
+        mark_bounds(figure["data"][0], {year for year, _, bound in ordered if bound})
+        return figure
+    lines: list[tuple[PeriodKind, str, DatedLine]]
     if kind == "stock":
-        lines = [(text("series_levels", lang), stock_line(parsed, lang))]
+        lines = [("snapshot", text("series_levels", lang), stock_line(parsed, lang))]
     else:
-        lengths = dict.fromkeys(period.kind for period, _ in sorted(parsed, key=lambda item: item[0].start))
+        lengths = dict.fromkeys(
+            period.kind for period, _, _ in sorted(parsed, key=lambda item: item[0].start)
+        )
         lines = [
-            (text(FLOW_LABELS[length], lang), flow_line([p for p in parsed if p[0].kind == length]))
+            (length, text(FLOW_LABELS[length], lang), flow_line([p for p in parsed if p[0].kind == length]))
             for length in lengths
         ]
-    figure = line_chart(
-        [Series(name, line.x, line.y) for name, line in lines], text("series_chart_title", lang), unit, lang
-    )
-    for trace, (_, line) in zip(figure["data"], lines, strict=True):
-        trace["customdata"] = line.labels
-        trace["hovertemplate"] = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
+    series = [Series(name, line.x, line.y) for _, name, line in lines]
+    figure = line_chart(series, text("series_chart_title", lang), unit, lang)
+    for trace, (length, _, line) in zip(figure["data"], lines, strict=True):
+        trace["customdata"] = [
+            [label, "≥ " if bound else ""] for label, bound in zip(line.labels, line.bounds, strict=True)
+        ]
+        trace["hovertemplate"] = "%{customdata[0]}: %{customdata[1]}%{y}<extra>%{fullData.name}</extra>"
+        trace["line"] = {**trace["line"], "dash": DASHES[length]}
+        mark_bounds(trace, {x for x, bound in zip(line.x, line.bounds, strict=True) if bound})
     figure["layout"]["hovermode"] = "closest"
     figure["layout"]["showlegend"] = True
     return figure
+
+
+def mark_bounds(trace: dict[str, Any], bound_x: set[object]) -> None:
+    """Open triangles at the x values of lower bounds (no change where there is none)."""
+    if bound_x:
+        symbols = [BOUND_SYMBOL if x in bound_x else "circle" for x in trace["x"]]
+        trace["marker"] = {**trace["marker"], "symbol": symbols}
 
 
 @dataclass(frozen=True)
@@ -70,36 +106,38 @@ class DatedLine:
     x: list[str]
     y: list[float | None]
     labels: list[str]
+    bounds: list[bool]  # published as a lower bound
 
-    def add(self, day: date, value: float | None, label: str) -> None:
+    def add(self, day: date, value: float | None, label: str, bound: bool = False) -> None:
         """Append one point (a gap: ``value`` None and an empty label)."""
         self.x.append(day.isoformat())
         self.y.append(value)
         self.labels.append(label)
+        self.bounds.append(bound)
 
 
-def flow_line(points: Sequence[tuple[Period, float]]) -> DatedLine:
+def flow_line(points: Sequence[tuple[Period, float, bool]]) -> DatedLine:
     """Flows of one period length at the middle day of their periods, in date order, with a gap
     between two periods that do not follow each other (a missing period breaks the line)."""
-    line = DatedLine([], [], [])
+    line = DatedLine([], [], [], [])
     previous: Period | None = None
-    for period, value in sorted(points, key=lambda item: item[0].start):
+    for period, value, bound in sorted(points, key=lambda item: item[0].start):
         if previous is not None and period.start != previous.end + timedelta(days=1):
             line.add(previous.end, None, "")
-        line.add(period.start + (period.end - period.start) / 2, value, period.text)
+        line.add(period.start + (period.end - period.start) / 2, value, period.text, bound)
         previous = period
     return line
 
 
-def stock_line(points: Sequence[tuple[Period, float]], lang: Language) -> DatedLine:
+def stock_line(points: Sequence[tuple[Period, float, bool]], lang: Language) -> DatedLine:
     """Levels at the last day of their periods (a year's value is its year-end level), in date
     order, with a gap between two counts more than ``STOCK_GAP_DAYS`` apart."""
-    levels = sorted((period.end, value, level_label(period, lang)) for period, value in points)
-    line = DatedLine([], [], [])
-    for index, (day, value, label) in enumerate(levels):
+    levels = sorted((period.end, value, level_label(period, lang), bound) for period, value, bound in points)
+    line = DatedLine([], [], [], [])
+    for index, (day, value, label, bound) in enumerate(levels):
         if index and (day - levels[index - 1][0]).days > STOCK_GAP_DAYS:
             line.add(levels[index - 1][0] + timedelta(days=1), None, "")
-        line.add(day, value, label)
+        line.add(day, value, label, bound)
     return line
 
 
