@@ -48,7 +48,7 @@ async def backtest_view(pool: Pool, lang: Language) -> View:
         series_id: sum(c.series_id == series_id for c in counts) for series_id in asylum.SNAPSHOT_VARIABLES
     }
     context = {
-        "rows": backtest_rows(errors, lang),
+        "rows": backtest_rows(errors, asylum.BACKTEST_TARGETS, lang),
         "count_rows": count_rows(count_errors, numbers, lang),
         "figure_ids": list(figures),
         "windows": windows,

@@ -11,7 +11,7 @@ from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.charts import Figure, Series, line_chart
 from migratielab.presentation.datapage import series_description
-from migratielab.presentation.formatting import format_number
+from migratielab.presentation.formatting import format_share
 
 SCALE = {"penalties_eur": 1e-6}
 """Backtest variables shown in another unit than they are recorded in (euro as EUR million)."""
@@ -64,13 +64,23 @@ def backtest_window_label(window: str, years: tuple[int, int], lang: Language) -
     return text(f"backtest_window.{window}", lang, years=span)
 
 
-def backtest_rows(errors: Mapping[str, Sequence[float]], lang: Language) -> list[dict[str, object]]:
-    """Per variable its label and mean absolute percentage error per window, percent (– without
-    observations in the window)."""
+def backtest_rows(
+    errors: Mapping[str, Sequence[float]], targets: Mapping[str, float], lang: Language
+) -> list[dict[str, object]]:
+    """Per variable its label, mean absolute percentage error per window (– without observations in
+    the window) and its target over the target window (– where there is none)."""
     return [
-        {"label": text(f"backtest.{name}", lang), "errors": error_cells(window_errors, lang)}
+        {
+            "label": text(f"backtest.{name}", lang),
+            "errors": [*error_cells(window_errors, lang), target_cell(targets.get(name), lang)],
+        }
         for name, window_errors in errors.items()
     ]
+
+
+def target_cell(target: float | None, lang: Language) -> str:
+    """A target error as shown: ``≤ 10%``, or – where the variable has none."""
+    return "–" if target is None else f"≤ {format_share(target / 100.0, lang)}"
 
 
 def count_rows(
@@ -95,5 +105,5 @@ def series_label(series_id: str, lang: Language) -> str:
 
 
 def error_cells(window_errors: Sequence[float], lang: Language) -> list[str]:
-    """Errors in percent as shown (– where a window has no observation)."""
-    return ["–" if math.isnan(error) else f"{format_number(error, lang)}%" for error in window_errors]
+    """Errors in percent as shown, as in the CLI's tables (– where a window has no observation)."""
+    return ["–" if math.isnan(error) else format_share(error / 100.0, lang) for error in window_errors]
