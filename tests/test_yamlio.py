@@ -89,3 +89,18 @@ def test_every_further_problem_is_named_by_its_key(tmp_path: Path) -> None:
         load_scenario(path)
     message = str(raised.value)
     assert "runz" in message and "(and 1 more problem: ende)" in message
+
+
+def test_a_misspelt_rule_names_the_choosing_key_and_the_nearest_choice(tmp_path: Path) -> None:
+    """``rule: fixed_bufer`` read as pydantic's "Input tag ... does not match any of the expected tags"."""
+    body = "name: x\npolicies: [{name: a, reception: {rule: fixed_bufer, base_places: 41000}}]\n"
+    with pytest.raises(InputError) as raised:
+        load_scenario(write(tmp_path, body))
+    error = raised.value
+    assert error.key.endswith("policies.0.reception.rule")
+    assert "not 'fixed_bufer'; did you mean 'fixed_buffer'?" in error.expected
+    assert "'forecast_linked'" in error.expected and "Input tag" not in str(error)
+    far = body.replace("fixed_bufer", "zzz")
+    with pytest.raises(InputError) as unrelated:
+        load_scenario(write(tmp_path, far))
+    assert "did you mean" not in str(unrelated.value) and "not 'zzz'" in str(unrelated.value)

@@ -177,9 +177,24 @@ def validation_error_to_input_error(
         first, others = errors[0], errors[1:]
         key = ".".join(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "union_tag_invalid":
+            key, message = unknown_tag_message(first)
     if others:
         message += more_problems(others)
     return InputError(source, key, message)
+
+
+def unknown_tag_message(error: ErrorDetails) -> tuple[str, str]:
+    """Key and message for a misspelt choice of kind (``rule: fixed_bufer``): the key names the field
+    that chooses, the message the nearest choice and all choices."""
+    context = error.get("ctx", {})
+    field = str(context.get("discriminator", "")).strip("'")
+    tag = str(context.get("tag", ""))
+    choices = [choice.strip(" '") for choice in str(context.get("expected_tags", "")).split(",")]
+    close = difflib.get_close_matches(tag, choices, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    key = ".".join(str(part) for part in (*error["loc"], field) if part != "")
+    return key, f"one of {', '.join(repr(c) for c in choices)}, not {tag!r}{hint}"
 
 
 def more_problems(others: list[ErrorDetails], named: int = 3) -> str:
