@@ -54,7 +54,7 @@ def test_old_and_sectioned_asylum_files_give_the_same_scenario(tmp_path: Path) -
         ({"name": "x", "asylum": {"policies": [{"name": "a"}]}, "labor": {}}, "labor", "unknown key"),
         (
             {"name": "x", "asylum": {"policies": [{"name": "a", "bufer_places": 1}]}},
-            "asylum.policies.0",
+            "asylum.policies[a]",
             "unknown",
         ),
         ({"name": "x", "asylum": {"policies": [{"name": "a"}, {"name": "a"}]}}, "asylum", "unique"),

@@ -97,10 +97,23 @@ def test_a_misspelt_rule_names_the_choosing_key_and_the_nearest_choice(tmp_path:
     with pytest.raises(InputError) as raised:
         load_scenario(write(tmp_path, body))
     error = raised.value
-    assert error.key.endswith("policies.0.reception.rule")
+    assert error.key.endswith("policies[a].reception.rule")
     assert "not 'fixed_bufer'; did you mean 'fixed_buffer'?" in error.expected
     assert "'forecast_linked'" in error.expected and "Input tag" not in str(error)
     far = body.replace("fixed_bufer", "zzz")
     with pytest.raises(InputError) as unrelated:
         load_scenario(write(tmp_path, far))
     assert "did you mean" not in str(unrelated.value) and "not 'zzz'" in str(unrelated.value)
+
+
+def test_key_paths_name_list_items_as_the_file_does() -> None:
+    """A list item by its name or id, else its position counted from 1; a key the file lacks
+    (the scenario nests top-level asylum keys under ``asylum``) is left out."""
+    from migratielab.yamlio import key_path
+
+    content = {"policies": [{"name": "a"}, {"name": "buffer"}], "limits": [{"indicator": "x"}]}
+    assert key_path(("asylum", "policies", 1, "reception"), content) == "policies[buffer].reception"
+    assert key_path(("limits", 0, "indicator"), content) == "limits[item 1].indicator"
+    assert key_path(("indicators", 2), {"indicators": [{}, {}, {"id": "wait"}]}) == "indicators[wait]"
+    assert key_path(("asylum", "policies", 0), {"asylum": {"policies": [{}]}}) == "asylum.policies[item 1]"
+    assert key_path(("runs",)) == "runs" and key_path(("policies", 3)) == "policies[item 4]"

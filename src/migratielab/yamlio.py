@@ -156,53 +156,75 @@ def unknown_key_message(
 
 
 def validation_error_to_input_error(
-    source: str | Path, exc: ValidationError, model: type[BaseModel] | None = None
+    source: str | Path, exc: ValidationError, model: type[BaseModel] | None = None, content: Any = None
 ) -> InputError:
-    """Describe the most useful pydantic error as file + dotted key path + expectation.
+    """Describe the most useful pydantic error as file + key path (``key_path``) + expectation.
 
     An unknown key comes first: a misspelt key also makes its correct spelling "missing", and the
-    typo is what the user must fix.
+    typo is what the user must fix. ``content`` (the parsed file) lets the path name list items.
     """
     errors = exc.errors()
     unknown = [e for e in errors if e["type"] == "extra_forbidden"]
     if unknown:
         first = unknown[0]
         parent = first["loc"][:-1]
-        key = ".".join(str(part) for part in first["loc"])
         message = unknown_key_message(first, errors, model)
         others = [
             e for e in errors if e is not first and not (e["type"] == "missing" and e["loc"][:-1] == parent)
         ]
     else:
         first, others = errors[0], errors[1:]
-        key = ".".join(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "union_tag_invalid":
-            key, message = unknown_tag_message(first)
+    loc = first["loc"]
+    if first["type"] == "union_tag_invalid":
+        field, message = unknown_tag_message(first)
+        loc = (*loc, field)
     if others:
-        message += more_problems(others)
-    return InputError(source, key, message)
+        message += more_problems(others, content)
+    return InputError(source, key_path(loc, content), message)
+
+
+def key_path(loc: tuple[int | str, ...], content: Any = None) -> str:
+    """A pydantic error location as a reader finds it in the file: keys joined by dots, a list item by
+    its ``name`` or ``id`` (``policies[fixed base + iron buffer]``) or its position counted from 1
+    (``limits[item 1]``); a key the file does not have (the scenario nests its top-level asylum keys
+    under ``asylum``) is left out when the next key is found in its place."""
+    text, node = "", content
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            name = (
+                next((item.get(k) for k in ("name", "id") if k in item), None)
+                if isinstance(item, dict)
+                else None
+            )
+            text += f"[{name}]" if isinstance(name, str) and name else f"[item {part + 1}]"
+            node = item
+            continue
+        following = loc[index + 1] if index + 1 < len(loc) else None
+        if isinstance(node, dict) and part not in node and following in node:
+            continue
+        text += f".{part}" if text else str(part)
+        node = node.get(part) if isinstance(node, dict) else None
+    return text
 
 
 def unknown_tag_message(error: ErrorDetails) -> tuple[str, str]:
-    """Key and message for a misspelt choice of kind (``rule: fixed_bufer``): the key names the field
-    that chooses, the message the nearest choice and all choices."""
+    """The field that chooses a kind (``rule``) and the message for a misspelt choice
+    (``rule: fixed_bufer``): every choice and the nearest one."""
     context = error.get("ctx", {})
     field = str(context.get("discriminator", "")).strip("'")
     tag = str(context.get("tag", ""))
     choices = [choice.strip(" '") for choice in str(context.get("expected_tags", "")).split(",")]
     close = difflib.get_close_matches(tag, choices, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    key = ".".join(str(part) for part in (*error["loc"], field) if part != "")
-    return key, f"one of {', '.join(repr(c) for c in choices)}, not {tag!r}{hint}"
+    return field, f"one of {', '.join(repr(c) for c in choices)}, not {tag!r}{hint}"
 
 
-def more_problems(others: list[ErrorDetails], named: int = 3) -> str:
+def more_problems(others: list[ErrorDetails], content: Any = None, named: int = 3) -> str:
     """`` (and N more problems: key, key, ...)``: the keys of the further pydantic errors, at most
     ``named`` of them, so a user can fix every problem of a file in one go."""
-    keys = list(
-        dict.fromkeys(".".join(str(part) for part in error["loc"]) or "(top level)" for error in others)
-    )
+    keys = list(dict.fromkeys(key_path(error["loc"], content) or "(top level)" for error in others))
     shown = ", ".join(keys[:named]) + (", ..." if len(keys) > named else "")
     return f" (and {len(others)} more problem{'s' if len(others) > 1 else ''}: {shown})"
 
@@ -219,6 +241,6 @@ def validate_mapping(content: dict[str, Any], model: type[ModelT], source: str |
     try:
         return model.model_validate(content)
     except ValidationError as exc:
-        raise validation_error_to_input_error(source, exc, model) from exc
+        raise validation_error_to_input_error(source, exc, model, content) from exc
     except (ValueError, TypeError, OverflowError) as exc:  # raised outside pydantic's wrapping
         raise InputError(source, "", f"valid content ({exc})") from exc

@@ -45,13 +45,17 @@ def test_bundled_example_limits_file_is_valid() -> None:
     [
         (
             {"limits": [{"indicator": "labour_forse_2040", "at_least": 1}]},
-            "limits.0",
+            "limits[item 1]",
             "did you mean labour_force_2040",
         ),
-        ({"limits": [{"indicator": "chain_cost", "at_least": 1, "at_most": 2}]}, "limits.0", "exactly one"),
+        (
+            {"limits": [{"indicator": "chain_cost", "at_least": 1, "at_most": 2}]},
+            "limits[item 1]",
+            "exactly one",
+        ),
         ({"channels": {"labour_eu": {"low": 30, "high": 20}}}, "channels.labour_eu", "must not exceed"),
         ({"channels": {"labour_uk": {"low": 1, "high": 2}}}, "", "unknown channel 'labour_uk'"),
-        ({"objectives": [{"indicator": "dwellings_needed"}]}, "objectives.0", "give direction"),
+        ({"objectives": [{"indicator": "dwellings_needed"}]}, "objectives[item 1]", "give direction"),
         ({"futures": 1}, "futures", "greater than or equal to 2"),
         ({"limit": []}, "limit", "unknown key"),
     ],

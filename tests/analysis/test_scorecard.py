@@ -61,7 +61,7 @@ def test_bad_catalogue_entries_get_one_clear_message(entry: dict[str, object], e
     """A catalogue typo names the file, the key path and what was expected."""
     with pytest.raises(InputError, match=expected) as raised:
         validate_mapping(_catalogue(**entry), Catalogue, "scorecard.yaml")
-    assert "scorecard.yaml: indicators.0" in str(raised.value)
+    assert "scorecard.yaml: indicators[x]" in str(raised.value)
 
 
 def test_unknown_entry_id_suggests_the_nearest() -> None:

@@ -60,7 +60,7 @@ def test_run_prints_a_table_and_writes_report_and_parquet(tmp_path: Path) -> Non
         (SMALL_SCENARIO.replace("seed: 11", "seed: 11\ncolour: red"), "colour", "unknown key"),
         (
             SMALL_SCENARIO.replace("base_places: 45000", "base_places: -5"),
-            "policies.1.reception",
+            "policies[buffer].reception",
             "greater than",
         ),
         ("name: [unclosed", "line", "valid YAML"),

@@ -56,7 +56,7 @@ def test_bad_plan_exits_2_and_names_file_and_key(tmp_path: Path) -> None:
     report = tmp_path / "out.html"
     result = runner.invoke(app, ["project", str(bad), "--report", str(report)])
     assert result.exit_code == 2
-    assert "bad.yaml" in result.output and "inflows.labour_eu.0" in result.output
+    assert "bad.yaml" in result.output and "inflows.labour_eu[item 1]" in result.output
     assert not report.exists()
 
 

@@ -83,7 +83,7 @@ def test_limits_typo_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     report = tmp_path / "out.html"
     result = runner.invoke(app, ["find-plan", str(limits), "--report", str(report)])
     assert result.exit_code == 2
-    assert "limits.yaml: limits.0" in result.output and "labour_force_2040" in result.output
+    assert "limits.yaml: limits[item 1]" in result.output and "labour_force_2040" in result.output
     assert "Traceback" not in result.output and not report.exists()
 
 

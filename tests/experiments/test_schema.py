@@ -39,7 +39,7 @@ def changed(change: dict[str, Any]) -> dict[str, Any]:
                     {"name": "x", "target": "weather", "distribution": "uniform", "low": 0, "high": 1}
                 ]
             },
-            "uncertainties.0",
+            "uncertainties[x]",
             "cannot vary per run",
         ),
         (
@@ -48,7 +48,7 @@ def changed(change: dict[str, Any]) -> dict[str, Any]:
                     {"name": "x", "target": "family_per_grant", "distribution": "normal", "low": 0}
                 ]
             },
-            "uncertainties.0",
+            "uncertainties[x]",
             "needs mean, sd",
         ),
         (

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console, RenderableType
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -38,7 +39,9 @@ RunsOverride = Annotated[
 def report_language(lang: str) -> Language:
     """The ``--lang`` of a report, checked: a clear message and exit code 2 when unsupported."""
     if lang not in LANGUAGES:
-        error_console.print(f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        error_console.print(
+            f"[bold red]error:[/] --lang must be one of {', '.join(LANGUAGES)}, not {escape(repr(lang))}"
+        )
         raise typer.Exit(BAD_INPUT_EXIT_CODE)
     return "nl" if lang == "nl" else "en"
 
@@ -122,11 +125,12 @@ def reported_input_errors() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        error_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
     except ConservationError as error:
         error_console.print(
-            f"[bold red]model error:[/] {error} (nothing was written; please report this with the input)",
+            f"[bold red]model error:[/] {escape(str(error))} "
+            "(nothing was written; please report this with the input)",
             highlight=False,
             soft_wrap=True,
         )

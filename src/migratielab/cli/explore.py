@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from migratielab.analysis.discovery import MissingDependencyError
@@ -124,10 +125,10 @@ def explore(
                 experiment, backend, workers, scheduler, chunk_size, store, progress=progress
             )
     except MissingDependencyError as error:
-        error_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        error_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(BAD_INPUT_EXIT_CODE) from None
     except service.NoRunSucceededError as error:
-        error_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        error_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(MODEL_ERROR_EXIT_CODE) from None
     show_summary(manifest.id, store)
     view = service.show_exploration(manifest.id, store)
