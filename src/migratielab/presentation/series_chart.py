@@ -30,7 +30,7 @@ FLOW_LABELS: dict[PeriodKind, str] = {
     "monthly": "series_per_month",
     "snapshot": "series_per_day",
 }
-
+"""The legend of a flow's line per period length (catalogue keys)."""
 
 DASHES: dict[PeriodKind, str] = {
     "annual": "solid",
