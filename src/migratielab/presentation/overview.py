@@ -49,7 +49,7 @@ def headline(item: Headline, lang: Language) -> dict[str, str]:
         "value": next((VALUE_MARKS[flag] for flag in item.flags if flag in VALUE_MARKS), "") + value,
         "when": when,
         "quality": headline_quality(item, lang),
-        "source": short_source(item.source),
+        "source": item.source,
     }
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from migratielab.data import store
+from migratielab.data.registry import Source
 from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.setup import historical_arrivals
@@ -174,41 +175,37 @@ STOCK_HEADLINES = frozenset({"ind.backlog", "coa.occupancy"})
 
 
 def headline_of(series_id: str) -> Headline:
-    """The headline of one series: its latest annual value, or for a stock a later dated observation."""
+    """The headline of one series: its latest annual value, or for a stock a later dated observation,
+    credited to the publication that value comes from (not to every publisher of the series)."""
     values, info = store.annual(series_id), store.series_info(series_id)
     year = int(values.index[-1])
-    latest = Headline(
-        series_id,
-        float(values.iloc[-1]),
-        year,
-        info.unit,
-        info.publisher,
-        None,
-        *quality(series_id, str(year)),
-    )
+    period, value, month = str(year), float(values.iloc[-1]), None
     found = latest_observation(series_id) if series_id in STOCK_HEADLINES else None
-    month = None if found is None else snapshot_month(found[0])
-    if found is None or month is None or month <= pd.Timestamp(latest.year, 12, 1):
-        return latest
-    period, value = found
-    return Headline(
-        series_id, value, month.year, info.unit, info.publisher, month.month, *quality(series_id, period)
-    )
+    dated = None if found is None else snapshot_month(found[0])
+    if found is not None and dated is not None and dated > pd.Timestamp(year, 12, 1):
+        (period, value), year, month = found, dated.year, dated.month
+    row = value_row(series_id, period)
+    if row is None:
+        return Headline(series_id, value, year, info.unit, info.publisher, month)
+    flags = tuple(flag for flag in str(row["flags"] or "").split("|") if flag)
+    credit = value_credit(info.sources[str(row["source"])])
+    return Headline(series_id, value, year, info.unit, credit, month, str(row["confidence"] or ""), flags)
 
 
-def quality(series_id: str, period: str) -> tuple[str, tuple[str, ...]]:
-    """Confidence and flags of the store's value for ``period``; a year of a stock without its own
-    value is its latest December observation, as ``store.annual`` reads it."""
+def value_row(series_id: str, period: str) -> pd.Series | None:
+    """The store's row of ``period``; a year of a stock without its own value is its latest December
+    observation, as ``store.annual`` reads it. None where there is none."""
     frame = store.get_series(series_id)
     periods = frame["period"].astype(str)
     rows = frame[periods == period]
     if rows.empty and len(period) == 4:
         rows = frame[periods.str.startswith(f"{period}-12")].tail(1)
-    if rows.empty:
-        return "", ()
-    row = rows.iloc[-1]
-    flags = str(row["flags"] or "")
-    return str(row["confidence"] or ""), tuple(flag for flag in flags.split("|") if flag)
+    return None if rows.empty else rows.iloc[-1]
+
+
+def value_credit(source: Source) -> str:
+    """Who a value comes from: the publisher, and the outlet that reported it."""
+    return source.publisher + (f", via {source.via}" if source.via else "")
 
 
 def headlines() -> list[Headline]:
