@@ -57,4 +57,12 @@ def test_source_lists_link_their_web_addresses(client: TestClient) -> None:
     html = client.get("/").text
     sources = re.findall(r'<details class="sources">.*?</details>', html, re.S)
     assert sources and all("<script" not in block for block in sources)
-    assert any(re.search(r'<a href="https://[^"]+"[^>]*target="_blank"', block) for block in sources)
+    hrefs = [
+        href
+        for block in sources
+        for href in re.findall(r"<a href='(https?://[^']+)' target='_blank'>", block)
+    ]
+    assert len(hrefs) > 10
+    assert not [
+        href for href in hrefs if href.endswith((";", ".", ",", ")"))
+    ]  # the citation's end stays outside

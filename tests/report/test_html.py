@@ -53,7 +53,7 @@ def test_report_figures_are_drawn_offline(tmp_path: Path) -> None:
 
 
 def test_web_addresses_in_source_lines_become_links_without_the_citation_punctuation() -> None:
-    from migratielab.report.html import linked
+    from migratielab.presentation.sources import linked
 
     line = "CBS, X (2024). https://cbs.nl/a?b=1&c=2; IND <Y> (2020). https://ind.nl/x.aspx"
     shown = linked(line)

@@ -131,3 +131,21 @@ def store_periods(series_id: str) -> list[str]:
 
     periods = [str(period) for period in store.get_series(series_id)["period"]]
     return [p for p in periods if (m := history.snapshot_month(p)) is not None and 2014 <= m.year <= 2025]
+
+
+def test_forward_runs_start_within_five_percent_of_the_latest_counts() -> None:
+    """Issue 12's start check on the bundled scenario: each of the three stocks starts within 5% of
+    its latest observation before the start year; the November 2024 occupancy is a lower bound."""
+    from migratielab.scenario import bundled_scenario_path, load_scenario
+
+    checks = {
+        check.series_id: check for check in service.forward_start(load_scenario(bundled_scenario_path()))
+    }
+    assert set(checks) == set(service.SNAPSHOT_VARIABLES)
+    assert all(abs(check.error) <= 0.05 for check in checks.values())
+    occupancy = checks["coa.occupancy"]
+    assert occupancy.lower_bound and occupancy.period == "2024-11"
+    reached = service.StartCheck("x", "v", "2024-11", 72000.0, 75000.0, lower_bound=True)
+    assert reached.error == 0.0 and service.StartCheck("x", "v", "2024", 100.0, 90.0).error == pytest.approx(
+        -0.1
+    )

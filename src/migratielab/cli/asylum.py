@@ -190,7 +190,7 @@ def start_table(checks: list[service.StartCheck]) -> Table:
         table.add_row(
             check.series_id,
             check.period,
-            format_number(check.observed, LANG),
+            ("≥ " if check.lower_bound else "") + format_number(check.observed, LANG),
             format_number(check.start, LANG),
             ("+" if check.error > 0 else "") + format_share(check.error, LANG),
         )

@@ -22,6 +22,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from migratielab.api.pool import Pending, Pool, SimulationPool
 from migratielab.api.routes import WHAT_IF
@@ -55,7 +56,7 @@ from migratielab.presentation.datapage import (
 from migratielab.presentation.formatting import format_number, format_share, missing_note
 from migratielab.presentation.messages import refused_projection
 from migratielab.presentation.series_chart import series_figure
-from migratielab.presentation.sources import citation_lines
+from migratielab.presentation.sources import citation_lines, linked
 from migratielab.service import data, municipal, plan_web, web, web_models
 from migratielab.service import labour as labour_service
 from migratielab.service import overview as panels
@@ -66,6 +67,7 @@ static_router = APIRouter(prefix="/static", include_in_schema=False)
 TEMPLATES = Environment(
     loader=PackageLoader("migratielab.dashboard", "templates"), autoescape=select_autoescape()
 )
+TEMPLATES.filters["linked"] = lambda line: Markup(linked(line))  # source lines with their addresses as links
 STATIC = Path(__file__).parent / "static"
 SWAGGER_UI = Path(str(resources.files("swagger_ui"))) / "static"
 STATIC_FILES = {

@@ -84,7 +84,10 @@ def series_figure(
         trace["customdata"] = [
             [label, "≥ " if bound else ""] for label, bound in zip(line.labels, line.bounds, strict=True)
         ]
-        trace["hovertemplate"] = "%{customdata[0]}: %{customdata[1]}%{y}<extra>%{fullData.name}</extra>"
+        suffix = "%" if unit == "%" else ""  # a share is drawn in percent
+        trace["hovertemplate"] = (
+            f"%{{customdata[0]}}: %{{customdata[1]}}%{{y}}{suffix}<extra>%{{fullData.name}}</extra>"
+        )
         trace["line"] = {**trace["line"], "dash": DASHES[length]}
         mark_bounds(trace, {x for x, bound in zip(line.x, line.bounds, strict=True) if bound})
     figure["layout"]["hovermode"] = "closest"

@@ -8,6 +8,8 @@ published) is kept as it is.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 
 from migratielab.models.variables import Language, Variable, lookup
@@ -45,3 +47,14 @@ def citation_line(citation: Citation, lang: Language) -> str:
 def citation_lines(citations: Iterable[Citation], lang: Language) -> list[str]:
     """Every citation by ``citation_line``."""
     return [citation_line(citation, lang) for citation in citations]
+
+
+URL = re.compile(r"https?://[^\s<>\"']+?(?=[.,;)]?(?:\s|$))")
+"""A web address in a source line, without the punctuation that ends the citation after it."""
+
+
+def linked(line: str) -> str:
+    """``line`` escaped for HTML, with every web address a link (opening in a new tab); the ``;``
+    or ``.`` that ends a citation stays outside the link."""
+    escaped = html.escape(line)
+    return URL.sub(lambda match: f"<a href='{match.group(0)}' target='_blank'>{match.group(0)}</a>", escaped)

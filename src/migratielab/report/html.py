@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import gzip
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from migratielab.files import atomic_path
+from migratielab.presentation.sources import linked
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
@@ -32,16 +32,6 @@ td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.88rem}
 td.text,th.text{text-align:left}details{margin:.3rem 0}summary{cursor:pointer}
 .wide{overflow-x:auto}.wide table{font-size:.8rem}
 """
-
-
-URL = re.compile(r"https?://[^\s<>\"']+?(?=[.,;)]?(?:\s|$))")
-"""A web address in a source line, without the punctuation that ends the citation after it."""
-
-
-def linked(text: str) -> str:
-    """``text`` escaped for HTML, with every web address a link (opening in a new tab)."""
-    escaped = html.escape(text)
-    return URL.sub(lambda match: f"<a href='{match.group(0)}' target='_blank'>{match.group(0)}</a>", escaped)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,11 @@ staff can attach to a note (self-contained HTML, sources listed)."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from pathlib import Path
 
+from migratielab.analysis.scorecard import EntryResult
 from migratielab.models.variables import Language
 from migratielab.presentation.catalogue import text
 from migratielab.presentation.formatting import format_number
@@ -38,20 +41,24 @@ def write_scorecard_report(path: Path, card: Scorecard, lang: Language = "en") -
     header, rows = scorecard_table(card, lang)
     title = text("scorecard.title", lang, name=scenario_name(card.scenario, lang))
     intro = f"{scenario_description(card.scenario, lang)} {runs_text(card.scenario, lang)}".strip()
-    table = table_html(header, rows, text_columns=(1, 2, 4, 5))
-    notes = " ".join(caveat_lines(card.results, lang))
-    main = Section(text("scorecard.table", lang), f"{intro} {notes}".strip(), tables_html=[table])
+    table = table_html(header, rows, text_columns=(1, 2, 4, 5)) + caveat_notes(card.results, lang)
+    main = Section(text("scorecard.table", lang), intro, tables_html=[table])
     return write_report(path, title, [main, _sources(card, lang)], lang)
+
+
+def caveat_notes(results: Sequence[EntryResult], lang: Language) -> str:
+    """The ⚠ notes of a scorecard (``caveat_lines``) as paragraphs under its table (HTML)."""
+    return "".join(f"<p class='note'>{html.escape(line)}</p>" for line in caveat_lines(results, lang))
 
 
 def write_comparison_report(path: Path, comparison: PlanComparison, lang: Language = "en") -> Path:
     """Plans side by side with robust differences marked, with definitions and sources."""
     header, rows = comparison_table(comparison, lang)
     first = comparison.scorecards[0]
-    notes = " ".join(caveat_lines(first.results, lang))
-    intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)} {notes}".strip()
+    intro = f"{runs_text(first.scenario, lang)} {robust_rule(lang)}"
     title = text("compare.title", lang)
-    main = Section(text("scorecard.table", lang), intro, [table_html(header, rows, text_columns=(1, 2, 3))])
+    table = table_html(header, rows, text_columns=(1, 2, 3)) + caveat_notes(first.results, lang)
+    main = Section(text("scorecard.table", lang), intro, [table])
     return write_report(path, title, [main, _sources(first, lang)], lang)
 
 

@@ -422,10 +422,13 @@ class StartCheck:
     period: str  # the latest observed period
     observed: float
     start: float  # the forward run's value at the end of its first month (median over runs)
+    lower_bound: bool = False  # published as "more than": a start above it is no difference
 
     @property
     def error(self) -> float:
-        """Relative difference of the start from the observation."""
+        """Relative difference of the start from the observation (0 above a lower bound)."""
+        if self.lower_bound and self.start >= self.observed:
+            return 0.0
         return (self.start - self.observed) / self.observed
 
 
@@ -453,8 +456,16 @@ def forward_start(scenario: Scenario, runs: int = 20) -> list[StartCheck]:
         latest = latest_observation(series_id, scenario.start_year)
         if latest is not None:
             start = float(monthly[variable].isel(time=0).median("run"))
-            checks.append(StartCheck(series_id, variable, latest[0], latest[1], start))
+            bound = is_lower_bound(series_id, latest[0])
+            checks.append(StartCheck(series_id, variable, latest[0], latest[1], start, bound))
     return checks
+
+
+def is_lower_bound(series_id: str, period: str) -> bool:
+    """Whether the store's value of ``period`` was published as a lower bound ("more than")."""
+    frame = store.get_series(series_id)
+    flags = frame.loc[frame["period"].astype(str) == period, "flags"].astype(str)
+    return any("lower_bound" in value.split("|") for value in flags)
 
 
 def replayed_history(start_year: int) -> xr.Dataset:
