@@ -63,3 +63,18 @@ def test_a_headline_without_flags_shows_the_bare_value() -> None:
     """A value of high confidence without flags gets neither a mark nor a quality line."""
     plain = Headline("asylum.first_applications", 38_000.0, 2023, "persons", "CBS", None, "H", ())
     assert headline(plain, "nl")["quality"] == "" and headline(plain, "nl")["value"][0].isdigit()
+
+
+def test_a_headline_credits_the_publication_of_its_own_value() -> None:
+    """The 2025 first applications come from one news item (low confidence): the headline names
+    that publisher and outlet, not the dozen publishers of the whole series."""
+    from migratielab.data import store
+    from migratielab.service.overview import headline_of
+
+    item = headline_of("asylum.first_applications")
+    frame = store.get_series("asylum.first_applications")
+    row = frame[frame["period"].astype(str) == str(item.year)].iloc[-1]
+    source = store.series_info("asylum.first_applications").sources[str(row["source"])]
+    assert item.source.startswith(source.publisher.split(" (")[0])
+    assert source.via is not None and f"via {source.via.split(' (')[0]}" in item.source
+    assert "+" not in item.source and item.confidence == str(row["confidence"])

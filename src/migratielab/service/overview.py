@@ -204,8 +204,10 @@ def value_row(series_id: str, period: str) -> pd.Series | None:
 
 
 def value_credit(source: Source) -> str:
-    """Who a value comes from: the publisher, and the outlet that reported it."""
-    return source.publisher + (f", via {source.via}" if source.via else "")
+    """Who a value comes from: the publisher and the outlet that reported it, by name (details in
+    parentheses are on the data page)."""
+    publisher, via = (name.split(" (")[0] for name in (source.publisher, source.via or ""))
+    return publisher + (f", via {via}" if via else "")
 
 
 def headlines() -> list[Headline]:
@@ -220,7 +222,7 @@ def headlines() -> list[Headline]:
         if isinstance(value, int | float) and value > 0
     }
     year = max(dated)
-    shown.append(Headline("temporary_protection", dated[year], year, "persons", "CBS (via nieuws.nl)"))
+    shown.append(Headline("temporary_protection", dated[year], year, "persons", "CBS, via nieuws.nl"))
     return shown
 
 
