@@ -253,7 +253,7 @@ def test_backtest_page_compares_model_and_observations(client: TestClient) -> No
     assert all(f"<th>{heading}</th>" in html for heading in headings)
     occupancy_row = html.split("People in COA reception (year end)</td>", 1)[1].split("</tr>", 1)[0]
     assert occupancy_row.count('<td class="number">') == len(headings) + 1 and "%</td>" in occupancy_row
-    assert occupancy_row.endswith('<td class="number">≤ 10%</td>')  # the target beside the errors
+    assert occupancy_row.endswith('<td class="number">≤ 10% ✗</td>')  # the target beside the errors, missed
     assert "<th>target (target window)</th>" in html
 
 

@@ -68,19 +68,26 @@ def backtest_rows(
     errors: Mapping[str, Sequence[float]], targets: Mapping[str, float], lang: Language
 ) -> list[dict[str, object]]:
     """Per variable its label, mean absolute percentage error per window (– without observations in
-    the window) and its target over the target window (– where there is none)."""
+    the window) and its target over the target window, the last window (– where there is none)."""
     return [
         {
             "label": text(f"backtest.{name}", lang),
-            "errors": [*error_cells(window_errors, lang), target_cell(targets.get(name), lang)],
+            "errors": [
+                *error_cells(window_errors, lang),
+                target_cell(targets.get(name), window_errors[-1], lang),
+            ],
         }
         for name, window_errors in errors.items()
     ]
 
 
-def target_cell(target: float | None, lang: Language) -> str:
-    """A target error as shown: ``≤ 10%``, or – where the variable has none."""
-    return "–" if target is None else f"≤ {format_share(target / 100.0, lang)}"
+def target_cell(target: float | None, error: float, lang: Language) -> str:
+    """A target error as shown, marked met (✓) or missed (✗) by the target window's ``error``
+    (percent): ``≤ 10% ✗``; – where the variable has none."""
+    if target is None:
+        return "–"
+    mark = "" if math.isnan(error) else (" ✓" if error <= target else " ✗")
+    return f"≤ {format_share(target / 100.0, lang)}{mark}"
 
 
 def count_rows(
