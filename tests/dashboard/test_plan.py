@@ -79,11 +79,17 @@ def test_plan_page_draws_both_plans_paths_from_the_service(client: TestClient, l
         assert isinstance(layout, dict)
         assert layout["title"]["text"] == wrapped(entry.label(lang), TITLE_WIDTH)
         assert layout["yaxis"]["title"]["text"] == entry.shown_unit.label(lang)
-        lines = list(median_lines(figure).values())
+        by_name = median_lines(figure)
+        seen = by_name.pop(t(lang)("observed"), None)
         expected = [outlook.paths[key][name].quantiles["0.5"] for name in ("example", "yours")]
-        assert lines == expected
-        names = " ".join(median_lines(figure))
+        assert list(by_name.values()) == expected
+        names = " ".join(by_name)
         assert t(lang)("plan.example") in names and t(lang)("plan.yours") in names
+        published = outlook.observed[key]  # the published values in the paths' years, drawn as points
+        assert (seen is None) == (not published)
+        if seen is not None:
+            assert seen == [value / entry.display_scale for value in published.values()]
+    assert outlook.observed["asylum.holders_waiting"].get(2025) == 18420.0  # COA count of 5 January 2026
     changed = outlook.paths["population.potential_labour_force"]
     assert changed["yours"].quantiles["0.5"][-1] > changed["example"].quantiles["0.5"][-1]  # 3x non-EU labour
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from migratielab.analysis.scorecard import ROBUST_SHARE, Difference, Entry, EntryResult
 from migratielab.models.variables import Language, lookup
 from migratielab.presentation.catalogue import catalogue, text
-from migratielab.presentation.charts import FanSeries, Figure, fan_chart
+from migratielab.presentation.charts import FanSeries, Figure, Series, fan_chart
 from migratielab.presentation.formatting import MISSING, format_number, format_share
 from migratielab.presentation.scenarios import scenario_name
 from migratielab.presentation.simulation import variable_caveat, with_caveat
@@ -245,7 +245,11 @@ def plan_path_figures(outlook: PlanOutlook, lang: Language) -> dict[str, Figure]
             for name, fan in fans.items()
         ]
         title, unit = entry.label(lang), entry.shown_unit.label(lang)
-        figure = fan_chart(series, title, unit, lang)
+        seen = outlook.observed.get(key, {})
+        observed = Series(
+            text("observed", lang), list(seen), [v / entry.display_scale for v in seen.values()]
+        )
+        figure = fan_chart(series, title, unit, lang, observed if seen else None)
         if (note := variable_caveat(key, lang)) is not None:
             with_caveat(figure, note)
         figures[key.replace(".", "_")] = figure

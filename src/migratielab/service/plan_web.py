@@ -8,10 +8,11 @@ and its grants enter the population (``service.population.with_asylum_chain``). 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from migratielab.data import store
 from migratielab.models.variables import lookup
 from migratielab.scenario import (
     FixedBufferReception,
@@ -82,6 +83,8 @@ class PlanOutlook:
 
     comparison: PlanComparison
     paths: dict[str, dict[str, YearFan]]
+    observed: dict[str, dict[int, float]] = field(default_factory=dict)
+    """Per path variable, its published year values (year-end levels of a stock) in the paths' years."""
 
     def path_records(self) -> dict[str, dict[str, object]]:
         """The paths as JSON-ready data: per variable its IAMC name, unit and each plan's yearly fan."""
@@ -109,4 +112,14 @@ def plan_outlook(request: PlanScorecardRequest) -> PlanOutlook:
         key: {name: year_fan(key, plan[key]) for name, plan in zip(names, paths, strict=True)}
         for key in PLAN_PATHS
     }
-    return PlanOutlook(comparison, fans)
+    return PlanOutlook(comparison, fans, {key: observed_years(key, fans[key]) for key in PLAN_PATHS})
+
+
+def observed_years(key: str, fans: dict[str, YearFan]) -> dict[int, float]:
+    """The published year values of a registry variable's observing series within the fans' years
+    (none where the variable has no observing series)."""
+    series_id = lookup(key).observed
+    if series_id is None:
+        return {}
+    years = {year for fan in fans.values() for year in fan.years}
+    return {int(year): float(value) for year, value in store.annual(series_id).items() if year in years}
