@@ -159,8 +159,9 @@ def mape_table(records: list[service.BacktestRecord]) -> Table:
 
 def count_table(records: list[service.CountRecord]) -> Table:
     """The mean error over every dated count of each stock, per window (– without a count)."""
-    ids = list(service.SNAPSHOT_VARIABLES)
-    numbers = ", ".join(f"{series_id} {sum(r.series_id == series_id for r in records)}" for series_id in ids)
+    summary = service.count_summary(records)
+    ids = list(summary)
+    numbers = ", ".join(f"{series_id} {number}" for series_id, (number, _) in summary.items())
     table = Table(
         title="Mean absolute percentage error over every dated count (free replay)",
         caption=f"counts within the year too ({numbers}); a lower bound counts only where the model "
@@ -169,12 +170,8 @@ def count_table(records: list[service.CountRecord]) -> Table:
     table.add_column("stock", no_wrap=True, min_width=max(map(len, ids)))
     for window, years in service.BACKTEST_WINDOWS.items():
         table.add_column(backtest_window_label(window, years, LANG), justify="right")
-    for series_id in ids:
-        cells = [
-            format_share(service.mean_count_error(records, series_id, years) / 100.0, LANG)
-            for years in service.BACKTEST_WINDOWS.values()
-        ]
-        table.add_row(series_id, *cells)
+    for series_id, (_, errors) in summary.items():
+        table.add_row(series_id, *(format_share(error / 100.0, LANG) for error in errors))
     return table
 
 

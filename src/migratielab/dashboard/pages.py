@@ -612,7 +612,7 @@ def municipal_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The default municipal run after disclosure control, its flags, and the peers' medians."""
     raw = municipal.raw_frame(municipal.default_run())
     shown, flags = municipal.protected_frame(raw)
-    return shown, flags, municipal.benchmarks(raw)
+    return shown, flags, municipal.benchmarks(raw, shown)
 
 
 @router.get("/municipalities")

@@ -37,19 +37,10 @@ async def backtest_view(pool: Pool, lang: Language) -> View:
     }
     figures = backtest_figures(records, lang)
     windows = [backtest_window_label(key, years, lang) for key, years in asylum.BACKTEST_WINDOWS.items()]
-    counts = await pool.run(asylum.count_backtest, wait=8.0)
-    count_errors = {
-        series_id: [
-            asylum.mean_count_error(counts, series_id, years) for years in asylum.BACKTEST_WINDOWS.values()
-        ]
-        for series_id in asylum.SNAPSHOT_VARIABLES
-    }
-    numbers = {
-        series_id: sum(c.series_id == series_id for c in counts) for series_id in asylum.SNAPSHOT_VARIABLES
-    }
+    summary = asylum.count_summary(await pool.run(asylum.count_backtest, wait=8.0))
     context = {
         "rows": backtest_rows(errors, asylum.BACKTEST_TARGETS, lang),
-        "count_rows": count_rows(count_errors, numbers, lang),
+        "count_rows": count_rows(summary, lang),
         "figure_ids": list(figures),
         "windows": windows,
     }

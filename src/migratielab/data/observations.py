@@ -50,6 +50,11 @@ class Row:
     origin: str
 
 
+def split_flags(text: object) -> tuple[str, ...]:
+    """The flags of a stored value: ``"approx|lower_bound"`` is ``("approx", "lower_bound")``."""
+    return tuple(flag for flag in str(text or "").split("|") if flag)
+
+
 def close_matches(name: str, candidates: Iterable[str]) -> str:
     """A ' Did you mean ...?' hint listing up to three close matches ('' if none)."""
     matches = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
@@ -102,7 +107,7 @@ def _parse_row(raw: Mapping[str, str | None], label: str, line: int) -> Row:
         value = parse_number(cell("value"))
     except ValueError:
         raise InputError(label, f"row {line}, column value", f"a number (got {cell('value')!r})") from None
-    flags = tuple(flag for flag in cell("flags").split("|") if flag)
+    flags = split_flags(cell("flags"))
     for flag in flags:
         if flag not in FLAGS:
             raise InputError(label, f"row {line}, column flags", f"flags from {list(FLAGS)} (got {flag!r})")

@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from migratielab.data.bundle import Contents, assemble, digest, import_dirs, input_files
-from migratielab.data.observations import close_matches
+from migratielab.data.observations import close_matches, split_flags
 from migratielab.data.periods import PERIOD_KINDS, parse_period
 from migratielab.data.registry import SeriesInfo
 from migratielab.errors import InputError
@@ -308,21 +308,45 @@ def get_series(series_id: str) -> pd.DataFrame:
         return _values(con, _info(con, series_id))
 
 
-def _yearly_values(frame: pd.DataFrame, stock: bool) -> dict[int, float]:
-    """Values of ``"YYYY"`` periods by year; for stocks, year-end levels fill the other years."""
+def _yearly_rows(frame: pd.DataFrame, stock: bool) -> dict[int, int]:
+    """The row (position in ``frame``) whose value each year takes: its ``"YYYY"`` row; for stocks,
+    where there is none, the year-end level (the latest December snapshot, else the December month)."""
     periods = [parse_period(str(text)) for text in frame["period"]]
-    values = [float(value) for value in frame["value"]]
-    pairs = list(zip(periods, values, strict=True))
-    yearly = {period.year: value for period, value in pairs if period.kind == "annual"}
+    yearly = {period.year: row for row, period in enumerate(periods) if period.kind == "annual"}
     if not stock:
         return yearly
-    year_end: dict[int, tuple[tuple[bool, date], float]] = {}
-    for period, value in pairs:
+    year_end: dict[int, tuple[tuple[bool, date], int]] = {}
+    for row, period in enumerate(periods):
         if period.kind in ("snapshot", "monthly") and period.start.month == 12 and period.year not in yearly:
             rank = (period.kind == "snapshot", period.end)
             if period.year not in year_end or rank > year_end[period.year][0]:
-                year_end[period.year] = (rank, value)
-    return yearly | {year: value for year, (_, value) in year_end.items()}
+                year_end[period.year] = (rank, row)
+    return yearly | {year: row for year, (_, row) in year_end.items()}
+
+
+def _yearly_values(frame: pd.DataFrame, stock: bool) -> dict[int, float]:
+    """Values of ``"YYYY"`` periods by year; for stocks, year-end levels fill the other years."""
+    values = frame["value"].tolist()
+    return {year: float(values[row]) for year, row in _yearly_rows(frame, stock).items()}
+
+
+def _annual_frame(series_id: str, include_partial: bool) -> tuple[pd.DataFrame, bool]:
+    """The values ``annual`` chooses from (``partial`` ones left out unless asked for), and whether the
+    series is a stock."""
+    with _session() as con:
+        info = _info(con, series_id)
+        frame = _values(con, info)
+    if not include_partial:
+        frame = frame[frame["flags"].map(lambda flags: "partial" not in split_flags(flags))]
+    return frame, info.kind == "stock"
+
+
+def annual_period(series_id: str, year: int) -> str | None:
+    """The period whose value ``annual`` gives for ``year`` (``"2024"``, or a stock's December count
+    such as ``"2024-12"``); None where the year has no value."""
+    frame, stock = _annual_frame(series_id, include_partial=False)
+    row = _yearly_rows(frame, stock).get(year)
+    return None if row is None else str(frame["period"].iloc[row])
 
 
 def annual(series_id: str, *, include_partial: bool = False) -> pd.Series:
@@ -346,12 +370,8 @@ def annual(series_id: str, *, include_partial: bool = False) -> pd.Series:
 
 def _annual(series_id: str, include_partial: bool) -> pd.Series:
     """``annual`` read from the store."""
-    with _session() as con:
-        info = _info(con, series_id)
-        frame = _values(con, info)
-    if not include_partial:
-        frame = frame[frame["flags"].map(lambda flags: "partial" not in str(flags).split("|"))]
-    yearly = _yearly_values(frame, stock=info.kind == "stock")
+    frame, stock = _annual_frame(series_id, include_partial)
+    yearly = _yearly_values(frame, stock)
     years = sorted(yearly)
     index = pd.Index(years, dtype="int64", name="year")
     return pd.Series([yearly[year] for year in years], index=index, dtype=float, name=series_id)

@@ -90,19 +90,15 @@ def target_cell(target: float | None, error: float, lang: Language) -> str:
     return f"≤ {format_share(target / 100.0, lang)}{mark}"
 
 
-def count_rows(
-    errors: Mapping[str, Sequence[float]], counts: Mapping[str, int], lang: Language
-) -> list[dict[str, object]]:
+def count_rows(summary: Mapping[str, tuple[int, Sequence[float]]], lang: Language) -> list[dict[str, object]]:
     """Per stock (series id) its description, the number of dated counts and the mean absolute
-    percentage error of the counts per window."""
+    percentage error of the counts per window (``service.asylum.count_summary``)."""
     return [
         {
-            "label": text(
-                "backtest_counts_row", lang, name=series_label(series_id, lang), n=counts[series_id]
-            ),
+            "label": text("backtest_counts_row", lang, name=series_label(series_id, lang), n=number),
             "errors": error_cells(window_errors, lang),
         }
-        for series_id, window_errors in errors.items()
+        for series_id, (number, window_errors) in summary.items()
     ]
 
 

@@ -68,7 +68,7 @@ def benchmark_section(result: municipal.MunicipalRun, lang: Language) -> Section
     with the peers' median; the table scrolls sideways inside the text column where it is wider."""
     raw = municipal.raw_frame(result)
     shown, flags = municipal.protected_frame(raw)
-    peers = municipal.benchmarks(raw)
+    peers = municipal.benchmarks(raw, shown)
     header = [text(key, lang) for key in ("municipal_name", "municipal_province", "municipal_size")]
     start, end = result.scenario.start_year, result.scenario.end_year
     header += [f"{faces.heading(n, lang)}, {faces.period(n, lang, start, end)}" for n in TABULATED]

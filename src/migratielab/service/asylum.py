@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import xarray as xr
 
 from migratielab.analysis.indicators import INDICATORS, annual_values, fan_quantiles, run_indicators
 from migratielab.data import store
+from migratielab.data.observations import split_flags
 from migratielab.errors import refused_outcomes
 from migratielab.models import system
 from migratielab.models.asylum.history import observed_stocks, snapshot_month
@@ -273,6 +275,19 @@ def observed_annual(series_id: str | None) -> pd.Series:
     return observed.combine_first(parts.sum(axis=1))
 
 
+def free_replay(parameters: ParameterSet | None, end_year: int) -> xr.Dataset:
+    """The free replay's months to December ``end_year`` (one run, no state correction); with the
+    default parameters it is replayed once per process (the year-end and the dated-count backtests
+    share it)."""
+    return default_free_replay(end_year) if parameters is None else replay(parameters, end_year).monthly
+
+
+@lru_cache(maxsize=2)
+def default_free_replay(end_year: int) -> xr.Dataset:
+    """``free_replay`` with the default parameters."""
+    return replay(default_parameters("asylum"), end_year).monthly
+
+
 def backtest(
     parameters: ParameterSet | None = None, years: tuple[int, int] = BACKTEST_YEARS
 ) -> list[BacktestRecord]:
@@ -280,8 +295,7 @@ def backtest(
 
     Years after ``TRAINING_YEARS`` are marked out of sample.
     """
-    chosen = parameters if parameters is not None else default_parameters("asylum")
-    annual = annual_values(replay(chosen, years[1]).monthly).isel(run=0)
+    annual = annual_values(free_replay(parameters, years[1])).isel(run=0)
     records = []
     for variable, series_id in BACKTEST_OBSERVED.items():
         observed = observed_annual(series_id)
@@ -378,8 +392,7 @@ def count_backtest(
 ) -> list[CountRecord]:
     """Every dated count of the three assimilated stocks in ``years`` against the free replay (no
     state correction): a longer record than the year-end values of ``backtest``."""
-    chosen = parameters if parameters is not None else default_parameters("asylum")
-    monthly = replay(chosen, years[1]).monthly
+    monthly = free_replay(parameters, years[1])
     records = []
     for series_id, name in SNAPSHOT_VARIABLES.items():
         variable = monthly[name].isel(run=0)
@@ -395,11 +408,23 @@ def count_backtest(
                     series_id=series_id,
                     modelled=float(variable.sel(time=month)),
                     observed=float(observed),
-                    lower_bound="lower_bound" in str(flags).split("|"),
+                    lower_bound="lower_bound" in split_flags(flags),
                     sample="in" if month.year <= TRAINING_YEARS[1] else "out",
                 )
             )
     return records
+
+
+def count_summary(records: list[CountRecord]) -> dict[str, tuple[int, list[float]]]:
+    """Per stock (``SNAPSHOT_VARIABLES``) its number of dated counts and their mean error (percent)
+    per window of ``BACKTEST_WINDOWS``."""
+    return {
+        series_id: (
+            sum(record.series_id == series_id for record in records),
+            [mean_count_error(records, series_id, years) for years in BACKTEST_WINDOWS.values()],
+        )
+        for series_id in SNAPSHOT_VARIABLES
+    }
 
 
 def mean_count_error(records: list[CountRecord], series_id: str, years: tuple[int, int]) -> float:
@@ -461,11 +486,20 @@ def forward_start(scenario: Scenario, runs: int = 20) -> list[StartCheck]:
     return checks
 
 
+def value_row(series_id: str, period: str) -> pd.Series | None:
+    """The store's row of ``period``; for a year, the row whose value ``store.annual`` gives it (a
+    stock's year-end count where the year has no value of its own). None where there is none."""
+    if len(period) == 4:
+        period = store.annual_period(series_id, int(period)) or period
+    frame = store.get_series(series_id)
+    rows = frame[frame["period"].astype(str) == period]
+    return None if rows.empty else rows.iloc[-1]
+
+
 def is_lower_bound(series_id: str, period: str) -> bool:
     """Whether the store's value of ``period`` was published as a lower bound ("more than")."""
-    frame = store.get_series(series_id)
-    flags = frame.loc[frame["period"].astype(str) == period, "flags"].astype(str)
-    return any("lower_bound" in value.split("|") for value in flags)
+    row = value_row(series_id, period)
+    return row is not None and "lower_bound" in split_flags(row["flags"])
 
 
 def replayed_history(start_year: int) -> xr.Dataset:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from migratielab.data import store
 from migratielab.data.eurostat import eurostat_source, read_eurostat_tsv
 from migratielab.data.importers import ImportSummary, cbs_source, import_into_store, read_cbs_statline_csv
+from migratielab.data.observations import split_flags
 from migratielab.data.periods import frequency_of, parse_period, span
 from migratielab.data.registry import Confidence, Kind, SeriesInfo, SeriesMeta
 
@@ -89,7 +90,7 @@ def show_series(series_id: str) -> SeriesView:
             period=str(row["period"]),
             value=float(row["value"]),
             confidence=row["confidence"],
-            flags=[flag for flag in str(row["flags"]).split("|") if flag],
+            flags=list(split_flags(row["flags"])),
             source=str(row["source"]),
             note=str(row["note"]) or None,
         )

@@ -320,9 +320,10 @@ def _coverage(
     unfilled = at["unfilled_cumulative"].to_numpy()
     by_channel = at["working"].to_numpy()[:, :, None] * mix[None]
     lever = levers if year > int(result.year[0]) else np.zeros_like(levers)
-    remaining = np.maximum(unfilled - by_channel.sum(axis=1) - lever, 0.0)
+    plan = by_channel.sum(axis=1)
+    remaining = np.maximum(unfilled - plan - lever, 0.0)
     gap = np.maximum(unfilled, 0.0)
-    closed_plan = np.minimum(by_channel.sum(axis=1), gap)
+    closed_plan = np.minimum(plan, gap)
     closed_levers = np.minimum(lever, gap - closed_plan)
     med = {
         "unfilled": np.median(unfilled, 0),

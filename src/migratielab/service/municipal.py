@@ -253,13 +253,14 @@ PEERS_PER_1000 = (*COUNTS, "backlog", "reception_places")
 """Columns whose peers' median is per 1,000 inhabitants (the others' is as is)."""
 
 
-def benchmarks(frame: pd.DataFrame) -> pd.DataFrame:
+def benchmarks(frame: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per municipality, the median of its peers (same size class and urbanity) per 1,000 inhabitants
     for counts (``PEERS_PER_1000``) and as is for rates and for housed per 1,000 inhabitants. Computed
     from the values after disclosure control (suppressed cells left out), so a median reveals no more
     than the published cells; groups of fewer than ``disclosure.MIN_GROUP`` municipalities get no
-    median."""
-    shown, _ = protected_frame(frame)
+    median. ``shown`` is ``frame`` after disclosure control, where the caller has it already."""
+    if shown is None:
+        shown, _ = protected_frame(frame)
     per_1000 = shown[list(PEERS_PER_1000)].div(frame["population"], axis=0) * 1000
     values = per_1000.join(shown[["realisation_share", "pass_rate", "housed_per_1000"]])
     peers = values.groupby([frame["size_class"], frame["urbanity"]]).transform("median")

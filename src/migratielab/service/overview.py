@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from migratielab.data import store
+from migratielab.data.observations import split_flags
 from migratielab.data.registry import Source
 from migratielab.models.asylum.history import snapshot_month
 from migratielab.models.population import INFLOWS
 from migratielab.models.population.setup import historical_arrivals
 from migratielab.params import ParameterSet, default_parameters
-from migratielab.service.asylum import latest_observation
+from migratielab.service.asylum import latest_observation, value_row
 from migratielab.service.citations import Citation, parameter_citation, parameter_origin, series_citation
 from migratielab.service.web_models import Panel, PanelSeries, ParameterRow
 
@@ -187,20 +188,9 @@ def headline_of(series_id: str) -> Headline:
     row = value_row(series_id, period)
     if row is None:
         return Headline(series_id, value, year, info.unit, info.publisher, month)
-    flags = tuple(flag for flag in str(row["flags"] or "").split("|") if flag)
+    flags = split_flags(row["flags"])
     credit = value_credit(info.sources[str(row["source"])])
     return Headline(series_id, value, year, info.unit, credit, month, str(row["confidence"] or ""), flags)
-
-
-def value_row(series_id: str, period: str) -> pd.Series | None:
-    """The store's row of ``period``; a year of a stock without its own value is its latest December
-    observation, as ``store.annual`` reads it. None where there is none."""
-    frame = store.get_series(series_id)
-    periods = frame["period"].astype(str)
-    rows = frame[periods == period]
-    if rows.empty and len(period) == 4:
-        rows = frame[periods.str.startswith(f"{period}-12")].tail(1)
-    return None if rows.empty else rows.iloc[-1]
 
 
 def value_credit(source: Source) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from migratielab.data import store
+from migratielab.data.observations import split_flags
 from migratielab.data.periods import parse_period
 
 FIRST = "asylum.first_applications"
@@ -88,7 +89,7 @@ def monthly_flow(series_id: str, start_year: int, end_year: int, annual: bool = 
     rows = [
         (str(period), float(value))
         for period, value, flags in zip(frame["period"], frame["value"], frame["flags"], strict=True)
-        if "partial" not in str(flags).split("|")
+        if "partial" not in split_flags(flags)
     ]
     for period, value in sorted(rows, key=lambda row: -len(row[0])):
         span = period_months(period, start_year) if annual or len(period) > 4 else None
